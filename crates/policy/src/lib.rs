@@ -1,0 +1,2 @@
+//! The IAM policy language.
+pub mod wildcard;

@@ -1,0 +1,92 @@
+//! Glob matching with IAM's two wildcards: `*` (any run of characters, `/` and `:` included)
+//! and `?` (exactly one character).
+//!
+//! Used for Action, Resource and the `*Like` condition operators. ARN segments are split by the
+//! caller before matching when `*` must not cross `:` (ArnLike, Resource).
+
+/// Does `pattern` match the whole of `text`? `ignore_case` folds ASCII case (actions, condition
+/// key names, `StringEqualsIgnoreCase`-style comparisons).
+pub fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    matches_bytes(pattern.as_bytes(), text.as_bytes(), ignore_case)
+}
+
+/// Does `pattern` contain a wildcard at all? A pattern without one is compared for equality.
+pub fn has_wildcard(pattern: &str) -> bool {
+    pattern.bytes().any(|b| b == b'*' || b == b'?')
+}
+
+fn eq(a: u8, b: u8, ignore_case: bool) -> bool {
+    a == b || (ignore_case && a.eq_ignore_ascii_case(&b))
+}
+
+/// Iterative glob with single backtrack point: linear in practice, no recursion, no allocation.
+/// `?` matches one *character*: when it meets a UTF-8 lead byte it consumes the whole code point.
+fn matches_bytes(p: &[u8], t: &[u8], ignore_case: bool) -> bool {
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == b'?' {
+            pi += 1;
+            ti += utf8_len(t[ti]);
+        } else if pi < p.len() && eq(p[pi], t[ti], ignore_case) {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            // Let the last `*` swallow one more character and retry from there.
+            let next = st + utf8_len(t[st]);
+            star = Some((sp, next));
+            pi = sp + 1;
+            ti = next;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len() && ti <= t.len()
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xff => 4,
+        // A continuation byte cannot start a character in valid UTF-8; step over it alone.
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn star_and_question() {
+        assert!(matches("s3:*Object*", "s3:GetObjectTagging", false));
+        assert!(matches("s3:Get?bject", "s3:GetObject", false));
+        assert!(!matches("s3:Get?bject", "s3:GetObjec", false));
+        assert!(matches("*", "", false));
+        assert!(matches("a*b*c", "aXXbYYc", false));
+        assert!(!matches("a*b*c", "aXXbYY", false));
+        assert!(matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b/c", false));
+        assert!(!matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", false));
+    }
+
+    #[test]
+    fn case_folding_is_opt_in() {
+        assert!(matches("S3:getobject", "s3:GetObject", true));
+        assert!(!matches("S3:getobject", "s3:GetObject", false));
+    }
+
+    #[test]
+    fn question_mark_takes_a_whole_character() {
+        assert!(matches("caf?", "café", false));
+        assert!(matches("?", "€", false));
+        assert!(!matches("??", "€", false));
+    }
+}

@@ -7,7 +7,18 @@
 /// Does `pattern` match the whole of `text`? `ignore_case` folds ASCII case (actions, condition
 /// key names, `StringEqualsIgnoreCase`-style comparisons).
 pub fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    matches_bytes(pattern.as_bytes(), text.as_bytes(), ignore_case)
+    matches_masked(pattern.as_bytes(), None, text.as_bytes(), ignore_case)
+}
+
+/// Like [`matches`], but a byte whose `literal` flag is set never acts as a wildcard: the text a
+/// policy variable substitutes is matched literally (`${aws:username}` = `Bob*` is no pattern).
+pub fn matches_masked(
+    pattern: &[u8],
+    literal: Option<&[bool]>,
+    text: &[u8],
+    ignore_case: bool,
+) -> bool {
+    matches_bytes(pattern, literal, text, ignore_case)
 }
 
 /// Does `pattern` contain a wildcard at all? A pattern without one is compared for equality.
@@ -21,14 +32,15 @@ fn eq(a: u8, b: u8, ignore_case: bool) -> bool {
 
 /// Iterative glob with single backtrack point: linear in practice, no recursion, no allocation.
 /// `?` matches one *character*: when it meets a UTF-8 lead byte it consumes the whole code point.
-fn matches_bytes(p: &[u8], t: &[u8], ignore_case: bool) -> bool {
+fn matches_bytes(p: &[u8], literal: Option<&[bool]>, t: &[u8], ignore_case: bool) -> bool {
+    let wild = |i: usize, c: u8| p[i] == c && !literal.is_some_and(|l| l[i]);
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == b'*' {
+        if pi < p.len() && wild(pi, b'*') {
             star = Some((pi, ti));
             pi += 1;
-        } else if pi < p.len() && p[pi] == b'?' {
+        } else if pi < p.len() && wild(pi, b'?') {
             pi += 1;
             ti += utf8_len(t[ti]);
         } else if pi < p.len() && eq(p[pi], t[ti], ignore_case) {
@@ -44,7 +56,7 @@ fn matches_bytes(p: &[u8], t: &[u8], ignore_case: bool) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == b'*' {
+    while pi < p.len() && wild(pi, b'*') {
         pi += 1;
     }
     pi == p.len() && ti <= t.len()
@@ -73,8 +85,16 @@ mod tests {
         assert!(matches("*", "", false));
         assert!(matches("a*b*c", "aXXbYYc", false));
         assert!(!matches("a*b*c", "aXXbYY", false));
-        assert!(matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b/c", false));
-        assert!(!matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", false));
+        assert!(matches(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/b/c",
+            false
+        ));
+        assert!(!matches(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket",
+            false
+        ));
     }
 
     #[test]

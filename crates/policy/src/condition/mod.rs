@@ -1,0 +1,221 @@
+//! Condition operators: one family per file, and here the rules they share — missing keys,
+//! `...IfExists`, `ForAllValues:`/`ForAnyValue:`, negation, and how a key's values combine
+//! [IAM `reference_policies_elements_condition`, `..._condition_operators`,
+//! `reference_policies_condition-single-vs-multi-valued-context-keys`].
+//!
+//! Several values for one key are OR'd; for a negated operator the request value must match
+//! none of them (AND). Several keys and several operators are AND'd (by the caller).
+
+mod arn;
+mod binary;
+mod boolean;
+mod date;
+mod ip;
+mod null;
+mod numeric;
+mod string;
+
+pub use arn::matches as arn_matches;
+pub use ip::Cidr;
+
+use crate::context::{Context, ContextValue};
+use crate::document::Condition;
+use crate::json::Span;
+use crate::operator::{BaseOperator, Operator, SetQualifier};
+use crate::variables::{Resolved, Template, TextRef};
+
+/// A policy value, parsed once for its operator's family. A value that does not parse (an
+/// invalid date under `DateLessThan`) is kept and simply matches nothing.
+#[derive(Debug, Clone)]
+enum PolicyValue {
+    Text {
+        text: String,
+        template: Option<Template>,
+    },
+    Number(Option<f64>),
+    Date(Option<date::Instant>),
+    Ip(Option<Cidr>),
+    Binary(Option<Vec<u8>>),
+    Null(Option<bool>),
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledCondition {
+    pub operator: Operator,
+    pub key: String,
+    key_lower: String,
+    pub raw_values: Vec<String>,
+    values: Vec<PolicyValue>,
+    has_templates: bool,
+    pub span: Span,
+}
+
+/// How one condition went, for traces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionTrace {
+    pub key: String,
+    pub operator: String,
+    pub policy_values: Vec<String>,
+    /// `None` when the request does not carry the key.
+    pub request_values: Option<Vec<String>>,
+    pub result: bool,
+}
+
+impl CompiledCondition {
+    pub fn compile(condition: &Condition, variables: bool) -> CompiledCondition {
+        let base = condition.operator.base;
+        let values: Vec<PolicyValue> = condition
+            .values
+            .iter()
+            .map(|v| compile_value(base, v, variables))
+            .collect();
+        let has_templates = values.iter().any(|v| {
+            matches!(
+                v,
+                PolicyValue::Text {
+                    template: Some(_),
+                    ..
+                }
+            )
+        });
+        CompiledCondition {
+            operator: condition.operator,
+            key: condition.key.clone(),
+            key_lower: condition.key.to_ascii_lowercase(),
+            raw_values: condition.values.clone(),
+            values,
+            has_templates,
+            span: condition.span,
+        }
+    }
+
+    pub fn evaluate(&self, context: &Context) -> bool {
+        let request = context.get_lower(&self.key_lower);
+        let op = self.operator;
+        if op.base == BaseOperator::Null {
+            // ForAllValues:Null and ForAnyValue:Null behave like Null (reference §2.2).
+            let present = request.is_some();
+            return self.values.iter().any(|v| match v {
+                PolicyValue::Null(Some(absent)) => null::matches(*absent, present),
+                _ => false,
+            });
+        }
+        let Some(request) = request else {
+            // Missing key: IfExists and ForAllValues are true, negated operators are true,
+            // everything else is false.
+            return op.if_exists
+                || op.set == Some(SetQualifier::ForAllValues)
+                || (op.set.is_none() && op.base.is_negated());
+        };
+        let resolved = if self.has_templates {
+            self.resolve(context)
+        } else {
+            Vec::new()
+        };
+        let text_of = |i: usize| -> Option<TextRef<'_>> {
+            match &self.values[i] {
+                PolicyValue::Text {
+                    template: Some(_), ..
+                } => resolved[i].as_ref().map(Resolved::as_text),
+                PolicyValue::Text { text, .. } => Some(TextRef::plain(text)),
+                _ => None,
+            }
+        };
+        let negated = op.base.is_negated();
+        let positive = op.base.positive();
+        // Per request value: does it satisfy the operator (for a negated operator, miss every
+        // policy value)?
+        let satisfies = |r: &str| {
+            let hit = (0..self.values.len())
+                .any(|i| value_matches(positive, &self.values[i], text_of(i), r));
+            hit != negated
+        };
+        match (op.set, request) {
+            (None, ContextValue::Single(r)) => satisfies(r),
+            // A plain operator against a multi-valued key does not match (DESIGN.md's decision
+            // on reference §8.5).
+            (None, ContextValue::Multi(_)) => false,
+            (Some(SetQualifier::ForAllValues), v) => v.as_slice().iter().all(|r| satisfies(r)),
+            (Some(SetQualifier::ForAnyValue), v) => v.as_slice().iter().any(|r| satisfies(r)),
+        }
+    }
+
+    pub fn trace(&self, context: &Context) -> ConditionTrace {
+        ConditionTrace {
+            key: self.key.clone(),
+            operator: self.operator.to_string(),
+            policy_values: self.raw_values.clone(),
+            request_values: context
+                .get_lower(&self.key_lower)
+                .map(|v| v.as_slice().to_vec()),
+            result: self.evaluate(context),
+        }
+    }
+
+    /// Text values with their variables substituted; `None` for one that cannot be resolved
+    /// (it then matches nothing, so a negated operator treats it as missed).
+    fn resolve(&self, context: &Context) -> Vec<Option<Resolved>> {
+        self.values
+            .iter()
+            .map(|v| match v {
+                PolicyValue::Text {
+                    template: Some(t), ..
+                } => t.resolve(context),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn compile_value(base: BaseOperator, value: &str, variables: bool) -> PolicyValue {
+    use BaseOperator::*;
+    match base.positive() {
+        NumericEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => PolicyValue::Number(numeric::parse(value)),
+        DateEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => PolicyValue::Date(date::parse(value)),
+        IpAddress => PolicyValue::Ip(Cidr::parse(value)),
+        BinaryEquals => PolicyValue::Binary(binary::decode(value)),
+        Null => PolicyValue::Null(null::parse(value)),
+        _ => PolicyValue::Text {
+            text: value.to_string(),
+            template: if variables && base.takes_variables() {
+                Template::parse(value)
+            } else {
+                None
+            },
+        },
+    }
+}
+
+fn value_matches(
+    positive: BaseOperator,
+    value: &PolicyValue,
+    resolved: Option<TextRef<'_>>,
+    request: &str,
+) -> bool {
+    use BaseOperator::*;
+    match value {
+        PolicyValue::Text { .. } => {
+            let Some(policy) = resolved else {
+                return false;
+            };
+            match positive {
+                ArnEquals | ArnLike => arn::matches(policy, request),
+                Bool => boolean::matches(policy, request),
+                _ => string::matches(positive, policy, request),
+            }
+        }
+        PolicyValue::Number(n) => n.is_some_and(|n| numeric::matches(positive, n, request)),
+        PolicyValue::Date(d) => d.is_some_and(|d| date::matches(positive, d, request)),
+        PolicyValue::Ip(c) => c.as_ref().is_some_and(|c| ip::matches(c, request)),
+        PolicyValue::Binary(b) => b.as_deref().is_some_and(|b| binary::matches(b, request)),
+        PolicyValue::Null(_) => false,
+    }
+}

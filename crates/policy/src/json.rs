@@ -68,11 +68,17 @@ impl std::error::Error for JsonError {}
 pub const MAX_DEPTH: usize = 64;
 
 pub fn parse(text: &str) -> Result<Json, JsonError> {
+    parse_at(text, Pos { line: 1, column: 1 })
+}
+
+/// Parses text that starts at `start` in some larger document (one line of a JSON-lines
+/// file), so positions are those of the whole.
+pub fn parse_at(text: &str, start: Pos) -> Result<Json, JsonError> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
         at: 0,
-        pos: Pos { line: 1, column: 1 },
+        pos: start,
     };
     reader.skip_ws();
     let value = reader.value(0)?;

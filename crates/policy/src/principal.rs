@@ -134,6 +134,9 @@ impl RequestPrincipal {
                 if !self.is_iam_identity() {
                     return None;
                 }
+                if self.role_arn.as_deref() == Some(v) {
+                    return Some(PrincipalMatch::Role);
+                }
                 if self.arn == v {
                     return Some(match self.kind {
                         PrincipalType::User => PrincipalMatch::User,
@@ -141,9 +144,6 @@ impl RequestPrincipal {
                         PrincipalType::FederatedUser => PrincipalMatch::FederatedUser,
                         _ => PrincipalMatch::Account,
                     });
-                }
-                if self.role_arn.as_deref() == Some(v) {
-                    return Some(PrincipalMatch::Role);
                 }
                 match self.unique_id.as_deref() {
                     Some(id) if id == v => Some(match self.kind {
@@ -156,8 +156,14 @@ impl RequestPrincipal {
             PrincipalKind::Service => (self.kind == PrincipalType::Service
                 && self.arn.eq_ignore_ascii_case(v))
             .then_some(PrincipalMatch::Service),
-            PrincipalKind::Federated => (self.kind == PrincipalType::WebIdentity && self.arn == v)
-                .then_some(PrincipalMatch::Federated),
+            // Providers are named by ARN or by domain (`cognito-identity.amazonaws.com`).
+            PrincipalKind::Federated => {
+                let provider = matches!(
+                    self.kind,
+                    PrincipalType::WebIdentity | PrincipalType::Service
+                );
+                (provider && self.arn == v).then_some(PrincipalMatch::Federated)
+            }
             PrincipalKind::CanonicalUser => (self.is_iam_identity()
                 && self.canonical_id.as_deref() == Some(v))
             .then_some(PrincipalMatch::Account),

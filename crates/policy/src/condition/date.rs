@@ -31,7 +31,9 @@ pub fn matches(positive: BaseOperator, policy: Instant, request: &str) -> bool {
 fn epoch(t: &str) -> Option<Instant> {
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     let seconds: i128 = whole.parse().ok()?;
-    Some(seconds * 1_000_000_000 + fraction_nanos(frac)? * seconds.signum().max(1) as i128)
+    let nanos = seconds * 1_000_000_000;
+    let frac = fraction_nanos(frac)?;
+    Some(if whole.starts_with('-') { nanos - frac } else { nanos + frac })
 }
 
 fn fraction_nanos(frac: &str) -> Option<i128> {
@@ -136,6 +138,7 @@ mod tests {
             Some(1_577_836_800 * s + s / 2)
         );
         assert_eq!(parse("2020-02-30"), None);
+        assert_eq!(parse("-1.5"), Some(-s - s / 2));
         assert_eq!(parse("yesterday"), None);
     }
 }

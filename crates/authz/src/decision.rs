@@ -1,0 +1,70 @@
+//! The answer: a decision with its reasons, as data.
+
+use policy::json::Span;
+use policy::{ConditionTrace, Effect};
+
+use crate::layer::Layer;
+
+/// SimulatePrincipalPolicy's vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    Allowed,
+    ExplicitDeny,
+    ImplicitDeny,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::ExplicitDeny => "explicitDeny",
+            Verdict::ImplicitDeny => "implicitDeny",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub verdict: Verdict,
+    /// The deciding layer of a denial.
+    pub denied_by: Option<Layer>,
+    /// The deciding policy: the denying one, or on an allow the one that granted.
+    pub policy: Option<String>,
+    pub statement: Option<String>,
+    /// Exactly what AWS puts in the error body; `None` when allowed.
+    pub message: Option<String>,
+    /// Gatehouse's own sentence.
+    pub explanation: String,
+    /// Empty unless a trace was asked for.
+    pub trace: Vec<PolicyTrace>,
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        self.verdict == Verdict::Allowed
+    }
+}
+
+/// One policy consulted, and how each of its statements went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyTrace {
+    pub layer: Layer,
+    pub policy: String,
+    /// For SCPs and RCPs, the target (root, OU or account) the policy is attached to.
+    pub level: Option<String>,
+    pub statements: Vec<StatementTrace>,
+    /// `allow`, `deny` or `none`.
+    pub result: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementTrace {
+    pub statement: String,
+    pub effect: Effect,
+    pub span: Span,
+    pub principal: Option<bool>,
+    pub action: bool,
+    pub resource: bool,
+    pub conditions: Vec<ConditionTrace>,
+    pub applies: bool,
+}

@@ -1,0 +1,663 @@
+//! AWS's evaluation logic: every layer, in AWS's order, combined with the same-account,
+//! cross-account and principal-type rules, to one [`Decision`].
+//!
+//! The order [IAM `reference_policies_evaluation-logic`; reference §1.2, §4]: an explicit deny
+//! anywhere decides; then every RCP and SCP level must allow, and a VPC endpoint policy must
+//! allow; then some grant must exist — identity-side, resource-side, or both across accounts
+//! (§1.3, §1.4, S3's contexts §3.3); then a permissions boundary and session policies limit
+//! what is not exempt; role trust and KMS key policies must allow in every case (§1.7). Which
+//! layer a denial names when several deny is DESIGN.md's "When several layers deny".
+
+use policy::{Outcome, PrincipalMatch, PrincipalType, Request};
+
+use crate::decision::{Decision, PolicyTrace, StatementTrace, Verdict};
+use crate::input::{AuthzRequest, NamedPolicy, OrgLevel};
+use crate::layer::Layer;
+use crate::message;
+use crate::principal::{is_account_principal, is_session};
+use crate::s3::{acl, public_policy, split_s3_arn};
+
+/// Decides one request. `trace` asks for the statement-by-statement record (the slow path).
+pub fn authorize(req: &AuthzRequest, trace: bool) -> Decision {
+    let action = req.action.to_ascii_lowercase();
+    let mut eval = Evaluator {
+        req,
+        request: Request {
+            action: &action,
+            resource: req.resource,
+            principal: req.principal,
+            context: req.context,
+        },
+        trace: trace.then(Vec::new),
+    };
+    let verdict = eval.decide();
+    eval.finish(verdict)
+}
+
+/// What the evaluation found, before it becomes a [`Decision`].
+enum Found {
+    Allowed {
+        policy: Option<String>,
+        statement: Option<String>,
+        how: String,
+    },
+    Denied {
+        layer: Layer,
+        explicit: bool,
+        policy: Option<String>,
+        statement: Option<String>,
+        why: String,
+    },
+}
+
+struct Evaluator<'a, 'r> {
+    req: &'a AuthzRequest<'r>,
+    request: Request<'a>,
+    trace: Option<Vec<PolicyTrace>>,
+}
+
+/// A deny or allow pointing at one statement of one policy.
+#[derive(Clone, Copy)]
+struct Hit<'p> {
+    policy: &'p NamedPolicy,
+    statement: u32,
+}
+
+impl<'p> Hit<'p> {
+    fn names(&self) -> (Option<String>, Option<String>) {
+        (
+            Some(self.policy.id.clone()),
+            Some(
+                self.policy
+                    .policy
+                    .statement_label(self.statement)
+                    .to_string(),
+            ),
+        )
+    }
+}
+
+/// One layer's policies evaluated: the first deny and the first allow (by ways the caller was
+/// named, for resource policies).
+#[derive(Default, Clone, Copy)]
+struct LayerResult<'p> {
+    deny: Option<Hit<'p>>,
+    allow: Option<Hit<'p>>,
+    outcome: Outcome,
+}
+
+impl<'a, 'r> Evaluator<'a, 'r> {
+    fn evaluate(&mut self, layer: Layer, level: Option<&str>, np: &'a NamedPolicy) -> Outcome {
+        match &mut self.trace {
+            None => np.policy.evaluate(&self.request),
+            Some(traces) => {
+                let (outcome, statements) = np.policy.evaluate_traced(&self.request);
+                traces.push(PolicyTrace {
+                    layer,
+                    policy: np.id.clone(),
+                    level: level.map(str::to_string),
+                    result: if outcome.deny.is_some() {
+                        "deny"
+                    } else if outcome.allow.is_some() {
+                        "allow"
+                    } else {
+                        "none"
+                    },
+                    statements: statements
+                        .into_iter()
+                        .map(|s| StatementTrace {
+                            statement: s.label,
+                            effect: s.effect,
+                            span: s.span,
+                            principal: s.principal,
+                            action: s.action,
+                            resource: s.resource,
+                            conditions: s.conditions,
+                            applies: s.applies,
+                        })
+                        .collect(),
+                });
+                outcome
+            }
+        }
+    }
+
+    fn layer(
+        &mut self,
+        layer: Layer,
+        policies: impl IntoIterator<Item = &'a NamedPolicy>,
+    ) -> LayerResult<'a> {
+        let mut result = LayerResult::default();
+        for np in policies {
+            let outcome = self.evaluate(layer, None, np);
+            if result.deny.is_none() {
+                result.deny = outcome.deny.map(|statement| Hit {
+                    policy: np,
+                    statement,
+                });
+            }
+            if result.allow.is_none() {
+                result.allow = outcome.allow.map(|statement| Hit {
+                    policy: np,
+                    statement,
+                });
+                result.outcome = outcome;
+            }
+        }
+        result
+    }
+
+    /// SCPs or RCPs: a deny at any level, and the first level with no allow.
+    fn org_levels(
+        &mut self,
+        layer: Layer,
+        levels: &'a [OrgLevel],
+    ) -> (Option<Hit<'a>>, Option<&'a OrgLevel>) {
+        let mut deny = None;
+        let mut missing = None;
+        for level in levels {
+            let mut allowed = false;
+            for np in &level.policies {
+                let outcome = self.evaluate(layer, Some(&level.target), np);
+                if deny.is_none() {
+                    deny = outcome.deny.map(|statement| Hit {
+                        policy: np,
+                        statement,
+                    });
+                }
+                allowed |= outcome.allow.is_some();
+            }
+            if !allowed && missing.is_none() {
+                missing = Some(level);
+            }
+        }
+        (deny, missing)
+    }
+
+    fn decide(&mut self) -> Found {
+        let req = self.req;
+        let p = req.principal;
+        let policies = req.policies;
+        let action = self.request.action;
+        let resource_layer = resource_layer_for(action);
+        let account_principal = is_account_principal(p);
+        let root = p.kind == PrincipalType::Account;
+
+        // RCPs guard the resource account's resources from every caller but AWS service
+        // principals ("RCPs don't apply to ... AWS service principals", Organizations RCP docs).
+        let (rcp_deny, rcp_missing) = if p.kind == PrincipalType::Service {
+            (None, None)
+        } else {
+            self.org_levels(Layer::Rcp, &policies.rcp)
+        };
+        // SCPs limit principals of member accounts, root users included; not anonymous callers
+        // or service principals, which belong to no account (reference §1.5).
+        let (scp_deny, scp_missing) = if account_principal {
+            self.org_levels(Layer::Scp, &policies.scp)
+        } else {
+            (None, None)
+        };
+        let vpce = policies
+            .vpc_endpoint
+            .as_ref()
+            .map(|np| self.layer(Layer::VpcEndpoint, [np]));
+        let resource = policies
+            .resource
+            .as_ref()
+            .map(|np| self.layer(resource_layer, [np]));
+        // The root user has no identity policies or boundary (reference §1.8).
+        let identity_side = account_principal && !root;
+        let identity = if identity_side {
+            self.layer(Layer::Identity, &policies.identity)
+        } else {
+            LayerResult::default()
+        };
+        let boundary = policies
+            .permissions_boundary
+            .as_ref()
+            .filter(|_| identity_side)
+            .map(|np| self.layer(Layer::PermissionsBoundary, [np]));
+        let session = if is_session(p) {
+            self.layer(Layer::Session, &policies.session)
+        } else {
+            LayerResult::default()
+        };
+
+        // S3's owners: bucket-policy allows cover only objects the bucket owner owns; its denies
+        // cover all (reference §3.3).
+        let s3 = req.s3.filter(|_| action.starts_with("s3:"));
+        let bucket_owner = s3.map_or(req.resource_account, |s| s.bucket_owner.as_str());
+        let owner_for_allow = match (s3, split_s3_arn(req.resource)) {
+            (Some(s), Some((_, Some(_)))) if !writes_into_bucket(action) => s.object_owner.as_str(),
+            _ => bucket_owner,
+        };
+        let in_bucket_owner_account =
+            account_principal && p.account.as_deref() == Some(bucket_owner);
+
+        // 1. Explicit denies, in DESIGN.md's order.
+        if let Some(hit) = rcp_deny {
+            return denied(
+                Layer::Rcp,
+                true,
+                Some(hit),
+                "a resource control policy denies it",
+            );
+        }
+        if let Some(hit) = scp_deny {
+            return denied(
+                Layer::Scp,
+                true,
+                Some(hit),
+                "a service control policy denies it",
+            );
+        }
+        if let Some(hit) = vpce.and_then(|v| v.deny) {
+            return denied(
+                Layer::VpcEndpoint,
+                true,
+                Some(hit),
+                "the VPC endpoint policy denies it",
+            );
+        }
+        let bpa = s3.map(|s| s.block_public_access()).unwrap_or_default();
+        if let (Some(np), true) = (
+            &policies.resource,
+            resource_layer == Layer::Resource && s3.is_some(),
+        ) {
+            let public = public_policy::is_public(&np.policy.document);
+            if public_policy::restricts(
+                &bpa,
+                public,
+                in_bucket_owner_account,
+                p.kind == PrincipalType::Service,
+            ) {
+                let statement =
+                    public_policy::first_public_statement(&np.policy.document).map(|s| s.label());
+                return Found::Denied {
+                    layer: Layer::S3BlockPublicAccess,
+                    explicit: true,
+                    policy: Some(np.id.clone()),
+                    statement,
+                    why: "the bucket policy is public and RestrictPublicBuckets admits only the bucket owner's account and AWS services".into(),
+                };
+            }
+        }
+        // The bucket owner's root can always repair its own bucket policy (reference §1.8).
+        let owner_root_policy_repair = root
+            && p.account.as_deref() == Some(bucket_owner)
+            && matches!(
+                action,
+                "s3:getbucketpolicy" | "s3:putbucketpolicy" | "s3:deletebucketpolicy"
+            );
+        if resource_layer == Layer::Resource && !owner_root_policy_repair {
+            if let Some(hit) = resource.and_then(|r| r.deny) {
+                return denied(
+                    Layer::Resource,
+                    true,
+                    Some(hit),
+                    "the bucket policy denies it",
+                );
+            }
+        }
+        if let Some(hit) = identity.deny {
+            return denied(
+                Layer::Identity,
+                true,
+                Some(hit),
+                "an identity-based policy denies it",
+            );
+        }
+        if let Some(hit) = boundary.and_then(|b| b.deny) {
+            return denied(
+                Layer::PermissionsBoundary,
+                true,
+                Some(hit),
+                "the permissions boundary denies it",
+            );
+        }
+        if let Some(hit) = session.deny {
+            return denied(
+                Layer::Session,
+                true,
+                Some(hit),
+                "a session policy denies it",
+            );
+        }
+        if resource_layer != Layer::Resource {
+            if let Some(hit) = resource.and_then(|r| r.deny) {
+                return denied(
+                    resource_layer,
+                    true,
+                    Some(hit),
+                    "the resource policy denies it",
+                );
+            }
+        }
+
+        // 2. Every organization level and the endpoint must allow.
+        if let Some(level) = rcp_missing {
+            return missing(
+                Layer::Rcp,
+                format!(
+                    "no resource control policy attached at {} allows it",
+                    level.target
+                ),
+            );
+        }
+        if let Some(level) = scp_missing {
+            return missing(
+                Layer::Scp,
+                format!(
+                    "no service control policy attached at {} allows it",
+                    level.target
+                ),
+            );
+        }
+        if vpce.is_some_and(|v| v.allow.is_none()) {
+            return missing(
+                Layer::VpcEndpoint,
+                "the VPC endpoint policy does not allow it".into(),
+            );
+        }
+
+        // 3. The grant.
+        let resource_counts = owner_for_allow == bucket_owner;
+        let resource_allows: Vec<(PrincipalMatch, Hit)> = match (&policies.resource, resource) {
+            (Some(np), Some(r)) if resource_counts => r
+                .outcome
+                .allow_matches()
+                .map(|(m, statement)| {
+                    (
+                        m,
+                        Hit {
+                            policy: np,
+                            statement,
+                        },
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let acl = s3.and_then(|s| acl_grant(s, action, req.resource, p, in_bucket_owner_account));
+        let (acl_grant, acl_public_ignored) = match acl {
+            Some(g) if g.public && bpa.ignore_public_acls => (None, true),
+            Some(g) => (Some(g), false),
+            None => (None, false),
+        };
+        let same_account = account_principal && p.account.as_deref() == Some(owner_for_allow);
+        let identity_allow = identity.allow;
+        let resource_hit = |kinds: &[PrincipalMatch]| {
+            resource_allows
+                .iter()
+                .find(|(m, _)| kinds.contains(m))
+                .map(|(_, h)| *h)
+        };
+        let unlimited_kinds = [
+            PrincipalMatch::User,
+            PrincipalMatch::Session,
+            PrincipalMatch::FederatedUser,
+            PrincipalMatch::Wildcard,
+            PrincipalMatch::Service,
+            PrincipalMatch::Federated,
+        ];
+        let no_grant_layer = |default: Layer| {
+            if acl_public_ignored {
+                Layer::S3BlockPublicAccess
+            } else {
+                default
+            }
+        };
+
+        // `unlimited`: a grant no boundary or session policy limits; `grant`: the statement that
+        // allows, for the answer.
+        let (unlimited, grant): (bool, Option<Hit>) = if !account_principal {
+            // Anonymous callers and services: only the resource side can grant (§1.5).
+            let hit = resource_hit(&unlimited_kinds);
+            if hit.is_none() && acl_grant.is_none() {
+                return missing(
+                    no_grant_layer(resource_layer),
+                    "no resource-based policy or ACL grants it to this caller".into(),
+                );
+            }
+            (true, hit)
+        } else if same_account {
+            let unlimited_hit = resource_hit(&unlimited_kinds);
+            let acl_unlimited = acl_grant.is_some_and(|g| g.to_everyone);
+            if root || unlimited_hit.is_some() || acl_unlimited {
+                (true, unlimited_hit)
+            } else if let Some(hit) =
+                identity_allow.or_else(|| resource_hit(&[PrincipalMatch::Role]))
+            {
+                (false, Some(hit))
+            } else {
+                return missing(
+                    no_grant_layer(Layer::Identity),
+                    "no identity-based policy allows it, and no resource-based policy grants it to this caller itself".into(),
+                );
+            }
+        } else {
+            // Across accounts both sides must allow (§1.4); the root user's own side needs no
+            // identity policy.
+            if !root && identity_allow.is_none() {
+                return missing(Layer::Identity, "no identity-based policy in the caller's account allows it (across accounts both sides must allow)".into());
+            }
+            let trusting = resource_allows.first().map(|(_, h)| *h);
+            if trusting.is_none() && acl_grant.is_none() {
+                return missing(
+                    no_grant_layer(resource_layer),
+                    "the resource's account grants nothing to this caller (across accounts both sides must allow)".into(),
+                );
+            }
+            (false, identity_allow.or(trusting))
+        };
+
+        // 4. Limits on what the grant did not exempt.
+        if !unlimited {
+            if let Some(b) = boundary {
+                if b.allow.is_none() {
+                    return missing(
+                        Layer::PermissionsBoundary,
+                        "the permissions boundary does not allow it".into(),
+                    );
+                }
+            }
+            if is_session(p) {
+                let no_session_allow = if policies.session.is_empty() {
+                    // A federated-user session without a session policy has no permissions
+                    // [STS GetFederationToken]; a role session without one is not limited.
+                    p.kind == PrincipalType::FederatedUser
+                } else {
+                    session.allow.is_none()
+                };
+                if no_session_allow {
+                    return missing(Layer::Session, "no session policy allows it".into());
+                }
+            }
+        }
+
+        // 5. Role trust and KMS key policies must allow the caller themselves (§1.7).
+        if resource_layer != Layer::Resource && resource_allows.is_empty() {
+            let what = if resource_layer == Layer::Trust {
+                "the role trust policy"
+            } else {
+                "the key policy"
+            };
+            return missing(resource_layer, format!("{what} does not allow this caller"));
+        }
+
+        let (policy, statement) = grant.map(|h| h.names()).unwrap_or((None, None));
+        let how = match (&policy, acl_grant) {
+            (Some(_), _) => "allowed by the named statement".to_string(),
+            (None, Some(g)) => format!("allowed by an ACL grant of {}", g.permission.as_str()),
+            (None, None) => {
+                "allowed: the account root user has full access to its own resources".to_string()
+            }
+        };
+        Found::Allowed {
+            policy,
+            statement,
+            how,
+        }
+    }
+
+    fn finish(self, found: Found) -> Decision {
+        let req = self.req;
+        let p = req.principal;
+        let same_org = match (
+            req.context.single("aws:PrincipalOrgID"),
+            req.context.single("aws:ResourceOrgID"),
+        ) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        };
+        let resource_account = req
+            .s3
+            .map_or(req.resource_account, |s| s.bucket_owner.as_str());
+        match found {
+            Found::Allowed {
+                policy,
+                statement,
+                how,
+            } => Decision {
+                verdict: Verdict::Allowed,
+                denied_by: None,
+                explanation: match (&policy, &statement) {
+                    (Some(pol), Some(st)) => format!(
+                        "{} may perform {} on {}: statement {st} of {pol} allows it.",
+                        p.arn, req.action, req.resource
+                    ),
+                    _ => format!(
+                        "{} may perform {} on {}: {how}.",
+                        p.arn, req.action, req.resource
+                    ),
+                },
+                policy,
+                statement,
+                message: None,
+                trace: self.trace.unwrap_or_default(),
+            },
+            Found::Denied {
+                layer,
+                explicit,
+                policy,
+                statement,
+                why,
+            } => {
+                let message = if message::gets_enhanced(p, resource_account, same_org, layer) {
+                    message::enhanced(p, req.action, req.resource, layer, explicit)
+                } else {
+                    message::PLAIN.to_string()
+                };
+                let place = match (&policy, &statement) {
+                    (Some(pol), Some(st)) => format!(" (statement {st} of {pol})"),
+                    _ => String::new(),
+                };
+                Decision {
+                    verdict: if explicit {
+                        Verdict::ExplicitDeny
+                    } else {
+                        Verdict::ImplicitDeny
+                    },
+                    denied_by: Some(layer),
+                    explanation: format!(
+                        "{} may not perform {} on {}: {why}{place} [layer {layer}].",
+                        p.arn, req.action, req.resource
+                    ),
+                    policy,
+                    statement,
+                    message: Some(message),
+                    trace: self.trace.unwrap_or_default(),
+                }
+            }
+        }
+    }
+}
+
+fn denied(layer: Layer, explicit: bool, hit: Option<Hit>, why: &str) -> Found {
+    let (policy, statement) = hit.map(|h| h.names()).unwrap_or((None, None));
+    Found::Denied {
+        layer,
+        explicit,
+        policy,
+        statement,
+        why: why.to_string(),
+    }
+}
+
+fn missing(layer: Layer, why: String) -> Found {
+    Found::Denied {
+        layer,
+        explicit: false,
+        policy: None,
+        statement: None,
+        why,
+    }
+}
+
+/// Whose resource policy the target has: a key policy for KMS, a trust policy for
+/// `sts:AssumeRole*`, else a resource (bucket) policy.
+fn resource_layer_for(action_lower: &str) -> Layer {
+    if action_lower.starts_with("kms:") {
+        Layer::Key
+    } else if action_lower.starts_with("sts:assumerole") {
+        Layer::Trust
+    } else {
+        Layer::Resource
+    }
+}
+
+/// Writes that act on the bucket's behalf: a new object, or a delete, which the bucket owner
+/// may do to any object (reference §3.3) — decided in the bucket owner's context.
+fn writes_into_bucket(action_lower: &str) -> bool {
+    matches!(
+        action_lower,
+        "s3:putobject" | "s3:deleteobject" | "s3:deleteobjectversion"
+    )
+}
+
+#[derive(Clone, Copy)]
+struct AclGrant {
+    permission: acl::Permission,
+    public: bool,
+    /// A group grant: like `"Principal": "*"`, it names no account to delegate to.
+    to_everyone: bool,
+}
+
+/// The ACL grant that covers this request, if ACLs are on and one does. A grant that is not
+/// public wins over a public one (IgnorePublicAcls then has nothing to take away).
+fn acl_grant(
+    s3: &crate::s3::S3Facts,
+    action: &str,
+    resource: &str,
+    p: &policy::RequestPrincipal,
+    caller_is_bucket_owner: bool,
+) -> Option<AclGrant> {
+    if !acl::acls_apply(s3.object_ownership) {
+        return None;
+    }
+    let (target, needed) = acl::needed_permission(action, caller_is_bucket_owner)?;
+    let grants = match target {
+        acl::AclTarget::Bucket => &s3.bucket_acl,
+        acl::AclTarget::Object if split_s3_arn(resource).is_some_and(|(_, k)| k.is_some()) => {
+            &s3.object_acl
+        }
+        acl::AclTarget::Object => return None,
+    };
+    let canonical = p
+        .account
+        .as_ref()
+        .filter(|_| is_account_principal(p))
+        .and_then(|a| s3.canonical_ids.get(a))
+        .map(String::as_str)
+        .or(p.canonical_id.as_deref());
+    let signed = p.kind != PrincipalType::Anonymous;
+    grants
+        .iter()
+        .filter(|g| acl::grant_applies(g, needed, canonical, signed))
+        .map(|g| AclGrant {
+            permission: g.permission,
+            public: g.is_public(),
+            to_everyone: matches!(g.grantee, acl::Grantee::Group(_)),
+        })
+        .min_by_key(|g| g.public)
+}

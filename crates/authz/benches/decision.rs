@@ -1,1 +1,199 @@
-fn main() {}
+//! `cargo bench -p authz`: the cost of one full S3 authorization — 5 identity policies with 40
+//! statements in all, a 20-statement bucket policy with conditions, 2 SCP levels, a permissions
+//! boundary, ACLs on (ObjectWriter) and Block Public Access on — without and with the trace.
+//! Prints the median of 30 samples; compare ratios within one run (the machine is shared).
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+use authz::s3::{BlockPublicAccess, Grant, Grantee, ObjectOwnership, Permission, S3Facts};
+use authz::{authorize, AuthzRequest, NamedPolicy, OrgLevel, Policies};
+use policy::{parse_policy, CompiledPolicy, Context, ContextValue};
+
+fn named(id: &str, text: &str) -> NamedPolicy {
+    NamedPolicy::new(
+        id,
+        Arc::new(CompiledPolicy::compile(parse_policy(text).unwrap())),
+    )
+}
+
+fn doc(statements: &[String]) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    )
+}
+
+/// Identity policy `p` of 8 statements over many services and buckets, one of which grants
+/// the benchmarked read.
+fn identity_policy(p: usize) -> String {
+    let mut s = Vec::new();
+    for i in 0..8 {
+        let stmt = match i % 4 {
+            0 => format!(
+                r#"{{"Sid":"Ec2{p}{i}","Effect":"Allow","Action":["ec2:Describe*","ec2:StartInstances"],"Resource":"*"}}"#
+            ),
+            1 => format!(
+                r#"{{"Sid":"Bucket{p}{i}","Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::team-{p}-{i}/*"}}"#
+            ),
+            2 => format!(
+                r#"{{"Sid":"Dynamo{p}{i}","Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:us-east-1:111122223333:table/t{p}{i}","Condition":{{"StringEquals":{{"aws:RequestedRegion":"us-east-1"}}}}}}"#
+            ),
+            _ => format!(
+                r#"{{"Sid":"Home{p}{i}","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectVersion"],"Resource":"arn:aws:s3:::reports/home/${{aws:username}}/*","Condition":{{"Bool":{{"aws:SecureTransport":"true"}}}}}}"#
+            ),
+        };
+        s.push(stmt);
+    }
+    doc(&s)
+}
+
+fn bucket_policy() -> String {
+    let mut s = Vec::new();
+    for i in 0..18 {
+        s.push(format!(
+            r#"{{"Sid":"Partner{i}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{:012}:root"}},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::reports","arn:aws:s3:::reports/shared/{i}/*"],"Condition":{{"IpAddress":{{"aws:SourceIp":"10.{i}.0.0/16"}}}}}}"#,
+            500000000000u64 + i
+        ));
+    }
+    s.push(r#"{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::reports/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#.into());
+    s.push(r#"{"Sid":"OfficeOnly","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*","Condition":{"NotIpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.0/24"]},"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}"#.into());
+    doc(&s)
+}
+
+fn main() {
+    let full_access =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let guardrail = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoLeaving","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}},{"Sid":"KeepTrail","Effect":"Deny","Action":["cloudtrail:StopLogging","cloudtrail:DeleteTrail"],"Resource":"*"}]}"#;
+    let policies = Policies {
+        identity: (0..5)
+            .map(|p| {
+                named(
+                    &format!("arn:aws:iam::111122223333:policy/p{p}"),
+                    &identity_policy(p),
+                )
+            })
+            .collect(),
+        resource: Some(named("arn:aws:s3:::reports", &bucket_policy())),
+        permissions_boundary: Some(named(
+            "arn:aws:iam::111122223333:policy/boundary",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","ec2:*","dynamodb:*"],"Resource":"*"}]}"#,
+        )),
+        session: vec![],
+        scp: vec![
+            OrgLevel {
+                target: "r-root".into(),
+                policies: vec![named("p-FullAWSAccess", full_access)],
+            },
+            OrgLevel {
+                target: "ou-eng".into(),
+                policies: vec![
+                    named("p-FullAWSAccess", full_access),
+                    named("p-guardrail", guardrail),
+                ],
+            },
+        ],
+        rcp: vec![],
+        vpc_endpoint: None,
+    };
+    let s3 = S3Facts {
+        bucket_owner: "111122223333".into(),
+        object_owner: "111122223333".into(),
+        object_ownership: ObjectOwnership::ObjectWriter,
+        bucket_acl: vec![Grant {
+            grantee: Grantee::CanonicalUser("c0ffee".into()),
+            permission: Permission::FullControl,
+        }],
+        object_acl: vec![Grant {
+            grantee: Grantee::CanonicalUser("c0ffee".into()),
+            permission: Permission::FullControl,
+        }],
+        account_block_public_access: BlockPublicAccess::ALL_ON,
+        bucket_block_public_access: BlockPublicAccess::ALL_ON,
+        canonical_ids: [("111122223333".to_string(), "c0ffee".to_string())].into(),
+    };
+    let mut context = Context::new();
+    for (k, v) in [
+        ("aws:SourceIp", "203.0.113.9"),
+        ("aws:SecureTransport", "true"),
+        ("aws:RequestedRegion", "us-east-1"),
+        ("aws:username", "alice"),
+        ("aws:userid", "AIDAEXAMPLEALICE00001"),
+        ("aws:PrincipalArn", "arn:aws:iam::111122223333:user/alice"),
+        ("aws:PrincipalAccount", "111122223333"),
+        ("aws:PrincipalType", "User"),
+        ("aws:CurrentTime", "2026-11-24T00:00:00Z"),
+        ("aws:EpochTime", "1795478400"),
+        ("s3:ResourceAccount", "111122223333"),
+        ("s3:authType", "REST-HEADER"),
+        ("s3:signatureversion", "AWS4-HMAC-SHA256"),
+    ] {
+        context.insert(k, ContextValue::Single(v.into()));
+    }
+    let mut principal =
+        authz::principal::parse_principal("arn:aws:iam::111122223333:user/alice", &context)
+            .unwrap();
+    principal.has_permissions_boundary = true;
+    let request = AuthzRequest {
+        principal: &principal,
+        action: "s3:GetObject",
+        resource: "arn:aws:s3:::reports/home/alice/2026/q3.csv",
+        resource_account: "111122223333",
+        context: &context,
+        policies: &policies,
+        s3: Some(&s3),
+    };
+    assert!(
+        authorize(&request, false).is_allowed(),
+        "the benchmarked request is allowed"
+    );
+    let statements: usize = policies
+        .identity
+        .iter()
+        .map(|p| p.policy.statement_count())
+        .sum();
+    println!("scenario: {statements} identity statements in 5 policies, 20-statement bucket policy, 2 SCP levels, boundary, ACLs, BPA on");
+    // `cargo bench -p authz -- without` runs only the benchmarks whose label contains "without".
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    for (label, trace) in [
+        ("decision without trace", false),
+        ("decision with trace", true),
+    ] {
+        if !filter.is_empty() && !filter.iter().any(|f| label.contains(f.as_str())) {
+            continue;
+        }
+        let ns = median_ns(|| black_box(authorize(black_box(&request), trace)).is_allowed());
+        println!("{label:<24} median {ns:>9.1} ns");
+    }
+}
+
+/// Median over 30 samples of the per-call time, each sample long enough (~20 ms) to swamp the
+/// clock's resolution.
+fn median_ns(mut f: impl FnMut() -> bool) -> f64 {
+    let mut iters = 1u64;
+    loop {
+        let start = Instant::now();
+        for _ in 0..iters {
+            black_box(f());
+        }
+        if start.elapsed().as_millis() >= 20 {
+            break;
+        }
+        iters *= 2;
+    }
+    let mut samples: Vec<f64> = (0..30)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                black_box(f());
+            }
+            start.elapsed().as_nanos() as f64 / iters as f64
+        })
+        .collect();
+    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    samples[samples.len() / 2]
+}

@@ -8,6 +8,8 @@
 //! what is not exempt; role trust and KMS key policies must allow in every case (§1.7). Which
 //! layer a denial names when several deny is DESIGN.md's "When several layers deny".
 
+use std::borrow::Cow;
+
 use policy::{Outcome, PrincipalMatch, PrincipalType, Request};
 
 use crate::decision::{Decision, PolicyTrace, StatementTrace, Verdict};
@@ -15,20 +17,16 @@ use crate::input::{AuthzRequest, NamedPolicy, OrgLevel};
 use crate::layer::Layer;
 use crate::message;
 use crate::principal::{is_account_principal, is_session};
-use crate::s3::{acl, public_policy, split_s3_arn};
+use crate::s3::{acl, split_s3_arn};
 
-/// Decides one request. `trace` asks for the statement-by-statement record (the slow path).
-pub fn authorize(req: &AuthzRequest, trace: bool) -> Decision {
+/// Decides one request. `explain` asks for Gatehouse's explanation and the statement-by-statement
+/// trace (the slow path); without it `explanation` is empty and `trace` too.
+pub fn authorize(req: &AuthzRequest, explain: bool) -> Decision {
     let action = req.action.to_ascii_lowercase();
     let mut eval = Evaluator {
         req,
-        request: Request {
-            action: &action,
-            resource: req.resource,
-            principal: req.principal,
-            context: req.context,
-        },
-        trace: trace.then(Vec::new),
+        request: Request::new(&action, req.resource, req.principal, req.context),
+        trace: explain.then(Vec::new),
     };
     let verdict = eval.decide();
     eval.finish(verdict)
@@ -39,14 +37,14 @@ enum Found {
     Allowed {
         policy: Option<String>,
         statement: Option<String>,
-        how: String,
+        how: Cow<'static, str>,
     },
     Denied {
         layer: Layer,
         explicit: bool,
         policy: Option<String>,
         statement: Option<String>,
-        why: String,
+        why: Cow<'static, str>,
     },
 }
 
@@ -183,13 +181,11 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         let account_principal = is_account_principal(p);
         let root = p.kind == PrincipalType::Account;
 
-        // RCPs guard the resource account's resources from every caller but AWS service
-        // principals ("RCPs don't apply to ... AWS service principals", Organizations RCP docs).
-        let (rcp_deny, rcp_missing) = if p.kind == PrincipalType::Service {
-            (None, None)
-        } else {
-            self.org_levels(Layer::Rcp, &policies.rcp)
-        };
+        // RCPs guard the resource account's resources from every caller, AWS service
+        // principals included: AWS's own RCP examples exempt services explicitly with
+        // `aws:PrincipalIsAWSService` (KMS "Resource control policies", Organizations RCP
+        // examples), which they would not need to if RCPs skipped them.
+        let (rcp_deny, rcp_missing) = self.org_levels(Layer::Rcp, &policies.rcp);
         // SCPs limit principals of member accounts, root users included; not anonymous callers
         // or service principals, which belong to no account (reference §1.5).
         let (scp_deny, scp_missing) = if account_principal {
@@ -260,25 +256,26 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             );
         }
         let bpa = s3.map(|s| s.block_public_access()).unwrap_or_default();
-        if let (Some(np), true) = (
-            &policies.resource,
-            resource_layer == Layer::Resource && s3.is_some(),
-        ) {
-            let public = public_policy::is_public(&np.policy.document);
-            if public_policy::restricts(
-                &bpa,
-                public,
-                in_bucket_owner_account,
-                p.kind == PrincipalType::Service,
-            ) {
-                let statement =
-                    public_policy::first_public_statement(&np.policy.document).map(|s| s.label());
+        // RestrictPublicBuckets: only the bucket owner's account and AWS services keep access
+        // through a public bucket policy (reference §3.6). Cheap tests first: whether the
+        // policy is public is worked out once per policy.
+        let outsider = !in_bucket_owner_account && p.kind != PrincipalType::Service;
+        if bpa.restrict_public_buckets
+            && outsider
+            && resource_layer == Layer::Resource
+            && s3.is_some()
+        {
+            if let Some((np, statement)) = policies
+                .resource
+                .as_ref()
+                .and_then(|np| np.public_statement().map(|s| (np, s)))
+            {
                 return Found::Denied {
                     layer: Layer::S3BlockPublicAccess,
                     explicit: true,
                     policy: Some(np.id.clone()),
-                    statement,
-                    why: "the bucket policy is public and RestrictPublicBuckets admits only the bucket owner's account and AWS services".into(),
+                    statement: Some(statement.to_string()),
+                    why: Cow::Borrowed("the bucket policy is public and RestrictPublicBuckets admits only the bucket owner's account and AWS services"),
                 };
             }
         }
@@ -356,7 +353,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         if vpce.is_some_and(|v| v.allow.is_none()) {
             return missing(
                 Layer::VpcEndpoint,
-                "the VPC endpoint policy does not allow it".into(),
+                "the VPC endpoint policy does not allow it",
             );
         }
 
@@ -378,12 +375,18 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 .collect(),
             _ => Vec::new(),
         };
-        let acl = s3.and_then(|s| acl_grant(s, action, req.resource, p, in_bucket_owner_account));
-        let (acl_grant, acl_public_ignored) = match acl {
-            Some(g) if g.public && bpa.ignore_public_acls => (None, true),
-            Some(g) => (Some(g), false),
-            None => (None, false),
-        };
+        let acl = s3
+            .map(|s| {
+                acl_grants(
+                    s,
+                    action,
+                    req.resource,
+                    p,
+                    in_bucket_owner_account,
+                    bpa.ignore_public_acls,
+                )
+            })
+            .unwrap_or_default();
         let same_account = account_principal && p.account.as_deref() == Some(owner_for_allow);
         let identity_allow = identity.allow;
         let resource_hit = |kinds: &[PrincipalMatch]| {
@@ -400,9 +403,14 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             PrincipalMatch::Service,
             PrincipalMatch::Federated,
         ];
+        // Who to name when nothing grants: Block Public Access if it took a public ACL grant
+        // away; across accounts, for an object another account owns, its ACL — the only thing
+        // that could grant (DESIGN.md names `resource` for anonymous callers whatever the owner).
         let no_grant_layer = |default: Layer| {
-            if acl_public_ignored {
+            if acl.public_ignored {
                 Layer::S3BlockPublicAccess
+            } else if !resource_counts && default == Layer::Resource && account_principal {
+                Layer::Acl
             } else {
                 default
             }
@@ -413,17 +421,19 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         let (unlimited, grant): (bool, Option<Hit>) = if !account_principal {
             // Anonymous callers and services: only the resource side can grant (§1.5).
             let hit = resource_hit(&unlimited_kinds);
-            if hit.is_none() && acl_grant.is_none() {
+            if hit.is_none() && acl.everyone.is_none() {
                 return missing(
                     no_grant_layer(resource_layer),
-                    "no resource-based policy or ACL grants it to this caller".into(),
+                    "no resource-based policy or ACL grants it to this caller",
                 );
             }
             (true, hit)
         } else if same_account {
             let unlimited_hit = resource_hit(&unlimited_kinds);
-            let acl_unlimited = acl_grant.is_some_and(|g| g.to_everyone);
-            if root || unlimited_hit.is_some() || acl_unlimited {
+            // A grant to AllUsers/AuthenticatedUsers names no account to delegate to: like
+            // `"Principal": "*"`, it needs no identity-side allow in the same account. A grant
+            // to the caller's own account is delegation and adds nothing to it.
+            if root || unlimited_hit.is_some() || acl.everyone.is_some() {
                 (true, unlimited_hit)
             } else if let Some(hit) =
                 identity_allow.or_else(|| resource_hit(&[PrincipalMatch::Role]))
@@ -432,20 +442,20 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             } else {
                 return missing(
                     no_grant_layer(Layer::Identity),
-                    "no identity-based policy allows it, and no resource-based policy grants it to this caller itself".into(),
+                    "no identity-based policy allows it, and no resource-based policy grants it to this caller itself",
                 );
             }
         } else {
             // Across accounts both sides must allow (§1.4); the root user's own side needs no
             // identity policy.
             if !root && identity_allow.is_none() {
-                return missing(Layer::Identity, "no identity-based policy in the caller's account allows it (across accounts both sides must allow)".into());
+                return missing(Layer::Identity, "no identity-based policy in the caller's account allows it (across accounts both sides must allow)");
             }
             let trusting = resource_allows.first().map(|(_, h)| *h);
-            if trusting.is_none() && acl_grant.is_none() {
+            if trusting.is_none() && acl.account.is_none() && acl.everyone.is_none() {
                 return missing(
                     no_grant_layer(resource_layer),
-                    "the resource's account grants nothing to this caller (across accounts both sides must allow)".into(),
+                    "the resource's account grants nothing to this caller (across accounts both sides must allow)",
                 );
             }
             (false, identity_allow.or(trusting))
@@ -457,7 +467,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 if b.allow.is_none() {
                     return missing(
                         Layer::PermissionsBoundary,
-                        "the permissions boundary does not allow it".into(),
+                        "the permissions boundary does not allow it",
                     );
                 }
             }
@@ -470,7 +480,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     session.allow.is_none()
                 };
                 if no_session_allow {
-                    return missing(Layer::Session, "no session policy allows it".into());
+                    return missing(Layer::Session, "no session policy allows it");
                 }
             }
         }
@@ -486,11 +496,16 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         }
 
         let (policy, statement) = grant.map(|h| h.names()).unwrap_or((None, None));
-        let how = match (&policy, acl_grant) {
-            (Some(_), _) => "allowed by the named statement".to_string(),
-            (None, Some(g)) => format!("allowed by an ACL grant of {}", g.permission.as_str()),
+        let how = match (&policy, acl.everyone.or(acl.account)) {
+            (Some(_), _) => Cow::Borrowed("allowed by the named statement"),
+            (None, Some(permission)) => match permission {
+                acl::Permission::FullControl => {
+                    Cow::Borrowed("allowed by an ACL grant of FULL_CONTROL")
+                }
+                other => Cow::Owned(format!("allowed by an ACL grant of {}", other.as_str())),
+            },
             (None, None) => {
-                "allowed: the account root user has full access to its own resources".to_string()
+                Cow::Borrowed("allowed: the account root user has full access to its own resources")
             }
         };
         Found::Allowed {
@@ -503,16 +518,10 @@ impl<'a, 'r> Evaluator<'a, 'r> {
     fn finish(self, found: Found) -> Decision {
         let req = self.req;
         let p = req.principal;
-        let same_org = match (
-            req.context.single("aws:PrincipalOrgID"),
-            req.context.single("aws:ResourceOrgID"),
-        ) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        };
         let resource_account = req
             .s3
             .map_or(req.resource_account, |s| s.bucket_owner.as_str());
+        let explain = self.trace.is_some();
         match found {
             Found::Allowed {
                 policy,
@@ -522,6 +531,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 verdict: Verdict::Allowed,
                 denied_by: None,
                 explanation: match (&policy, &statement) {
+                    _ if !explain => String::new(),
                     (Some(pol), Some(st)) => format!(
                         "{} may perform {} on {}: statement {st} of {pol} allows it.",
                         p.arn, req.action, req.resource
@@ -543,12 +553,20 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 statement,
                 why,
             } => {
+                let same_org = match (
+                    req.context.single("aws:PrincipalOrgID"),
+                    req.context.single("aws:ResourceOrgID"),
+                ) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => false,
+                };
                 let message = if message::gets_enhanced(p, resource_account, same_org, layer) {
                     message::enhanced(p, req.action, req.resource, layer, explicit)
                 } else {
                     message::PLAIN.to_string()
                 };
                 let place = match (&policy, &statement) {
+                    _ if !explain => String::new(),
                     (Some(pol), Some(st)) => format!(" (statement {st} of {pol})"),
                     _ => String::new(),
                 };
@@ -559,10 +577,14 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                         Verdict::ImplicitDeny
                     },
                     denied_by: Some(layer),
-                    explanation: format!(
-                        "{} may not perform {} on {}: {why}{place} [layer {layer}].",
-                        p.arn, req.action, req.resource
-                    ),
+                    explanation: if explain {
+                        format!(
+                            "{} may not perform {} on {}: {why}{place} [layer {layer}].",
+                            p.arn, req.action, req.resource
+                        )
+                    } else {
+                        String::new()
+                    },
                     policy,
                     statement,
                     message: Some(message),
@@ -573,24 +595,24 @@ impl<'a, 'r> Evaluator<'a, 'r> {
     }
 }
 
-fn denied(layer: Layer, explicit: bool, hit: Option<Hit>, why: &str) -> Found {
+fn denied(layer: Layer, explicit: bool, hit: Option<Hit>, why: &'static str) -> Found {
     let (policy, statement) = hit.map(|h| h.names()).unwrap_or((None, None));
     Found::Denied {
         layer,
         explicit,
         policy,
         statement,
-        why: why.to_string(),
+        why: Cow::Borrowed(why),
     }
 }
 
-fn missing(layer: Layer, why: String) -> Found {
+fn missing(layer: Layer, why: impl Into<Cow<'static, str>>) -> Found {
     Found::Denied {
         layer,
         explicit: false,
         policy: None,
         statement: None,
-        why,
+        why: why.into(),
     }
 }
 
@@ -615,33 +637,40 @@ fn writes_into_bucket(action_lower: &str) -> bool {
     )
 }
 
-#[derive(Clone, Copy)]
-struct AclGrant {
-    permission: acl::Permission,
-    public: bool,
-    /// A group grant: like `"Principal": "*"`, it names no account to delegate to.
-    to_everyone: bool,
+/// The ACL grants that cover this request (ACLs on), by whom they name.
+#[derive(Clone, Copy, Default)]
+struct AclGrants {
+    /// A grant to the caller's account, by canonical id.
+    account: Option<acl::Permission>,
+    /// A group grant (AllUsers, AuthenticatedUsers) that still counts.
+    everyone: Option<acl::Permission>,
+    /// IgnorePublicAcls took a public grant away.
+    public_ignored: bool,
 }
 
-/// The ACL grant that covers this request, if ACLs are on and one does. A grant that is not
-/// public wins over a public one (IgnorePublicAcls then has nothing to take away).
-fn acl_grant(
+/// Which ACL grants cover this request [S3 `acl-overview`]; public ones count for nothing under
+/// IgnorePublicAcls [S3 `access-control-block-public-access`].
+fn acl_grants(
     s3: &crate::s3::S3Facts,
     action: &str,
     resource: &str,
     p: &policy::RequestPrincipal,
     caller_is_bucket_owner: bool,
-) -> Option<AclGrant> {
+    ignore_public_acls: bool,
+) -> AclGrants {
+    let mut found = AclGrants::default();
     if !acl::acls_apply(s3.object_ownership) {
-        return None;
+        return found;
     }
-    let (target, needed) = acl::needed_permission(action, caller_is_bucket_owner)?;
+    let Some((target, needed)) = acl::needed_permission(action, caller_is_bucket_owner) else {
+        return found;
+    };
     let grants = match target {
         acl::AclTarget::Bucket => &s3.bucket_acl,
         acl::AclTarget::Object if split_s3_arn(resource).is_some_and(|(_, k)| k.is_some()) => {
             &s3.object_acl
         }
-        acl::AclTarget::Object => return None,
+        acl::AclTarget::Object => return found,
     };
     let canonical = p
         .account
@@ -651,13 +680,17 @@ fn acl_grant(
         .map(String::as_str)
         .or(p.canonical_id.as_deref());
     let signed = p.kind != PrincipalType::Anonymous;
-    grants
+    for g in grants
         .iter()
         .filter(|g| acl::grant_applies(g, needed, canonical, signed))
-        .map(|g| AclGrant {
-            permission: g.permission,
-            public: g.is_public(),
-            to_everyone: matches!(g.grantee, acl::Grantee::Group(_)),
-        })
-        .min_by_key(|g| g.public)
+    {
+        match &g.grantee {
+            acl::Grantee::CanonicalUser(_) => found.account = Some(g.permission),
+            acl::Grantee::Group(_) if g.is_public() && ignore_public_acls => {
+                found.public_ignored = true
+            }
+            acl::Grantee::Group(_) => found.everyone = Some(g.permission),
+        }
+    }
+    found
 }

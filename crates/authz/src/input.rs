@@ -2,7 +2,7 @@
 //! setting that applies. The server gathers these from its store; the simulator reads them
 //! from a scenario.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use policy::{CompiledPolicy, Context, RequestPrincipal};
 
@@ -13,6 +13,29 @@ use crate::s3::S3Facts;
 pub struct NamedPolicy {
     pub id: String,
     pub policy: Arc<CompiledPolicy>,
+    /// As a bucket policy: its first public statement, if any (reference §3.6), worked out on
+    /// first need and kept.
+    public_statement: Arc<OnceLock<Option<String>>>,
+}
+
+impl NamedPolicy {
+    pub fn new(id: impl Into<String>, policy: Arc<CompiledPolicy>) -> NamedPolicy {
+        NamedPolicy {
+            id: id.into(),
+            policy,
+            public_statement: Arc::default(),
+        }
+    }
+
+    /// The label of the statement that makes this policy public, when it is.
+    pub fn public_statement(&self) -> Option<&str> {
+        self.public_statement
+            .get_or_init(|| {
+                crate::s3::public_policy::first_public_statement(&self.policy.document)
+                    .map(|s| s.label())
+            })
+            .as_deref()
+    }
 }
 
 /// The policies attached at one level of the organization (root, an OU, the account).

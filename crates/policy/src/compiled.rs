@@ -2,37 +2,54 @@
 //! action to the statements that can match it, parsed condition values, and resource patterns
 //! split into plain text and variable templates.
 
-use std::collections::HashMap;
-
 use crate::condition::{arn_matches, CompiledCondition, ConditionTrace};
 use crate::context::Context;
 use crate::document::{Effect, Patterns, Policy, Principals};
+use crate::fxhash::hash_str;
+use crate::index::ActionIndex;
 use crate::json::Span;
 use crate::principal::{PrincipalMatch, RequestPrincipal};
-use crate::variables::{Template, TextRef};
+use crate::variables::{Resolved, Template, TextRef};
 use crate::wildcard;
 
 /// One authorization question, as the policy language sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
-    /// `service:Action`, lower-cased by the caller once per question.
+    /// `service:Action`, lower-cased.
     pub action: &'a str,
     /// The resource ARN, or `*` for actions that take no resource.
     pub resource: &'a str,
     pub principal: &'a RequestPrincipal,
     pub context: &'a Context,
+    action_hash: u64,
+    service_hash: u64,
+}
+
+impl<'a> Request<'a> {
+    /// `action_lower` must be lower-cased (actions compare without regard to case).
+    pub fn new(
+        action_lower: &'a str,
+        resource: &'a str,
+        principal: &'a RequestPrincipal,
+        context: &'a Context,
+    ) -> Request<'a> {
+        let service = action_lower.split(':').next().unwrap_or("");
+        Request {
+            action: action_lower,
+            resource,
+            principal,
+            context,
+            action_hash: hash_str(action_lower),
+            service_hash: hash_str(service),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     pub document: Policy,
     statements: Vec<CompiledStatement>,
-    /// Exact action name → statements naming it without a wildcard in its service.
-    exact: HashMap<String, Vec<u32>>,
-    /// Service prefix → statements with a wildcard pattern in that service.
-    by_service: HashMap<String, Vec<u32>>,
-    /// Statements that may match any action: `*`, `*:...` patterns and every `NotAction`.
-    always: Vec<u32>,
+    index: ActionIndex,
 }
 
 #[derive(Debug, Clone)]
@@ -48,9 +65,10 @@ struct CompiledStatement {
 }
 
 #[derive(Debug, Clone)]
-struct ActionPattern {
-    lower: String,
-    wild: bool,
+pub(crate) struct ActionPattern {
+    pub(crate) lower: String,
+    pub(crate) wild: bool,
+    glob: wildcard::Glob,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +81,30 @@ struct ResourceMatcher {
 struct ResourcePattern {
     text: String,
     template: Option<Template>,
+    /// Length of the leading ARN parts (through the fifth `:`) when they hold no wildcard and
+    /// no variable: compared byte for byte, leaving only the resource part to glob.
+    fixed_prefix: usize,
+    /// The resource part after a fixed prefix, prepared (only without a template).
+    rest: Option<wildcard::Glob>,
+}
+
+// Scratch space for resolving resource templates without allocating on every request.
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Resolved> = const {
+        std::cell::RefCell::new(Resolved { text: String::new(), literal: None })
+    };
+}
+
+fn fixed_prefix(pattern: &str) -> usize {
+    let Some(end) = pattern.match_indices(':').nth(4).map(|(i, _)| i + 1) else {
+        return 0;
+    };
+    let head = &pattern[..end];
+    if wildcard::has_wildcard(head) || head.contains('$') {
+        0
+    } else {
+        end
+    }
 }
 
 /// The statements of one policy that apply to a request: the first matching Deny, and for each
@@ -120,9 +162,7 @@ pub struct StatementTrace {
 impl CompiledPolicy {
     pub fn compile(document: Policy) -> CompiledPolicy {
         let variables = document.variables_enabled();
-        let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut by_service: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut always = Vec::new();
+        let mut index = ActionIndex::default();
         let mut statements = Vec::with_capacity(document.statements.len());
         for (i, s) in document.statements.iter().enumerate() {
             let i = i as u32;
@@ -133,16 +173,10 @@ impl CompiledPolicy {
                 .map(|a| ActionPattern {
                     lower: a.to_ascii_lowercase(),
                     wild: wildcard::has_wildcard(a),
+                    glob: wildcard::Glob::new(a, true),
                 })
                 .collect();
-            index_statement(
-                i,
-                s.action.negated,
-                &actions,
-                &mut exact,
-                &mut by_service,
-                &mut always,
-            );
+            index.add(i, s.action.negated, &actions);
             statements.push(CompiledStatement {
                 effect: s.effect,
                 label: s.label(),
@@ -161,9 +195,7 @@ impl CompiledPolicy {
         CompiledPolicy {
             document,
             statements,
-            exact,
-            by_service,
-            always,
+            index: index.finish(),
         }
     }
 
@@ -182,22 +214,11 @@ impl CompiledPolicy {
     /// The fast path: only the statements the index says can match the action.
     pub fn evaluate(&self, request: &Request) -> Outcome {
         let mut outcome = Outcome::default();
-        let service = request.action.split(':').next().unwrap_or("");
-        let exact = self
-            .exact
-            .get(request.action)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let wild = self
-            .by_service
-            .get(service)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        for &i in exact {
-            self.check(i, request, true, &mut outcome);
-        }
-        for &i in wild.iter().chain(&self.always) {
-            self.check(i, request, false, &mut outcome);
+        let (exact, wild, always) = self
+            .index
+            .candidates(request.action_hash, request.service_hash);
+        for &i in exact.iter().chain(wild).chain(always) {
+            self.check(i, request, &mut outcome);
         }
         outcome
     }
@@ -241,9 +262,11 @@ impl CompiledPolicy {
         (outcome, traces)
     }
 
-    fn check(&self, i: u32, request: &Request, action_known: bool, outcome: &mut Outcome) {
+    /// Candidates come from hashes, so the action is checked again: a collision costs a
+    /// comparison, never a wrong answer.
+    fn check(&self, i: u32, request: &Request, outcome: &mut Outcome) {
         let s = &self.statements[i as usize];
-        if !action_known && !s.action_applies(request.action) {
+        if !s.action_applies(request.action) {
             return;
         }
         let matched = match &s.principal {
@@ -259,43 +282,6 @@ impl CompiledPolicy {
     }
 }
 
-/// A statement goes to exactly one of the three lists per service, so a request never
-/// evaluates it twice.
-fn index_statement(
-    i: u32,
-    negated: bool,
-    actions: &[ActionPattern],
-    exact: &mut HashMap<String, Vec<u32>>,
-    by_service: &mut HashMap<String, Vec<u32>>,
-    always: &mut Vec<u32>,
-) {
-    let any_service = actions
-        .iter()
-        .any(|a| a.lower.split(':').next().is_none_or(wildcard::has_wildcard));
-    if negated || any_service {
-        always.push(i);
-        return;
-    }
-    let mut wild_services: Vec<&str> = Vec::new();
-    for a in actions.iter().filter(|a| a.wild) {
-        let service = a.lower.split(':').next().unwrap_or("");
-        if !wild_services.contains(&service) {
-            wild_services.push(service);
-            by_service.entry(service.to_string()).or_default().push(i);
-        }
-    }
-    for a in actions.iter().filter(|a| !a.wild) {
-        let service = a.lower.split(':').next().unwrap_or("");
-        if wild_services.contains(&service) {
-            continue;
-        }
-        let list = exact.entry(a.lower.clone()).or_default();
-        if list.last() != Some(&i) {
-            list.push(i);
-        }
-    }
-}
-
 fn compile_resources(patterns: &Patterns, variables: bool) -> ResourceMatcher {
     ResourceMatcher {
         negated: patterns.negated,
@@ -305,6 +291,11 @@ fn compile_resources(patterns: &Patterns, variables: bool) -> ResourceMatcher {
             .map(|r| ResourcePattern {
                 text: r.clone(),
                 template: if variables { Template::parse(r) } else { None },
+                fixed_prefix: fixed_prefix(r),
+                rest: match (fixed_prefix(r), variables && Template::parse(r).is_some()) {
+                    (n, false) if n > 0 => Some(wildcard::Glob::new(&r[n..], false)),
+                    _ => None,
+                },
             })
             .collect(),
     }
@@ -330,13 +321,7 @@ fn principal_applies(
 impl CompiledStatement {
     /// Actions and their prefixes are case-insensitive [IAM `reference_policies_elements_action`].
     fn action_applies(&self, action: &str) -> bool {
-        let hit = self.actions.iter().any(|a| {
-            if a.wild {
-                wildcard::matches(&a.lower, action, true)
-            } else {
-                a.lower == action
-            }
-        });
+        let hit = self.actions.iter().any(|a| a.glob.matches(action));
         hit != self.action_negated
     }
 
@@ -358,12 +343,38 @@ impl ResourcePattern {
         if request.resource == "*" {
             return matches_resourceless(&self.text, request.action);
         }
+        let n = self.fixed_prefix;
+        if n > 0
+            && !request
+                .resource
+                .as_bytes()
+                .starts_with(&self.text.as_bytes()[..n])
+        {
+            return false;
+        }
         match &self.template {
             // "If the variable cannot be resolved ... that resource never matches."
-            Some(t) => t
-                .resolve(request.context)
-                .is_some_and(|r| arn_matches(r.as_text(), request.resource)),
-            None => arn_matches(TextRef::plain(&self.text), request.resource),
+            Some(t) if n > 0 => match t.match_direct(request.context, request.resource) {
+                Some(hit) => hit,
+                None => SCRATCH.with_borrow_mut(|scratch| {
+                    t.resolve_into(request.context, scratch)
+                        && wildcard::matches_masked(
+                            &scratch.text.as_bytes()[n..],
+                            scratch.literal.as_deref().map(|l| &l[n..]),
+                            &request.resource.as_bytes()[n..],
+                            false,
+                        )
+                }),
+            },
+            // A variable among the leading ARN parts: resolve, then match part by part.
+            Some(t) => SCRATCH.with_borrow_mut(|scratch| {
+                t.resolve_into(request.context, scratch)
+                    && arn_matches(scratch.as_text(), request.resource)
+            }),
+            None => match &self.rest {
+                Some(rest) => rest.matches(&request.resource[n..]),
+                None => arn_matches(TextRef::plain(&self.text), request.resource),
+            },
         }
     }
 }

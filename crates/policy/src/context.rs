@@ -1,11 +1,12 @@
 //! The request context a policy is evaluated against: condition keys and their values.
 //!
 //! Key names compare case-insensitively, tag-key parts included
-//! [IAM `reference_policies_elements_condition`: "Condition key names are not case-sensitive"],
-//! so keys are stored lower-cased. A key the request does not carry is absent; a multi-valued
-//! key with no values is present and empty.
+//! [IAM `reference_policies_elements_condition`: "Condition key names are not case-sensitive"].
+//! A key the request does not carry is absent; a multi-valued key with no values is present
+//! and empty. Compiled policies look keys up by a [`KeyName`] prepared once, so a lookup is a
+//! scan of a short array of precomputed hashes and one string comparison.
 
-use std::collections::HashMap;
+use crate::fxhash::hash_str;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValue {
@@ -30,11 +31,40 @@ impl ContextValue {
     }
 }
 
+/// A condition key prepared for lookups: lower-cased, with its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyName {
+    lower: String,
+    hash: u64,
+}
+
+impl KeyName {
+    pub fn new(key: &str) -> KeyName {
+        let lower = key.to_ascii_lowercase();
+        KeyName {
+            hash: hash_str(&lower),
+            lower,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.lower
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    key: KeyName,
+    /// The spelling the request used, for traces.
+    name: String,
+    value: ContextValue,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    entries: HashMap<String, ContextValue>,
-    /// Original spellings, for traces.
-    names: HashMap<String, String>,
+    /// `hashes[i]` is the hash of `entries[i].key`, apart so a scan touches only hashes.
+    hashes: Vec<u64>,
+    entries: Vec<Entry>,
 }
 
 impl Context {
@@ -42,23 +72,42 @@ impl Context {
         Context::default()
     }
 
+    /// Sets `key` (replacing any value it had under any spelling).
     pub fn insert(&mut self, key: &str, value: ContextValue) {
-        let lower = key.to_ascii_lowercase();
-        self.names.insert(lower.clone(), key.to_string());
-        self.entries.insert(lower, value);
-    }
-
-    pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.entries.get(&key.to_ascii_lowercase())
-        } else {
-            self.entries.get(key)
+        let name = KeyName::new(key);
+        match self.position(&name) {
+            Ok(i) => {
+                self.entries[i].value = value;
+                self.entries[i].name = key.to_string();
+            }
+            Err(()) => {
+                self.hashes.push(name.hash);
+                self.entries.push(Entry {
+                    key: name,
+                    name: key.to_string(),
+                    value,
+                });
+            }
         }
     }
 
-    /// Lookup by a key already lower-cased (compiled policies store keys that way).
-    pub fn get_lower(&self, key: &str) -> Option<&ContextValue> {
-        self.entries.get(key)
+    fn position(&self, key: &KeyName) -> Result<usize, ()> {
+        self.hashes
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h == key.hash)
+            .map(|(i, _)| i)
+            .find(|i| self.entries[*i].key.lower == key.lower)
+            .ok_or(())
+    }
+
+    pub fn get_key(&self, key: &KeyName) -> Option<&ContextValue> {
+        self.position(key).ok().map(|i| &self.entries[i].value)
+    }
+
+    /// Lookup by name, in any case (prepares the key: use [`Context::get_key`] on hot paths).
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.get_key(&KeyName::new(key))
     }
 
     pub fn single(&self, key: &str) -> Option<&str> {
@@ -66,9 +115,7 @@ impl Context {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries
-            .iter()
-            .map(|(k, v)| (self.names.get(k).map_or(k.as_str(), String::as_str), v))
+        self.entries.iter().map(|e| (e.name.as_str(), &e.value))
     }
 
     pub fn len(&self) -> usize {
@@ -77,5 +124,20 @@ impl Context {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_compare_without_case_and_replace() {
+        let mut c = Context::new();
+        c.insert("aws:PrincipalTag/Team", ContextValue::Single("a".into()));
+        c.insert("aws:principaltag/team", ContextValue::Single("b".into()));
+        assert_eq!(c.len(), 1);
+        assert_eq!(c.single("AWS:PRINCIPALTAG/TEAM"), Some("b"));
+        assert_eq!(c.get("aws:SourceIp"), None);
     }
 }

@@ -115,6 +115,22 @@ impl PrincipalKind {
 pub struct PrincipalEntry {
     pub kind: PrincipalKind,
     pub value: String,
+    /// The account an `AWS` value names (`"111122223333"` or its root ARN), read once.
+    pub account: Option<String>,
+}
+
+impl PrincipalEntry {
+    pub fn new(kind: PrincipalKind, value: String) -> PrincipalEntry {
+        let account = match kind {
+            PrincipalKind::Aws => crate::principal::account_of(&value).map(str::to_string),
+            _ => None,
+        };
+        PrincipalEntry {
+            kind,
+            value,
+            account,
+        }
+    }
 }
 
 /// One key under one operator: `"StringLike": {"s3:prefix": ["home/", "home/${aws:username}/*"]}`.

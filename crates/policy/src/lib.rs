@@ -18,8 +18,7 @@
 //!     role_arn: None, canonical_id: None, unique_id: None, has_permissions_boundary: false,
 //! };
 //! let context = Context::new();
-//! let request = Request { action: "s3:getobject", resource: "arn:aws:s3:::reports/q3.csv",
-//!                         principal: &alice, context: &context };
+//! let request = Request::new("s3:getobject", "arn:aws:s3:::reports/q3.csv", &alice, &context);
 //! assert!(policy.evaluate(&request).allow.is_some());
 //! ```
 //!
@@ -30,6 +29,8 @@ pub mod condition;
 pub mod context;
 pub mod document;
 pub mod error;
+pub mod fxhash;
+mod index;
 pub mod json;
 pub mod operator;
 pub mod parse;

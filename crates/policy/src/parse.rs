@@ -270,10 +270,9 @@ impl Reader {
     fn principals(&mut self, json: &Json, negated: bool, path: &str) -> Option<Principals> {
         let mut entries = Vec::new();
         match &json.value {
-            Value::String(s) if s == "*" => entries.push(PrincipalEntry {
-                kind: PrincipalKind::Aws,
-                value: "*".to_string(),
-            }),
+            Value::String(s) if s == "*" => {
+                entries.push(PrincipalEntry::new(PrincipalKind::Aws, "*".to_string()))
+            }
             Value::Object(members) if !members.is_empty() => {
                 self.no_duplicates(path, members);
                 for m in members {
@@ -292,7 +291,7 @@ impl Reader {
                         if let Some(message) = check_principal(kind, &value) {
                             self.fail(&here, m.value.span, message);
                         }
-                        entries.push(PrincipalEntry { kind, value });
+                        entries.push(PrincipalEntry::new(kind, value));
                     }
                 }
             }

@@ -128,7 +128,7 @@ impl RequestPrincipal {
         match entry.kind {
             PrincipalKind::Aws if v == "*" => Some(PrincipalMatch::Wildcard),
             PrincipalKind::Aws => {
-                if let Some(account) = account_of(v) {
+                if let Some(account) = &entry.account {
                     return self.in_account(account).then_some(PrincipalMatch::Account);
                 }
                 if !self.is_iam_identity() {

@@ -5,7 +5,8 @@
 //! mask of the bytes that must be matched literally — both what a variable substituted
 //! ("Bob*" from `${aws:username}` is no wildcard) and what an escape produced.
 
-use crate::context::Context;
+use crate::context::{Context, KeyName};
+use crate::wildcard;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
@@ -13,8 +14,7 @@ pub enum Part {
     /// Literal text that must not act as a wildcard (from `${*}`, `${?}`, `${$}`).
     Escaped(char),
     Variable {
-        /// Lower-cased: key names compare case-insensitively.
-        key: String,
+        key: KeyName,
         default: Option<String>,
     },
 }
@@ -100,30 +100,85 @@ impl Template {
     /// multi-valued) and has no default: such a value matches nothing ("If the variable cannot
     /// be resolved ... the policy does not match").
     pub fn resolve(&self, context: &Context) -> Option<Resolved> {
-        let mut text = String::new();
-        let mut literal = Vec::new();
+        let mut out = Resolved {
+            text: String::new(),
+            literal: None,
+        };
+        self.resolve_into(context, &mut out).then_some(out)
+    }
+
+    /// Matches `text` without building the resolved value, when every wildcard of the template
+    /// is in its last part (`arn:aws:s3:::b/home/${aws:username}/*`): the parts before are
+    /// compared as they resolve — a variable's value literally — and the last part is globbed.
+    /// `None` when the template has another shape; `Some(false)` when unresolvable.
+    pub fn match_direct(&self, context: &Context, text: &str) -> Option<bool> {
+        let (last, init) = self.parts.split_last()?;
+        let plain = |p: &Part| {
+            matches!(p, Part::Literal(s) if !wildcard::has_wildcard(s))
+                || matches!(p, Part::Variable { .. })
+        };
+        if !init.iter().all(plain) || matches!(last, Part::Escaped(_)) {
+            return None;
+        }
+        let mut rest = text;
+        for part in init {
+            let piece = match part {
+                Part::Literal(s) => s.as_str(),
+                Part::Variable { key, default } => match self.value(context, key, default) {
+                    Some(v) => v,
+                    None => return Some(false),
+                },
+                Part::Escaped(_) => return None,
+            };
+            match rest.strip_prefix(piece) {
+                Some(r) => rest = r,
+                None => return Some(false),
+            }
+        }
+        Some(match last {
+            Part::Literal(s) => wildcard::matches(s, rest, false),
+            Part::Variable { key, default } => self.value(context, key, default) == Some(rest),
+            Part::Escaped(_) => return None,
+        })
+    }
+
+    fn value<'c>(
+        &'c self,
+        context: &'c Context,
+        key: &KeyName,
+        default: &'c Option<String>,
+    ) -> Option<&'c str> {
+        context
+            .get_key(key)
+            .and_then(|v| v.single())
+            .or(default.as_deref())
+    }
+
+    /// Like [`Template::resolve`], into a buffer the caller reuses; `false` when unresolvable.
+    pub fn resolve_into(&self, context: &Context, out: &mut Resolved) -> bool {
+        out.text.clear();
+        let literal = out.literal.get_or_insert_with(Vec::new);
+        literal.clear();
         for part in &self.parts {
             let (piece, is_literal) = match part {
                 Part::Literal(s) => (s.as_str(), false),
                 Part::Escaped(c) => {
-                    text.push(*c);
+                    out.text.push(*c);
                     literal.push(true);
                     continue;
                 }
                 Part::Variable { key, default } => {
-                    match context.get_lower(key).and_then(|v| v.single()) {
-                        Some(value) => (value, true),
-                        None => (default.as_deref()?, true),
+                    match (context.get_key(key).and_then(|v| v.single()), default) {
+                        (Some(value), _) => (value, true),
+                        (None, Some(default)) => (default.as_str(), true),
+                        (None, None) => return false,
                     }
                 }
             };
-            text.push_str(piece);
+            out.text.push_str(piece);
             literal.extend(std::iter::repeat_n(is_literal, piece.len()));
         }
-        Some(Resolved {
-            text,
-            literal: Some(literal),
-        })
+        true
     }
 }
 
@@ -147,7 +202,7 @@ fn parse_variable(inner: &str) -> Option<Part> {
         return None;
     }
     Some(Part::Variable {
-        key: key.to_ascii_lowercase(),
+        key: KeyName::new(key),
         default,
     })
 }

@@ -34,6 +34,22 @@ fn eq(a: u8, b: u8, ignore_case: bool) -> bool {
 /// `?` matches one *character*: when it meets a UTF-8 lead byte it consumes the whole code point.
 fn matches_bytes(p: &[u8], literal: Option<&[bool]>, t: &[u8], ignore_case: bool) -> bool {
     let wild = |i: usize, c: u8| p[i] == c && !literal.is_some_and(|l| l[i]);
+    // The common shapes — no wildcard, or one trailing `*` — are a comparison, not a glob.
+    let first_wild = (0..p.len()).find(|&i| wild(i, b'*') || wild(i, b'?'));
+    let same = |a: &[u8], b: &[u8]| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
+    match first_wild {
+        None => return same(p, t),
+        Some(i) if i + 1 == p.len() && p[i] == b'*' => {
+            return t.len() >= i && same(&p[..i], &t[..i]);
+        }
+        _ => {}
+    }
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
@@ -108,5 +124,69 @@ mod tests {
         assert!(matches("caf?", "café", false));
         assert!(matches("?", "€", false));
         assert!(!matches("??", "€", false));
+    }
+}
+
+/// A pattern prepared for repeated matching: most IAM patterns are `*`, a plain string, or a
+/// prefix followed by one `*` (`s3:Get*`, `reports/home/*`), which need no glob at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Glob {
+    Any,
+    Exact(String),
+    Prefix(String),
+    General(String),
+}
+
+impl Glob {
+    /// `ignore_case` patterns are stored lower-cased and must be matched against lower-cased
+    /// text.
+    pub fn new(pattern: &str, ignore_case: bool) -> Glob {
+        let p = if ignore_case {
+            pattern.to_ascii_lowercase()
+        } else {
+            pattern.to_string()
+        };
+        if p == "*" {
+            Glob::Any
+        } else if !has_wildcard(&p) {
+            Glob::Exact(p)
+        } else if p.ends_with('*') && !has_wildcard(&p[..p.len() - 1]) {
+            Glob::Prefix(p[..p.len() - 1].to_string())
+        } else {
+            Glob::General(p)
+        }
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            Glob::Any => true,
+            Glob::Exact(s) => s == text,
+            Glob::Prefix(s) => text.starts_with(s.as_str()),
+            Glob::General(p) => matches(p, text, false),
+        }
+    }
+}
+
+#[cfg(test)]
+mod glob_tests {
+    use super::Glob;
+
+    #[test]
+    fn shapes_agree_with_the_general_matcher() {
+        for (pattern, text) in [
+            ("*", "x"),
+            ("s3:get*", "s3:getobject"),
+            ("s3:get*", "s3:put"),
+            ("a?c", "abc"),
+            ("abc", "abc"),
+            ("ab*c", "abxc"),
+        ] {
+            assert_eq!(
+                Glob::new(pattern, false).matches(text),
+                super::matches(pattern, text, false),
+                "{pattern} {text}"
+            );
+        }
+        assert!(matches!(Glob::new("S3:Get*", true), Glob::Prefix(ref p) if p == "s3:get"));
     }
 }

@@ -6,8 +6,6 @@ use policy::document::{Condition, PrincipalKind, Statement};
 use policy::operator::BaseOperator;
 use policy::{Effect, Policy};
 
-use crate::s3::block_public_access::BlockPublicAccess;
-
 /// Condition keys whose fixed values make a statement non-public. The first ten are AWS's list;
 /// `aws:PrincipalOrgID` is documented with them in the current page; `aws:PrincipalAccount`
 /// and `aws:PrincipalArn` pin the caller to one account just as a fixed principal does (the
@@ -74,20 +72,6 @@ fn narrow_enough(cidr: &str) -> bool {
         let min = if c.network.is_ipv4() { 8 } else { 32 };
         c.prefix >= min
     })
-}
-
-/// Does RestrictPublicBuckets cut this caller off from a public bucket policy? Only AWS
-/// service principals and principals of the bucket owner's account keep access.
-pub fn restricts(
-    bpa: &BlockPublicAccess,
-    policy_is_public: bool,
-    caller_in_owner_account: bool,
-    caller_is_service: bool,
-) -> bool {
-    bpa.restrict_public_buckets
-        && policy_is_public
-        && !caller_in_owner_account
-        && !caller_is_service
 }
 
 #[cfg(test)]

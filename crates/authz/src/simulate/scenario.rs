@@ -370,10 +370,10 @@ fn named_policy(json: &Json, path: &str, kind: PolicyType) -> R<NamedPolicy> {
             message: f.message.clone(),
         }
     })?;
-    Ok(NamedPolicy {
+    Ok(NamedPolicy::new(
         id,
-        policy: Arc::new(CompiledPolicy::compile(policy)),
-    })
+        Arc::new(CompiledPolicy::compile(policy)),
+    ))
 }
 
 fn read_s3(json: &Json, resource_account: &str) -> R<S3Facts> {

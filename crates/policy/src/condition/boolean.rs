@@ -4,8 +4,18 @@
 
 use crate::variables::TextRef;
 
+/// `Some(true|false)` for a boolean's text; anything else is no boolean and matches nothing.
+pub fn parse(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 pub fn matches(policy: TextRef<'_>, request: &str) -> bool {
-    let p = policy.text.trim();
-    (p.eq_ignore_ascii_case("true") || p.eq_ignore_ascii_case("false"))
-        && p.eq_ignore_ascii_case(request.trim())
+    parse(policy.text).is_some_and(|p| parse(request) == Some(p))
 }

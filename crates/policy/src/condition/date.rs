@@ -33,7 +33,11 @@ fn epoch(t: &str) -> Option<Instant> {
     let seconds: i128 = whole.parse().ok()?;
     let nanos = seconds * 1_000_000_000;
     let frac = fraction_nanos(frac)?;
-    Some(if whole.starts_with('-') { nanos - frac } else { nanos + frac })
+    Some(if whole.starts_with('-') {
+        nanos - frac
+    } else {
+        nanos + frac
+    })
 }
 
 fn fraction_nanos(frac: &str) -> Option<i128> {

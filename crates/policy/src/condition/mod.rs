@@ -18,7 +18,7 @@ mod string;
 pub use arn::matches as arn_matches;
 pub use ip::Cidr;
 
-use crate::context::{Context, ContextValue};
+use crate::context::{Context, ContextValue, KeyName};
 use crate::document::Condition;
 use crate::json::Span;
 use crate::operator::{BaseOperator, Operator, SetQualifier};
@@ -37,13 +37,15 @@ enum PolicyValue {
     Ip(Option<Cidr>),
     Binary(Option<Vec<u8>>),
     Null(Option<bool>),
+    /// A `Bool` value without variables, read once.
+    Bool(Option<bool>),
 }
 
 #[derive(Debug, Clone)]
 pub struct CompiledCondition {
     pub operator: Operator,
     pub key: String,
-    key_lower: String,
+    key_name: KeyName,
     pub raw_values: Vec<String>,
     values: Vec<PolicyValue>,
     has_templates: bool,
@@ -81,7 +83,7 @@ impl CompiledCondition {
         CompiledCondition {
             operator: condition.operator,
             key: condition.key.clone(),
-            key_lower: condition.key.to_ascii_lowercase(),
+            key_name: KeyName::new(&condition.key),
             raw_values: condition.values.clone(),
             values,
             has_templates,
@@ -90,7 +92,7 @@ impl CompiledCondition {
     }
 
     pub fn evaluate(&self, context: &Context) -> bool {
-        let request = context.get_lower(&self.key_lower);
+        let request = context.get_key(&self.key_name);
         let op = self.operator;
         if op.base == BaseOperator::Null {
             // ForAllValues:Null and ForAnyValue:Null behave like Null (reference §2.2).
@@ -146,7 +148,7 @@ impl CompiledCondition {
             operator: self.operator.to_string(),
             policy_values: self.raw_values.clone(),
             request_values: context
-                .get_lower(&self.key_lower)
+                .get_key(&self.key_name)
                 .map(|v| v.as_slice().to_vec()),
             result: self.evaluate(context),
         }
@@ -182,7 +184,10 @@ fn compile_value(base: BaseOperator, value: &str, variables: bool) -> PolicyValu
         | DateGreaterThanEquals => PolicyValue::Date(date::parse(value)),
         IpAddress => PolicyValue::Ip(Cidr::parse(value)),
         BinaryEquals => PolicyValue::Binary(binary::decode(value)),
-        Null => PolicyValue::Null(null::parse(value)),
+        Null => PolicyValue::Null(boolean::parse(value)),
+        Bool if !(variables && Template::parse(value).is_some()) => {
+            PolicyValue::Bool(boolean::parse(value))
+        }
         _ => PolicyValue::Text {
             text: value.to_string(),
             template: if variables && base.takes_variables() {
@@ -216,6 +221,7 @@ fn value_matches(
         PolicyValue::Date(d) => d.is_some_and(|d| date::matches(positive, d, request)),
         PolicyValue::Ip(c) => c.as_ref().is_some_and(|c| ip::matches(c, request)),
         PolicyValue::Binary(b) => b.as_deref().is_some_and(|b| binary::matches(b, request)),
+        PolicyValue::Bool(b) => b.is_some_and(|b| boolean::parse(request) == Some(b)),
         PolicyValue::Null(_) => false,
     }
 }

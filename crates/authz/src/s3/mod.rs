@@ -4,6 +4,7 @@
 
 pub mod acl;
 pub mod block_public_access;
+pub mod bucket_policy;
 pub mod ownership;
 pub mod public_policy;
 

@@ -560,11 +560,12 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     (Some(a), Some(b)) => a == b,
                     _ => false,
                 };
-                let message = if message::gets_enhanced(p, resource_account, same_org, layer) {
-                    message::enhanced(p, req.action, req.resource, layer, explicit)
-                } else {
-                    message::PLAIN.to_string()
-                };
+                let message =
+                    if message::gets_enhanced(p, req.action, resource_account, same_org, layer) {
+                        message::enhanced(p, req.action, req.resource, layer, explicit)
+                    } else {
+                        message::PLAIN.to_string()
+                    };
                 let place = match (&policy, &statement) {
                     _ if !explain => String::new(),
                     (Some(pol), Some(st)) => format!(" (statement {st} of {pol})"),

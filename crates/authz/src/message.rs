@@ -50,12 +50,15 @@ pub fn enhanced(
 
 pub const PLAIN: &str = "Access Denied";
 
-/// Who gets the enhanced text: callers in the resource's account or its organization; within
-/// an organization (but not the account) AWS withholds it for VPC endpoint denials
-/// [S3 403 page, "Access denied message examples"]. Anonymous callers and service principals
-/// get the plain text.
+/// Who gets the enhanced text. S3 gives it to callers in the resource's account or its
+/// organization, and within an organization (but not the account) withholds it for VPC endpoint
+/// denials [S3 403 page, "Access denied message examples"]. Other services (STS's AssumeRole,
+/// KMS) name the caller and action across accounts too — the well-known cross-account
+/// AssumeRole error — so the restriction is S3's alone. Anonymous callers and service
+/// principals get the plain text.
 pub fn gets_enhanced(
     principal: &RequestPrincipal,
+    action: &str,
     resource_account: &str,
     same_organization: bool,
     layer: Layer,
@@ -71,5 +74,8 @@ pub fn gets_enhanced(
         return false;
     }
     let same_account = principal.account.as_deref() == Some(resource_account);
-    same_account || (same_organization && layer != Layer::VpcEndpoint)
+    let s3 = action
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("s3:"));
+    !s3 || same_account || (same_organization && layer != Layer::VpcEndpoint)
 }

@@ -91,7 +91,13 @@ fn time_of_day(time: &str) -> Option<i128> {
         "" | "Z" | "z" => 0,
         z => {
             let sign = if z.starts_with('-') { -1 } else { 1 };
-            let (h, m) = z[1..].split_once(':').unwrap_or((&z[1..], "0"));
+            let digits = &z[1..];
+            // `+hh:mm`, `+hhmm` or `+hh`.
+            let (h, m) = match digits.split_once(':') {
+                Some(hm) => hm,
+                None if digits.len() == 4 => digits.split_at(2),
+                None => (digits, "0"),
+            };
             sign * (h.parse::<i128>().ok()? * 3600 + m.parse::<i128>().ok()? * 60)
         }
     };
@@ -142,6 +148,14 @@ mod tests {
             Some(1_577_836_800 * s + s / 2)
         );
         assert_eq!(parse("2020-02-30"), None);
+        assert_eq!(
+            parse("2020-01-01T05:30:00+0530"),
+            parse("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse("2019-12-31T22:00:00-02"),
+            parse("2020-01-01T00:00:00Z")
+        );
         assert_eq!(parse("-1.5"), Some(-s - s / 2));
         assert_eq!(parse("yesterday"), None);
     }

@@ -1,7 +1,6 @@
 //! The answer: a decision with its reasons, as data.
 
-use policy::json::Span;
-use policy::{ConditionTrace, Effect};
+use policy::StatementTrace;
 
 use crate::layer::Layer;
 
@@ -55,16 +54,4 @@ pub struct PolicyTrace {
     pub statements: Vec<StatementTrace>,
     /// `allow`, `deny` or `none`.
     pub result: &'static str,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatementTrace {
-    pub statement: String,
-    pub effect: Effect,
-    pub span: Span,
-    pub principal: Option<bool>,
-    pub action: bool,
-    pub resource: bool,
-    pub conditions: Vec<ConditionTrace>,
-    pub applies: bool,
 }

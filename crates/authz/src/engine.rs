@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use policy::{Outcome, PrincipalMatch, PrincipalType, Request};
 
-use crate::decision::{Decision, PolicyTrace, StatementTrace, Verdict};
+use crate::decision::{Decision, PolicyTrace, Verdict};
 use crate::input::{AuthzRequest, NamedPolicy, OrgLevel};
 use crate::layer::Layer;
 use crate::message;
@@ -101,19 +101,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     } else {
                         "none"
                     },
-                    statements: statements
-                        .into_iter()
-                        .map(|s| StatementTrace {
-                            statement: s.label,
-                            effect: s.effect,
-                            span: s.span,
-                            principal: s.principal,
-                            action: s.action,
-                            resource: s.resource,
-                            conditions: s.conditions,
-                            applies: s.applies,
-                        })
-                        .collect(),
+                    statements,
                 });
                 outcome
             }

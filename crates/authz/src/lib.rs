@@ -19,7 +19,8 @@ pub mod principal;
 pub mod s3;
 pub mod simulate;
 
-pub use decision::{Decision, PolicyTrace, StatementTrace, Verdict};
+pub use decision::{Decision, PolicyTrace, Verdict};
 pub use engine::authorize;
 pub use input::{AuthzRequest, NamedPolicy, OrgLevel, Policies};
 pub use layer::Layer;
+pub use policy::StatementTrace;

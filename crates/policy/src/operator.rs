@@ -4,8 +4,27 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BaseOperator {
+/// Declares the operators once: the enum, the list of all of them, and their names.
+macro_rules! operators {
+    ($($name:ident),+ $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum BaseOperator {
+            $($name),+
+        }
+
+        const ALL: &[BaseOperator] = &[$(BaseOperator::$name),+];
+
+        impl BaseOperator {
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(BaseOperator::$name => stringify!($name)),+
+                }
+            }
+        }
+    };
+}
+
+operators!(
     StringEquals,
     StringNotEquals,
     StringEqualsIgnoreCase,
@@ -33,73 +52,11 @@ pub enum BaseOperator {
     ArnNotEquals,
     ArnNotLike,
     Null,
-}
+);
 
 use BaseOperator::*;
 
-const ALL: [BaseOperator; 27] = [
-    StringEquals,
-    StringNotEquals,
-    StringEqualsIgnoreCase,
-    StringNotEqualsIgnoreCase,
-    StringLike,
-    StringNotLike,
-    NumericEquals,
-    NumericNotEquals,
-    NumericLessThan,
-    NumericLessThanEquals,
-    NumericGreaterThan,
-    NumericGreaterThanEquals,
-    DateEquals,
-    DateNotEquals,
-    DateLessThan,
-    DateLessThanEquals,
-    DateGreaterThan,
-    DateGreaterThanEquals,
-    Bool,
-    BinaryEquals,
-    IpAddress,
-    NotIpAddress,
-    ArnEquals,
-    ArnLike,
-    ArnNotEquals,
-    ArnNotLike,
-    Null,
-];
-
 impl BaseOperator {
-    pub fn name(self) -> &'static str {
-        match self {
-            StringEquals => "StringEquals",
-            StringNotEquals => "StringNotEquals",
-            StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            StringLike => "StringLike",
-            StringNotLike => "StringNotLike",
-            NumericEquals => "NumericEquals",
-            NumericNotEquals => "NumericNotEquals",
-            NumericLessThan => "NumericLessThan",
-            NumericLessThanEquals => "NumericLessThanEquals",
-            NumericGreaterThan => "NumericGreaterThan",
-            NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            DateEquals => "DateEquals",
-            DateNotEquals => "DateNotEquals",
-            DateLessThan => "DateLessThan",
-            DateLessThanEquals => "DateLessThanEquals",
-            DateGreaterThan => "DateGreaterThan",
-            DateGreaterThanEquals => "DateGreaterThanEquals",
-            Bool => "Bool",
-            BinaryEquals => "BinaryEquals",
-            IpAddress => "IpAddress",
-            NotIpAddress => "NotIpAddress",
-            ArnEquals => "ArnEquals",
-            ArnLike => "ArnLike",
-            ArnNotEquals => "ArnNotEquals",
-            ArnNotLike => "ArnNotLike",
-            Null => "Null",
-        }
-    }
-
     /// Negated operators match when the key is absent and need *every* policy value to miss
     /// [IAM `reference_policies_elements_condition`: "negated matching condition operators"].
     pub fn is_negated(self) -> bool {

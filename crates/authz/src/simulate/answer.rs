@@ -2,8 +2,9 @@
 //! "message", "explanation", "trace"}`.
 
 use policy::json::{write_str, Pos};
+use policy::{ConditionTrace, StatementTrace};
 
-use crate::decision::{Decision, PolicyTrace, StatementTrace};
+use crate::decision::{Decision, PolicyTrace};
 
 pub fn answer_json(d: &Decision) -> String {
     let mut out = String::with_capacity(256);
@@ -19,15 +20,22 @@ pub fn answer_json(d: &Decision) -> String {
     opt(&mut out, d.message.as_deref());
     out.push_str(",\"explanation\":");
     write_str(&mut out, &d.explanation);
-    out.push_str(",\"trace\":[");
-    for (i, p) in d.trace.iter().enumerate() {
+    out.push_str(",\"trace\":");
+    list(&mut out, &d.trace, policy_trace);
+    out.push('}');
+    out
+}
+
+/// `[a,b,...]`, each item written by `each`.
+fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        policy_trace(&mut out, p);
+        each(out, item);
     }
-    out.push_str("]}");
-    out
+    out.push(']');
 }
 
 fn opt(out: &mut String, s: Option<&str>) {
@@ -48,14 +56,9 @@ fn policy_trace(out: &mut String, p: &PolicyTrace) {
     }
     out.push_str(",\"result\":");
     write_str(out, p.result);
-    out.push_str(",\"statements\":[");
-    for (i, s) in p.statements.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        statement_trace(out, s);
-    }
-    out.push_str("]}");
+    out.push_str(",\"statements\":");
+    list(out, &p.statements, statement_trace);
+    out.push('}');
 }
 
 fn pos(out: &mut String, p: Pos) {
@@ -64,7 +67,7 @@ fn pos(out: &mut String, p: Pos) {
 
 fn statement_trace(out: &mut String, s: &StatementTrace) {
     out.push_str("{\"statement\":");
-    write_str(out, &s.statement);
+    write_str(out, &s.label);
     out.push_str(",\"effect\":");
     write_str(out, s.effect.as_str());
     out.push_str(",\"start\":");
@@ -78,34 +81,22 @@ fn statement_trace(out: &mut String, s: &StatementTrace) {
         ",\"action\":{},\"resource\":{},\"applies\":{}",
         s.action, s.resource, s.applies
     ));
-    out.push_str(",\"conditions\":[");
-    for (i, c) in s.conditions.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"key\":");
-        write_str(out, &c.key);
-        out.push_str(",\"operator\":");
-        write_str(out, &c.operator);
-        out.push_str(",\"policy_values\":");
-        strings(out, &c.policy_values);
-        out.push_str(",\"request_values\":");
-        match &c.request_values {
-            Some(v) => strings(out, v),
-            None => out.push_str("null"),
-        }
-        out.push_str(&format!(",\"result\":{}}}", c.result));
-    }
-    out.push_str("]}");
+    out.push_str(",\"conditions\":");
+    list(out, &s.conditions, condition_trace);
+    out.push('}');
 }
 
-fn strings(out: &mut String, values: &[String]) {
-    out.push('[');
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_str(out, v);
+fn condition_trace(out: &mut String, c: &ConditionTrace) {
+    out.push_str("{\"key\":");
+    write_str(out, &c.key);
+    out.push_str(",\"operator\":");
+    write_str(out, &c.operator);
+    out.push_str(",\"policy_values\":");
+    list(out, &c.policy_values, |out, v| write_str(out, v));
+    out.push_str(",\"request_values\":");
+    match &c.request_values {
+        Some(v) => list(out, v, |out, v| write_str(out, v)),
+        None => out.push_str("null"),
     }
-    out.push(']');
+    out.push_str(&format!(",\"result\":{}}}", c.result));
 }

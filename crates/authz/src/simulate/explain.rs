@@ -65,7 +65,7 @@ pub fn explain_text(scenario: &Scenario, d: &Decision) -> String {
                 out,
                 "    {} {} (line {}, column {}): {mark}{why}",
                 s.effect.as_str(),
-                s.statement,
+                s.label,
                 s.span.start.line,
                 s.span.start.column
             );

@@ -301,18 +301,18 @@ fn one(parent: &Json, path: &str, kind: PolicyType) -> R<Option<NamedPolicy>> {
         .transpose()
 }
 
+/// The items of an optional list field (the last part of `path`); none when absent or null.
+fn items<'a>(parent: &'a Json, path: &str, what: &str) -> R<&'a [Json]> {
+    match field(parent, path) {
+        None => Ok(&[]),
+        Some(json) => json
+            .as_array()
+            .ok_or_else(|| ScenarioError::at(path, json, format!("expected a list of {what}"))),
+    }
+}
+
 fn list(parent: &Json, path: &str, kind: PolicyType) -> R<Vec<NamedPolicy>> {
-    let Some(json) = field(parent, path) else {
-        return Ok(Vec::new());
-    };
-    let items = json.as_array().ok_or_else(|| {
-        ScenarioError::at(
-            path,
-            json,
-            "expected a list of {\"id\", \"document\"} policies",
-        )
-    })?;
-    items
+    items(parent, path, "{\"id\", \"document\"} policies")?
         .iter()
         .enumerate()
         .map(|(i, item)| named_policy(item, &format!("{path}[{i}]"), kind))
@@ -320,16 +320,7 @@ fn list(parent: &Json, path: &str, kind: PolicyType) -> R<Vec<NamedPolicy>> {
 }
 
 fn levels(parent: &Json, path: &str, kind: PolicyType) -> R<Vec<OrgLevel>> {
-    let Some(json) = field(parent, path) else {
-        return Ok(Vec::new());
-    };
-    let items = json.as_array().ok_or_else(|| {
-        ScenarioError::at(
-            path,
-            json,
-            "expected a list of {\"target\", \"policies\"} levels",
-        )
-    })?;
+    let items = items(parent, path, "{\"target\", \"policies\"} levels")?;
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let here = format!("{path}[{i}]");
@@ -496,12 +487,7 @@ fn bpa(parent: &Json, key: &str) -> R<BlockPublicAccess> {
 
 fn grants(parent: &Json, key: &str) -> R<Vec<Grant>> {
     let path = format!("s3.{key}");
-    let Some(json) = optional(parent, key) else {
-        return Ok(Vec::new());
-    };
-    let items = json
-        .as_array()
-        .ok_or_else(|| ScenarioError::at(&path, json, "expected a list of grants"))?;
+    let items = items(parent, &path, "grants")?;
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let here = format!("{path}[{i}]");

@@ -159,11 +159,23 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
+    // `BENCH_ITERATIONS=N` runs each benchmark N times and prints no timing: for instruction
+    // counts under `valgrind --tool=callgrind`, which, unlike time, this shared machine cannot
+    // disturb.
+    let fixed: Option<u64> = std::env::var("BENCH_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok());
     for (label, trace) in [
         ("decision without trace", false),
         ("decision with trace", true),
     ] {
         if !filter.is_empty() && !filter.iter().any(|f| label.contains(f.as_str())) {
+            continue;
+        }
+        if let Some(n) = fixed {
+            for _ in 0..n {
+                black_box(authorize(black_box(&request), trace));
+            }
             continue;
         }
         let ns = median_ns(|| black_box(authorize(black_box(&request), trace)).is_allowed());

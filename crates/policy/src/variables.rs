@@ -22,6 +22,8 @@ pub enum Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub parts: Vec<Part>,
+    /// Every wildcard is in the last part, which is no escape: [`Template::match_direct`] applies.
+    direct: bool,
 }
 
 /// A resolved value: its text and, when some bytes must be matched literally, their mask.
@@ -90,10 +92,21 @@ impl Template {
         }
         literal.push_str(rest);
         flush(&mut parts, &mut literal);
-        parts
-            .iter()
-            .any(|p| !matches!(p, Part::Literal(_)))
-            .then_some(Template { parts })
+        if parts.iter().all(|p| matches!(p, Part::Literal(_))) {
+            return None;
+        }
+        let direct = match parts.split_last() {
+            Some((last, init)) => {
+                !matches!(last, Part::Escaped(_))
+                    && init.iter().all(|p| match p {
+                        Part::Literal(s) => !wildcard::has_wildcard(s),
+                        Part::Variable { .. } => true,
+                        Part::Escaped(_) => false,
+                    })
+            }
+            None => false,
+        };
+        Some(Template { parts, direct })
     }
 
     /// Substitutes every variable from the request. `None` when a variable's key is absent (or
@@ -112,14 +125,10 @@ impl Template {
     /// compared as they resolve — a variable's value literally — and the last part is globbed.
     /// `None` when the template has another shape; `Some(false)` when unresolvable.
     pub fn match_direct(&self, context: &Context, text: &str) -> Option<bool> {
-        let (last, init) = self.parts.split_last()?;
-        let plain = |p: &Part| {
-            matches!(p, Part::Literal(s) if !wildcard::has_wildcard(s))
-                || matches!(p, Part::Variable { .. })
-        };
-        if !init.iter().all(plain) || matches!(last, Part::Escaped(_)) {
+        if !self.direct {
             return None;
         }
+        let (last, init) = self.parts.split_last()?;
         let mut rest = text;
         for part in init {
             let piece = match part {

@@ -146,8 +146,27 @@ fn optional<'a>(parent: &'a Json, key: &str) -> Option<&'a Json> {
     parent.get(key).filter(|v| v.value != Value::Null)
 }
 
+/// The fields a scenario may have: the three that decide, and metadata that cannot change the
+/// answer (a name, an expectation kept beside the scenario). Anything else is refused, so that a
+/// misspelt `policies` never silently drops every policy.
+const SCENARIO_FIELDS: &[&str] = &[
+    "request",
+    "policies",
+    "s3",
+    "id",
+    "name",
+    "description",
+    "comment",
+    "note",
+    "cite",
+    "source",
+    "tags",
+    "expect",
+    "expected",
+];
+
 pub fn read_scenario(json: &Json) -> R<Scenario> {
-    only_keys(json, "", &["request", "policies", "s3", "name", "comment"])?;
+    only_keys(json, "", SCENARIO_FIELDS)?;
     let request = required(json, "", "request")?;
     only_keys(
         request,

@@ -607,10 +607,19 @@ fn missing(layer: Layer, why: impl Into<Cow<'static, str>>) -> Found {
 
 /// Whose resource policy the target has: a key policy for KMS, a trust policy for
 /// `sts:AssumeRole*`, else a resource (bucket) policy.
-fn resource_layer_for(action_lower: &str) -> Layer {
+pub(crate) fn resource_layer_for(action_lower: &str) -> Layer {
+    // The STS actions on a role — assuming it and what may come with that (session tags, a
+    // source identity, context) — are all allowed by its trust policy [IAM
+    // `id_session-tags` "sts:TagSession", `id_credentials_temp_control-access_monitor`].
+    const ON_ROLE: [&str; 4] = [
+        "sts:assumerole",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    ];
     if action_lower.starts_with("kms:") {
         Layer::Key
-    } else if action_lower.starts_with("sts:assumerole") {
+    } else if ON_ROLE.iter().any(|a| action_lower.starts_with(a)) {
         Layer::Trust
     } else {
         Layer::Resource

@@ -11,6 +11,7 @@ use policy::{
 };
 
 use crate::input::{AuthzRequest, NamedPolicy, OrgLevel, Policies};
+use crate::layer::Layer;
 use crate::principal::parse_principal;
 use crate::s3::{BlockPublicAccess, Grant, Grantee, ObjectOwnership, Permission, S3Facts};
 
@@ -288,12 +289,10 @@ fn read_policies(json: &Json, action: &str) -> R<Policies> {
         ],
     )?;
     let action = action.to_ascii_lowercase();
-    let resource_type = if action.starts_with("kms:") {
-        PolicyType::Key
-    } else if action.starts_with("sts:assumerole") {
-        PolicyType::Trust
-    } else {
-        PolicyType::Bucket
+    let resource_type = match crate::engine::resource_layer_for(&action) {
+        Layer::Key => PolicyType::Key,
+        Layer::Trust => PolicyType::Trust,
+        _ => PolicyType::Bucket,
     };
     Ok(Policies {
         identity: list(json, "policies.identity", PolicyType::Managed)?,

@@ -169,7 +169,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         let account_principal = is_account_principal(p);
         let root = p.kind == PrincipalType::Account;
 
-        // RCPs guard the resource account's resources from every caller, AWS service
+        // Decision: RCPs guard the resource account's resources from every caller, AWS service
         // principals included: AWS's own RCP examples exempt services explicitly with
         // `aws:PrincipalIsAWSService` (KMS "Resource control policies", Organizations RCP
         // examples), which they would not need to if RCPs skipped them.
@@ -383,6 +383,10 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 .find(|(m, _)| kinds.contains(m))
                 .map(|(_, h)| *h)
         };
+        // Grants that no boundary or session policy limits (reference §1.3): naming the user,
+        // the session or the federated user itself, a service, or `*`. Decision: `*` counts
+        // whether or not an `aws:PrincipalArn` condition narrows it — the IAM page's sentence
+        // is about that form, and a bare `*` grants at least as much to the same caller.
         let unlimited_kinds = [
             PrincipalMatch::User,
             PrincipalMatch::Session,
@@ -391,7 +395,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             PrincipalMatch::Service,
             PrincipalMatch::Federated,
         ];
-        // Who to name when nothing grants: Block Public Access if it took a public ACL grant
+        // Decision, who to name when nothing grants: Block Public Access if it took a public ACL grant
         // away; across accounts, for an object another account owns, its ACL — the only thing
         // that could grant (DESIGN.md names `resource` for anonymous callers whatever the owner).
         let no_grant_layer = |default: Layer| {
@@ -418,7 +422,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             (true, hit)
         } else if same_account {
             let unlimited_hit = resource_hit(&unlimited_kinds);
-            // A grant to AllUsers/AuthenticatedUsers names no account to delegate to: like
+            // Decision: a grant to AllUsers/AuthenticatedUsers names no account to delegate to: like
             // `"Principal": "*"`, it needs no identity-side allow in the same account. A grant
             // to the caller's own account is delegation and adds nothing to it.
             if root || unlimited_hit.is_some() || acl.everyone.is_some() {
@@ -465,6 +469,8 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     // [STS GetFederationToken]; a role session without one is not limited.
                     p.kind == PrincipalType::FederatedUser
                 } else {
+                    // Inline `Policy` and `PolicyArns` together are the session's policies:
+                    // an allow in any of them is an allow of the session policy.
                     session.allow.is_none()
                 };
                 if no_session_allow {

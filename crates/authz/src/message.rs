@@ -50,7 +50,7 @@ pub fn enhanced(
 
 pub const PLAIN: &str = "Access Denied";
 
-/// Who gets the enhanced text. S3 gives it to callers in the resource's account or its
+/// Who gets the enhanced text (Decision for non-S3 actions). S3 gives it to callers in the resource's account or its
 /// organization, and within an organization (but not the account) withholds it for VPC endpoint
 /// denials [S3 403 page, "Access denied message examples"]. Other services (STS's AssumeRole,
 /// KMS) name the caller and action across accounts too — the well-known cross-account

@@ -52,7 +52,7 @@ pub fn parse_principal(text: &str, context: &Context) -> Result<RequestPrincipal
         ("iam", "root", _) => p.kind = PrincipalType::Account,
         ("iam", _, Some(("user", _))) => p.kind = PrincipalType::User,
         ("iam", _, Some(("role", _))) => {
-            // A role named as the caller stands for one of its sessions.
+            // Decision: a role named as the caller stands for one of its sessions.
             p.kind = PrincipalType::AssumedRole;
             p.role_arn = Some(text.to_string());
         }

@@ -125,7 +125,7 @@ pub struct Operator {
 pub struct UnknownOperator;
 
 impl Operator {
-    /// Parses an operator name. Names compare without regard to case, as the IAM policy
+    /// Parses an operator name. Decision: names compare without regard to case, as the IAM policy
     /// grammar's examples mix forms; `NullIfExists` does not exist [IAM condition operators:
     /// "...IfExists ... except the Null condition"].
     pub fn parse(name: &str) -> Result<Operator, UnknownOperator> {

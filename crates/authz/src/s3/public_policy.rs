@@ -6,7 +6,8 @@ use policy::document::{Condition, PrincipalKind, Statement};
 use policy::operator::BaseOperator;
 use policy::{Effect, Policy};
 
-/// Condition keys whose fixed values make a statement non-public. The first ten are AWS's list;
+/// Condition keys whose fixed values make a statement non-public (Decision for the last two).
+/// The first ten are AWS's list;
 /// `aws:PrincipalOrgID` is documented with them in the current page; `aws:PrincipalAccount`
 /// and `aws:PrincipalArn` pin the caller to one account just as a fixed principal does (the
 /// same judgement Access Analyzer makes) — a choice, to revisit against GetBucketPolicyStatus.

@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench -p authz --no-run -q 2>/dev/null
 bench=$(ls -t target/release/deps/decision-* | grep -v '\.d$' | head -1)
-for label in without with; do
-    count() { BENCH_ITERATIONS=$1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$label" 2>&1 | sed -n 's/.*Collected : //p'; }
+for name in full traced minimal; do
+    count() { BENCH_ITERATIONS=$1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$name" 2>&1 | sed -n 's/.*Collected : //p'; }
     a=$(count 1000); b=$(count 2000)
-    echo "decision $label trace: $(( (b - a) / 1000 )) instructions"
+    echo "$name decision: $(( (b - a) / 1000 )) instructions"
 done

@@ -148,13 +148,27 @@ fn main() {
         authorize(&request, false).is_allowed(),
         "the benchmarked request is allowed"
     );
+    // The floor, for the ratio: one identity policy of one statement, nothing else.
+    let minimal_policies = Policies {
+        identity: vec![named(
+            "arn:aws:iam::111122223333:policy/one",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}"#,
+        )],
+        ..Policies::default()
+    };
+    let minimal = AuthzRequest {
+        policies: &minimal_policies,
+        s3: None,
+        ..request
+    };
+    assert!(authorize(&minimal, false).is_allowed());
     let statements: usize = policies
         .identity
         .iter()
         .map(|p| p.policy.statement_count())
         .sum();
     println!("scenario: {statements} identity statements in 5 policies, 20-statement bucket policy, 2 SCP levels, boundary, ACLs, BPA on");
-    // `cargo bench -p authz -- without` runs only the benchmarks whose label contains "without".
+    // `cargo bench -p authz -- full minimal` runs only the benchmarks named (full, traced, minimal).
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -165,20 +179,21 @@ fn main() {
     let fixed: Option<u64> = std::env::var("BENCH_ITERATIONS")
         .ok()
         .and_then(|n| n.parse().ok());
-    for (label, trace) in [
-        ("decision without trace", false),
-        ("decision with trace", true),
+    for (name, label, request, trace) in [
+        ("full", "decision without trace", &request, false),
+        ("traced", "decision with trace", &request, true),
+        ("minimal", "minimal decision", &minimal, false),
     ] {
-        if !filter.is_empty() && !filter.iter().any(|f| label.contains(f.as_str())) {
+        if !filter.is_empty() && !filter.iter().any(|f| f == name) {
             continue;
         }
         if let Some(n) = fixed {
             for _ in 0..n {
-                black_box(authorize(black_box(&request), trace));
+                black_box(authorize(black_box(request), trace));
             }
             continue;
         }
-        let ns = median_ns(|| black_box(authorize(black_box(&request), trace)).is_allowed());
+        let ns = median_ns(|| black_box(authorize(black_box(request), trace)).is_allowed());
         println!("{label:<24} median {ns:>9.1} ns");
     }
 }

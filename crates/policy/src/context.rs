@@ -92,13 +92,12 @@ impl Context {
     }
 
     fn position(&self, key: &KeyName) -> Result<usize, ()> {
-        self.hashes
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| **h == key.hash)
-            .map(|(i, _)| i)
-            .find(|i| self.entries[*i].key.lower == key.lower)
-            .ok_or(())
+        for (i, hash) in self.hashes.iter().enumerate() {
+            if *hash == key.hash && self.entries[i].key.lower == key.lower {
+                return Ok(i);
+            }
+        }
+        Err(())
     }
 
     pub fn get_key(&self, key: &KeyName) -> Option<&ContextValue> {

@@ -22,6 +22,8 @@ pub enum Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub parts: Vec<Part>,
+    /// The last part, prepared for globbing when it is literal text.
+    last_glob: Option<wildcard::Glob>,
     /// Every wildcard is in the last part, which is no escape: [`Template::match_direct`] applies.
     direct: bool,
 }
@@ -106,7 +108,15 @@ impl Template {
             }
             None => false,
         };
-        Some(Template { parts, direct })
+        let last_glob = match parts.last() {
+            Some(Part::Literal(s)) => Some(wildcard::Glob::new(s, false)),
+            _ => None,
+        };
+        Some(Template {
+            parts,
+            direct,
+            last_glob,
+        })
     }
 
     /// Substitutes every variable from the request. `None` when a variable's key is absent (or
@@ -145,7 +155,7 @@ impl Template {
             }
         }
         Some(match last {
-            Part::Literal(s) => wildcard::matches(s, rest, false),
+            Part::Literal(_) => self.last_glob.as_ref().is_some_and(|g| g.matches(rest)),
             Part::Variable { key, default } => self.value(context, key, default) == Some(rest),
             Part::Escaped(_) => return None,
         })

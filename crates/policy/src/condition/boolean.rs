@@ -6,6 +6,12 @@ use crate::variables::TextRef;
 
 /// `Some(true|false)` for a boolean's text; anything else is no boolean and matches nothing.
 pub fn parse(text: &str) -> Option<bool> {
+    // Requests carry the canonical spellings; policies may not.
+    match text {
+        "true" => return Some(true),
+        "false" => return Some(false),
+        _ => {}
+    }
     let t = text.trim();
     if t.eq_ignore_ascii_case("true") {
         Some(true)

@@ -8,7 +8,3 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
         .decode(text.trim())
         .ok()
 }
-
-pub fn matches(policy: &[u8], request: &str) -> bool {
-    decode(request).is_some_and(|bytes| bytes == policy)
-}

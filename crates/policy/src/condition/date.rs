@@ -2,10 +2,6 @@
 //! and times (`2026-01-01`, `2026-01-01T12:00:00Z`, fractions, `+hh:mm` offsets) or epoch
 //! seconds; no wildcards, no variables. Instants compare at nanosecond precision.
 
-use crate::operator::BaseOperator;
-
-use super::numeric;
-
 /// Nanoseconds since the Unix epoch.
 pub type Instant = i128;
 
@@ -19,13 +15,6 @@ pub fn parse(text: &str) -> Option<Instant> {
         return epoch(t);
     }
     iso8601(t)
-}
-
-pub fn matches(positive: BaseOperator, policy: Instant, request: &str) -> bool {
-    let Some(request) = parse(request) else {
-        return false;
-    };
-    numeric::compare(positive, Some(request.cmp(&policy)))
 }
 
 fn epoch(t: &str) -> Option<Instant> {

@@ -128,8 +128,11 @@ impl CompiledCondition {
         // Per request value: does it satisfy the operator (for a negated operator, miss every
         // policy value)?
         let satisfies = |r: &str| {
+            // The request value is read once for the operator's family, then compared with
+            // each policy value.
+            let r = Prepared::new(positive, r);
             let hit = (0..self.values.len())
-                .any(|i| value_matches(positive, &self.values[i], text_of(i), r));
+                .any(|i| value_matches(positive, &self.values[i], text_of(i), &r));
             hit != negated
         };
         match (op.set, request) {
@@ -199,29 +202,65 @@ fn compile_value(base: BaseOperator, value: &str, variables: bool) -> PolicyValu
     }
 }
 
+/// A request value, parsed as its operator's family reads it.
+enum Prepared<'r> {
+    Text(&'r str),
+    Number(Option<f64>),
+    Date(Option<date::Instant>),
+    Ip(Option<std::net::IpAddr>),
+    Binary(Option<Vec<u8>>),
+    Bool(&'r str, Option<bool>),
+}
+
+impl<'r> Prepared<'r> {
+    fn new(positive: BaseOperator, request: &'r str) -> Prepared<'r> {
+        use BaseOperator::*;
+        match positive {
+            NumericEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals => Prepared::Number(numeric::parse(request)),
+            DateEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
+            | DateGreaterThanEquals => Prepared::Date(date::parse(request)),
+            IpAddress => Prepared::Ip(ip::parse_address(request)),
+            BinaryEquals => Prepared::Binary(binary::decode(request)),
+            Bool => Prepared::Bool(request, boolean::parse(request)),
+            _ => Prepared::Text(request),
+        }
+    }
+}
+
 fn value_matches(
     positive: BaseOperator,
     value: &PolicyValue,
     resolved: Option<TextRef<'_>>,
-    request: &str,
+    request: &Prepared,
 ) -> bool {
     use BaseOperator::*;
-    match value {
-        PolicyValue::Text { .. } => {
+    match (value, request) {
+        (PolicyValue::Text { .. }, Prepared::Text(r) | Prepared::Bool(r, _)) => {
             let Some(policy) = resolved else {
                 return false;
             };
             match positive {
-                ArnEquals | ArnLike => arn::matches(policy, request),
-                Bool => boolean::matches(policy, request),
-                _ => string::matches(positive, policy, request),
+                ArnEquals | ArnLike => arn::matches(policy, r),
+                Bool => boolean::matches(policy, r),
+                _ => string::matches(positive, policy, r),
             }
         }
-        PolicyValue::Number(n) => n.is_some_and(|n| numeric::matches(positive, n, request)),
-        PolicyValue::Date(d) => d.is_some_and(|d| date::matches(positive, d, request)),
-        PolicyValue::Ip(c) => c.as_ref().is_some_and(|c| ip::matches(c, request)),
-        PolicyValue::Binary(b) => b.as_deref().is_some_and(|b| binary::matches(b, request)),
-        PolicyValue::Bool(b) => b.is_some_and(|b| boolean::parse(request) == Some(b)),
-        PolicyValue::Null(_) => false,
+        (PolicyValue::Number(Some(p)), Prepared::Number(Some(r))) => {
+            numeric::compare(positive, r.partial_cmp(p))
+        }
+        (PolicyValue::Date(Some(p)), Prepared::Date(Some(r))) => {
+            numeric::compare(positive, Some(r.cmp(p)))
+        }
+        (PolicyValue::Ip(Some(c)), Prepared::Ip(Some(ip))) => c.contains(*ip),
+        (PolicyValue::Binary(Some(p)), Prepared::Binary(Some(r))) => p == r,
+        (PolicyValue::Bool(Some(p)), Prepared::Bool(_, Some(r))) => p == r,
+        _ => false,
     }
 }

@@ -16,13 +16,6 @@ pub fn parse(text: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-pub fn matches(positive: BaseOperator, policy: f64, request: &str) -> bool {
-    let Some(request) = parse(request) else {
-        return false;
-    };
-    compare(positive, request.partial_cmp(&policy))
-}
-
 /// Shared by the numeric and date families: `request OP policy`.
 pub fn compare(positive: BaseOperator, ordering: Option<std::cmp::Ordering>) -> bool {
     use std::cmp::Ordering::*;

@@ -64,6 +64,13 @@ impl Grant {
     }
 }
 
+/// "An ACL is public if it grants any permission to AllUsers or AuthenticatedUsers"
+/// [S3 `access-control-block-public-access`, "The meaning of public"]: what BlockPublicAcls
+/// refuses and IgnorePublicAcls ignores.
+pub fn is_public_acl(grants: &[Grant]) -> bool {
+    grants.iter().any(Grant::is_public)
+}
+
 /// Which ACL an action is granted by, and the permission it needs there
 /// [S3 `acl-overview`, "Mapping of ACL permissions and access policy permissions"].
 /// `bucket_owner_caller`: WRITE on a bucket also lets the bucket owner delete versions.
@@ -148,4 +155,64 @@ pub fn canned_acl(name: &str, bucket_owner_canonical: &str) -> Option<Vec<Grant>
 /// Are ACL grants consulted at all on this bucket?
 pub fn acls_apply(ownership: ObjectOwnership) -> bool {
     ownership.acls_enabled()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canned_acls_and_publicness() {
+        let owner = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+        assert!(!is_public_acl(&canned_acl("private", owner).unwrap()));
+        assert!(is_public_acl(&canned_acl("public-read", owner).unwrap()));
+        assert!(is_public_acl(
+            &canned_acl("authenticated-read", owner).unwrap()
+        ));
+        assert_eq!(canned_acl("public-read-write", owner).unwrap().len(), 2);
+        let full = canned_acl("bucket-owner-full-control", owner).unwrap();
+        assert!(!is_public_acl(&full));
+        assert!(grant_applies(
+            &full[0],
+            Permission::ReadAcp,
+            Some(owner),
+            true
+        ));
+        assert!(canned_acl("public", owner).is_none());
+    }
+
+    #[test]
+    fn permissions_map_to_actions_on_the_right_acl() {
+        assert_eq!(
+            needed_permission("s3:listbucket", false),
+            Some((AclTarget::Bucket, Permission::Read))
+        );
+        assert_eq!(
+            needed_permission("s3:getobject", false),
+            Some((AclTarget::Object, Permission::Read))
+        );
+        assert_eq!(
+            needed_permission("s3:putobject", false),
+            Some((AclTarget::Bucket, Permission::Write))
+        );
+        assert_eq!(needed_permission("s3:deleteobjectversion", false), None);
+        assert_eq!(
+            needed_permission("s3:deleteobjectversion", true),
+            Some((AclTarget::Bucket, Permission::Write))
+        );
+        // "You cannot grant GET object permissions with bucket ACL settings."
+        assert_ne!(
+            needed_permission("s3:getobject", false).map(|(t, _)| t),
+            Some(AclTarget::Bucket)
+        );
+        let anyone = Grant {
+            grantee: Grantee::Group(AUTHENTICATED_USERS.into()),
+            permission: Permission::Read,
+        };
+        assert!(grant_applies(&anyone, Permission::Read, None, true));
+        assert!(
+            !grant_applies(&anyone, Permission::Read, None, false),
+            "anonymous is not authenticated"
+        );
+    }
 }

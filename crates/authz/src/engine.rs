@@ -22,10 +22,24 @@ use crate::s3::{acl, split_s3_arn};
 /// Decides one request. `explain` asks for Gatehouse's explanation and the statement-by-statement
 /// trace (the slow path); without it `explanation` is empty and `trace` too.
 pub fn authorize(req: &AuthzRequest, explain: bool) -> Decision {
-    let action = req.action.to_ascii_lowercase();
+    // Actions compare without regard to case; lower-case once, on the stack when it fits.
+    let mut buffer = [0u8; 128];
+    let owned;
+    let action: &str = match buffer.get_mut(..req.action.len()) {
+        Some(buf) => {
+            buf.copy_from_slice(req.action.as_bytes());
+            buf.make_ascii_lowercase();
+            // ASCII case changes keep UTF-8 valid.
+            std::str::from_utf8(buf).unwrap_or(req.action)
+        }
+        None => {
+            owned = req.action.to_ascii_lowercase();
+            &owned
+        }
+    };
     let mut eval = Evaluator {
         req,
-        request: Request::new(&action, req.resource, req.principal, req.context),
+        request: Request::new(action, req.resource, req.principal, req.context),
         trace: explain.then(Vec::new),
     };
     let verdict = eval.decide();
@@ -211,8 +225,10 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         // cover all (reference §3.3).
         let s3 = req.s3.filter(|_| action.starts_with("s3:"));
         let bucket_owner = s3.map_or(req.resource_account, |s| s.bucket_owner.as_str());
-        let owner_for_allow = match (s3, split_s3_arn(req.resource)) {
-            (Some(s), Some((_, Some(_)))) if !writes_into_bucket(action) => s.object_owner.as_str(),
+        let object_resource =
+            s3.is_some() && split_s3_arn(req.resource).is_some_and(|(_, key)| key.is_some());
+        let owner_for_allow = match s3 {
+            Some(s) if object_resource && !writes_into_bucket(action) => s.object_owner.as_str(),
             _ => bucket_owner,
         };
         let in_bucket_owner_account =
@@ -368,7 +384,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 acl_grants(
                     s,
                     action,
-                    req.resource,
+                    object_resource,
                     p,
                     in_bucket_owner_account,
                     bpa.ignore_public_acls,
@@ -657,7 +673,7 @@ struct AclGrants {
 fn acl_grants(
     s3: &crate::s3::S3Facts,
     action: &str,
-    resource: &str,
+    object_resource: bool,
     p: &policy::RequestPrincipal,
     caller_is_bucket_owner: bool,
     ignore_public_acls: bool,
@@ -671,9 +687,7 @@ fn acl_grants(
     };
     let grants = match target {
         acl::AclTarget::Bucket => &s3.bucket_acl,
-        acl::AclTarget::Object if split_s3_arn(resource).is_some_and(|(_, k)| k.is_some()) => {
-            &s3.object_acl
-        }
+        acl::AclTarget::Object if object_resource => &s3.object_acl,
         acl::AclTarget::Object => return found,
     };
     let canonical = p

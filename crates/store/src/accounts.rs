@@ -1,0 +1,132 @@
+//! Accounts (with their S3 canonical user id) and access keys.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::db::now_ms;
+use crate::error::{Result, StoreError};
+use crate::{ids, Store};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub canonical_id: String,
+    pub created_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub access_key_id: String,
+    pub secret: String,
+    pub account_id: String,
+    pub principal_arn: String,
+    pub active: bool,
+}
+
+fn account_row(r: &Row) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        email: r.get(2)?,
+        canonical_id: r.get(3)?,
+        created_ms: r.get(4)?,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "id, name, email, canonical_id, created_ms";
+
+impl Store {
+    /// Creates an account with a new canonical user id.
+    pub fn create_account(&self, id: &str, name: &str, email: Option<&str>) -> Result<Account> {
+        let conn = self.db.lock();
+        let account = Account {
+            id: id.to_string(),
+            name: name.to_string(),
+            email: email.map(str::to_string),
+            canonical_id: ids::canonical_user_id(),
+            created_ms: now_ms(),
+        };
+        let inserted = conn.execute(
+            "INSERT INTO accounts (id, name, email, canonical_id, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(id) DO NOTHING",
+            params![account.id, account.name, account.email, account.canonical_id, account.created_ms],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::AccountExists);
+        }
+        Ok(account)
+    }
+
+    pub fn account(&self, id: &str) -> Result<Option<Account>> {
+        let conn = self.db.lock();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+                [id],
+                account_row,
+            )
+            .optional()?)
+    }
+
+    pub fn account_by_canonical_id(&self, canonical_id: &str) -> Result<Option<Account>> {
+        let conn = self.db.lock();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE canonical_id = ?1"),
+                [canonical_id],
+                account_row,
+            )
+            .optional()?)
+    }
+
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        let conn = self.db.lock();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([], account_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds or replaces an access key.
+    pub fn put_access_key(&self, key: &AccessKey) -> Result<()> {
+        let conn = self.db.lock();
+        let known: Option<String> = conn
+            .query_row(
+                "SELECT id FROM accounts WHERE id = ?1",
+                [&key.account_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_none() {
+            return Err(StoreError::NoSuchAccount);
+        }
+        conn.execute(
+            "INSERT INTO access_keys (access_key_id, secret, account_id, principal_arn, active, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(access_key_id) DO UPDATE SET secret = ?2, account_id = ?3, principal_arn = ?4, active = ?5",
+            params![key.access_key_id, key.secret, key.account_id, key.principal_arn, key.active, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    pub fn access_key(&self, access_key_id: &str) -> Result<Option<AccessKey>> {
+        let conn = self.db.lock();
+        Ok(conn
+            .query_row(
+                "SELECT access_key_id, secret, account_id, principal_arn, active FROM access_keys WHERE access_key_id = ?1",
+                [access_key_id],
+                |r| {
+                    Ok(AccessKey {
+                        access_key_id: r.get(0)?,
+                        secret: r.get(1)?,
+                        account_id: r.get(2)?,
+                        principal_arn: r.get(3)?,
+                        active: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}

@@ -1,0 +1,284 @@
+//! Buckets and their configuration: owner, region, Object Ownership, versioning, Block Public
+//! Access, and the versioned bucket policy.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::db::now_ms;
+use crate::error::{Result, StoreError};
+use crate::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Versioning {
+    #[default]
+    Unversioned,
+    Enabled,
+    Suspended,
+}
+
+impl Versioning {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Versioning::Unversioned => "Unversioned",
+            Versioning::Enabled => "Enabled",
+            Versioning::Suspended => "Suspended",
+        }
+    }
+
+    fn parse(s: &str) -> Versioning {
+        match s {
+            "Enabled" => Versioning::Enabled,
+            "Suspended" => Versioning::Suspended,
+            _ => Versioning::Unversioned,
+        }
+    }
+}
+
+/// The four Block Public Access settings of a bucket, stored as bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlockPublicAccessFlags {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl BlockPublicAccessFlags {
+    pub const ALL: BlockPublicAccessFlags = BlockPublicAccessFlags {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    };
+
+    fn bits(self) -> i64 {
+        self.block_public_acls as i64
+            | (self.ignore_public_acls as i64) << 1
+            | (self.block_public_policy as i64) << 2
+            | (self.restrict_public_buckets as i64) << 3
+    }
+
+    fn from_bits(b: i64) -> Self {
+        BlockPublicAccessFlags {
+            block_public_acls: b & 1 != 0,
+            ignore_public_acls: b & 2 != 0,
+            block_public_policy: b & 4 != 0,
+            restrict_public_buckets: b & 8 != 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    pub id: i64,
+    pub name: String,
+    pub owner: String,
+    pub region: String,
+    pub object_ownership: String,
+    pub versioning: Versioning,
+    pub block_public_access: BlockPublicAccessFlags,
+    pub created_ms: i64,
+}
+
+/// What CreateBucket decides.
+#[derive(Debug, Clone)]
+pub struct NewBucket<'a> {
+    pub name: &'a str,
+    pub owner: &'a str,
+    pub region: &'a str,
+    pub object_ownership: &'a str,
+    pub block_public_access: BlockPublicAccessFlags,
+}
+
+/// A bucket policy as stored: its version (1, 2, ...) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPolicy {
+    pub version: i64,
+    pub document: String,
+}
+
+const COLUMNS: &str =
+    "id, name, owner, region, object_ownership, versioning, block_public_access, created_ms";
+
+fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
+    Ok(Bucket {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        owner: r.get(2)?,
+        region: r.get(3)?,
+        object_ownership: r.get(4)?,
+        versioning: Versioning::parse(&r.get::<_, String>(5)?),
+        block_public_access: BlockPublicAccessFlags::from_bits(r.get(6)?),
+        created_ms: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// Creates a bucket; S3's two errors tell apart a name the caller's account already owns
+    /// and one another account owns.
+    pub fn create_bucket(&self, new: &NewBucket) -> Result<Bucket> {
+        let conn = self.db.lock();
+        let tx = conn.unchecked_transaction()?;
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT owner FROM buckets WHERE name = ?1",
+                [new.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing {
+            Some(owner) if owner == new.owner => return Err(StoreError::BucketAlreadyOwnedByYou),
+            Some(_) => return Err(StoreError::BucketAlreadyExists),
+            None => {}
+        }
+        tx.execute(
+            "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms)
+             VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6)",
+            params![new.name, new.owner, new.region, new.object_ownership, new.block_public_access.bits(), now_ms()],
+        )?;
+        let bucket = tx.query_row(
+            &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
+            [new.name],
+            bucket_row,
+        )?;
+        tx.commit()?;
+        Ok(bucket)
+    }
+
+    pub fn bucket(&self, name: &str) -> Result<Option<Bucket>> {
+        let conn = self.db.lock();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
+                [name],
+                bucket_row,
+            )
+            .optional()?)
+    }
+
+    pub(crate) fn require_bucket(&self, name: &str) -> Result<Bucket> {
+        self.bucket(name)?.ok_or(StoreError::NoSuchBucket)
+    }
+
+    /// The buckets `owner` owns, by name.
+    pub fn list_buckets(&self, owner: &str) -> Result<Vec<Bucket>> {
+        let conn = self.db.lock();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM buckets WHERE owner = ?1 ORDER BY name"
+        ))?;
+        let rows = stmt.query_map([owner], bucket_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Deletes an empty bucket: no object version, no delete marker, no upload in progress.
+    pub fn delete_bucket(&self, name: &str) -> Result<()> {
+        let conn = self.db.lock();
+        let tx = conn.unchecked_transaction()?;
+        let id: i64 = tx
+            .query_row("SELECT id FROM buckets WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(StoreError::NoSuchBucket)?;
+        let busy: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket_id = ?1) OR EXISTS(SELECT 1 FROM uploads WHERE bucket_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        if busy {
+            return Err(StoreError::BucketNotEmpty);
+        }
+        tx.execute("DELETE FROM bucket_policies WHERE bucket_id = ?1", [id])?;
+        tx.execute("DELETE FROM buckets WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets (`Some`) or deletes (`None`) the bucket policy as a new version; returns it.
+    pub fn set_bucket_policy(&self, bucket: &str, document: Option<&str>) -> Result<i64> {
+        let conn = self.db.lock();
+        let tx = conn.unchecked_transaction()?;
+        let id: i64 = tx
+            .query_row("SELECT id FROM buckets WHERE name = ?1", [bucket], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(StoreError::NoSuchBucket)?;
+        let version: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM bucket_policies WHERE bucket_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO bucket_policies (bucket_id, version, document, created_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![id, version, document, now_ms()],
+        )?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    /// The current bucket policy, if the bucket has one.
+    pub fn bucket_policy(&self, bucket: &str) -> Result<Option<StoredPolicy>> {
+        let b = self.require_bucket(bucket)?;
+        let conn = self.db.lock();
+        let row: Option<(i64, Option<String>)> = conn
+            .query_row(
+                "SELECT version, document FROM bucket_policies WHERE bucket_id = ?1 ORDER BY version DESC LIMIT 1",
+                [b.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(version, document)| {
+            document.map(|document| StoredPolicy { version, document })
+        }))
+    }
+
+    /// A past version of the bucket policy (`None` document: deleted then), for replay.
+    pub fn bucket_policy_version(
+        &self,
+        bucket: &str,
+        version: i64,
+    ) -> Result<Option<Option<String>>> {
+        let b = self.require_bucket(bucket)?;
+        let conn = self.db.lock();
+        Ok(conn
+            .query_row(
+                "SELECT document FROM bucket_policies WHERE bucket_id = ?1 AND version = ?2",
+                params![b.id, version],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_block_public_access(
+        &self,
+        bucket: &str,
+        flags: BlockPublicAccessFlags,
+    ) -> Result<()> {
+        self.update_bucket(bucket, "block_public_access", flags.bits())
+    }
+
+    pub fn set_versioning(&self, bucket: &str, state: Versioning) -> Result<()> {
+        self.update_bucket(bucket, "versioning", state.as_str())
+    }
+
+    pub fn set_object_ownership(&self, bucket: &str, ownership: &str) -> Result<()> {
+        self.update_bucket(bucket, "object_ownership", ownership)
+    }
+
+    fn update_bucket(
+        &self,
+        bucket: &str,
+        column: &'static str,
+        value: impl rusqlite::ToSql,
+    ) -> Result<()> {
+        let conn = self.db.lock();
+        let changed = conn.execute(
+            &format!("UPDATE buckets SET {column} = ?1 WHERE name = ?2"),
+            params![value, bucket],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchBucket);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! Gatehouse's persistence: the directory (accounts, access keys), buckets and their
+//! configuration (versioned bucket policies included), objects with their versions, and their
+//! bytes. It knows nothing of what a policy means.
+//!
+//! The embedded backend: metadata in SQLite (`DATA_DIR/meta.db`, WAL, `synchronous=FULL`),
+//! bytes in blob files under generated ids (`DATA_DIR/blobs/`). A write is acknowledged only
+//! when its bytes and its metadata are durable; a crash at any instant leaves the old object or
+//! the new one, and any orphaned bytes are swept at the next open.
+//!
+//! ```
+//! # let dir = tempfile::tempdir().unwrap();
+//! use store::{BlockPublicAccessFlags, NewBucket, ObjectAttributes, Store};
+//! let store = Store::open(dir.path()).unwrap();
+//! store.create_account("111122223333", "alpha", None).unwrap();
+//! store.create_bucket(&NewBucket { name: "reports", owner: "111122223333", region: "us-east-1",
+//!     object_ownership: "BucketOwnerEnforced", block_public_access: BlockPublicAccessFlags::ALL }).unwrap();
+//! let blob = store.blobs().write_from(&mut &b"hello"[..], 1 << 20).unwrap();
+//! let attrs = ObjectAttributes { owner: "111122223333".into(), ..Default::default() };
+//! let etag = store::etag_of(&blob.md5);
+//! store.put_object("reports", "q3.csv", &attrs, &[blob], &etag).unwrap();
+//! assert_eq!(store.object("reports", "q3.csv", None).unwrap().unwrap().size, 5);
+//! ```
+
+mod accounts;
+mod blobs;
+mod buckets;
+mod db;
+mod error;
+mod ids;
+mod listing;
+mod multipart;
+mod objects;
+mod reader;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+pub use accounts::{AccessKey, Account};
+pub use blobs::{BlobInfo, BlobStore, BlobWriter};
+pub use buckets::{BlockPublicAccessFlags, Bucket, NewBucket, StoredPolicy, Versioning};
+pub use error::{Result, StoreError};
+pub use listing::{ListPage, ListQuery};
+pub use multipart::{Part, Upload, MAX_PART_NUMBER, MIN_PART_SIZE};
+pub use objects::{etag_of, Deleted, ObjectAttributes, ObjectVersion, Segment};
+pub use reader::ObjectReader;
+
+pub struct Store {
+    root: PathBuf,
+    db: db::Db,
+    blobs: BlobStore,
+}
+
+impl Store {
+    /// Opens (creating when new) the store in `data_dir`, and sweeps bytes no metadata names.
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir)?;
+        let db = db::Db::open(&data_dir.join("meta.db"))?;
+        let blobs = BlobStore::open(data_dir.join("blobs"))?;
+        let store = Store {
+            root: data_dir.to_path_buf(),
+            db,
+            blobs,
+        };
+        let referenced = store.referenced_blobs()?;
+        store.blobs.sweep(&referenced)?;
+        Ok(store)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where object bytes are written before [`Store::put_object`] or [`Store::put_part`].
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    fn referenced_blobs(&self) -> Result<HashSet<String>> {
+        let conn = self.db.lock();
+        let mut stmt =
+            conn.prepare("SELECT blob_id FROM segments UNION SELECT blob_id FROM parts")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        Ok(ids)
+    }
+}

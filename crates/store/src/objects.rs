@@ -1,0 +1,377 @@
+//! Object versions: writing one (its bytes already durable), reading, deleting, tagging.
+//!
+//! A write is one transaction: the new version row and its segments appear together, the
+//! version it replaces disappears with them; the bytes the replaced version held are removed
+//! only after the commit. A crash at any instant leaves the old object or the new one.
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use crate::blobs::BlobInfo;
+use crate::buckets::Versioning;
+use crate::db::now_ms;
+use crate::error::{Result, StoreError};
+use crate::{ids, Store};
+
+/// What a PUT says about the object besides its bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectAttributes {
+    pub content_type: Option<String>,
+    /// User metadata and stored system headers, names lower-cased.
+    pub metadata: Vec<(String, String)>,
+    /// The tag set, URL-encoded as `x-amz-tagging` carries it.
+    pub tags: String,
+    /// The owning account.
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectVersion {
+    pub seq: i64,
+    pub bucket_id: i64,
+    pub key: String,
+    pub version_id: String,
+    pub is_latest: bool,
+    pub delete_marker: bool,
+    pub size: u64,
+    /// Without quotes.
+    pub etag: String,
+    pub attributes: ObjectAttributes,
+    pub modified_ms: i64,
+}
+
+/// A byte range of an object held in one blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub blob_id: String,
+    pub size: u64,
+}
+
+/// What a DELETE did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deleted {
+    /// The version removed, or the delete marker's version, when there is one to report.
+    pub version_id: Option<String>,
+    pub delete_marker: bool,
+}
+
+pub(crate) const VERSION_COLUMNS: &str =
+    "seq, bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms";
+
+pub(crate) fn version_row(r: &Row) -> rusqlite::Result<ObjectVersion> {
+    let key: Vec<u8> = r.get(2)?;
+    let metadata: String = r.get(9)?;
+    Ok(ObjectVersion {
+        seq: r.get(0)?,
+        bucket_id: r.get(1)?,
+        key: String::from_utf8_lossy(&key).into_owned(),
+        version_id: r.get(3)?,
+        is_latest: r.get(4)?,
+        delete_marker: r.get(5)?,
+        size: r.get::<_, i64>(6)? as u64,
+        etag: r.get(7)?,
+        attributes: ObjectAttributes {
+            content_type: r.get(8)?,
+            metadata: decode_metadata(&metadata),
+            tags: r.get(10)?,
+            owner: r.get(11)?,
+        },
+        modified_ms: r.get(12)?,
+    })
+}
+
+/// One `name: value` a line; names and values never hold a newline (HTTP header rules).
+pub(crate) fn encode_metadata(metadata: &[(String, String)]) -> String {
+    metadata
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}: {}",
+                k.replace(['\n', '\r'], " "),
+                v.replace(['\n', '\r'], " ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn decode_metadata(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+pub fn etag_of(md5: &[u8; 16]) -> String {
+    ids::hex(md5)
+}
+
+impl Store {
+    /// Makes `segments` (durable blobs) the newest version of `key`. The bucket's versioning
+    /// state decides the version id and what the write replaces.
+    pub fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        attributes: &ObjectAttributes,
+        segments: &[BlobInfo],
+        etag: &str,
+    ) -> Result<ObjectVersion> {
+        self.put_object_with(bucket, key, attributes, segments, etag, None)
+    }
+
+    /// [`Store::put_object`], ending `finishing_upload` (its rows, not its blobs, which become
+    /// the object's) in the same transaction.
+    pub(crate) fn put_object_with(
+        &self,
+        bucket: &str,
+        key: &str,
+        attributes: &ObjectAttributes,
+        segments: &[BlobInfo],
+        etag: &str,
+        finishing_upload: Option<&str>,
+    ) -> Result<ObjectVersion> {
+        let b = self.require_bucket(bucket)?;
+        let mut freed = Vec::new();
+        let version = {
+            let conn = self.db.lock();
+            let tx = conn.unchecked_transaction()?;
+            let version_id = match b.versioning {
+                Versioning::Enabled => ids::version_id(),
+                _ => "null".to_string(),
+            };
+            if version_id == "null" {
+                freed.extend(remove_version(&tx, b.id, key, "null")?);
+            }
+            tx.execute(
+                "UPDATE objects SET is_latest = 0 WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1",
+                params![b.id, key.as_bytes()],
+            )?;
+            let size: u64 = segments.iter().map(|s| s.size).sum();
+            tx.execute(
+                "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms)
+                 VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    b.id,
+                    key.as_bytes(),
+                    version_id,
+                    size as i64,
+                    etag,
+                    attributes.content_type,
+                    encode_metadata(&attributes.metadata),
+                    attributes.tags,
+                    attributes.owner,
+                    now_ms()
+                ],
+            )?;
+            let seq = tx.last_insert_rowid();
+            for (i, s) in segments.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO segments (object_seq, idx, blob_id, size) VALUES (?1, ?2, ?3, ?4)",
+                    params![seq, i as i64, s.id, s.size as i64],
+                )?;
+            }
+            if let Some(upload_id) = finishing_upload {
+                tx.execute("DELETE FROM parts WHERE upload_id = ?1", [upload_id])?;
+                tx.execute("DELETE FROM uploads WHERE upload_id = ?1", [upload_id])?;
+            }
+            let version = tx.query_row(
+                &format!("SELECT {VERSION_COLUMNS} FROM objects WHERE seq = ?1"),
+                [seq],
+                version_row,
+            )?;
+            tx.commit()?;
+            version
+        };
+        self.free(&freed);
+        Ok(version)
+    }
+
+    /// The current version of `key` (`None` for `version_id`), or the named version. A delete
+    /// marker is returned as such: the caller answers 404 (or 405 for a named marker).
+    pub fn object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<Option<ObjectVersion>> {
+        let b = self.require_bucket(bucket)?;
+        let conn = self.db.lock();
+        let found = match version_id {
+            None => conn
+                .query_row(
+                    &format!("SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1"),
+                    params![b.id, key.as_bytes()],
+                    version_row,
+                )
+                .optional()?,
+            Some(v) => conn
+                .query_row(
+                    &format!("SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND version_id = ?3"),
+                    params![b.id, key.as_bytes(), v],
+                    version_row,
+                )
+                .optional()?,
+        };
+        Ok(found)
+    }
+
+    /// The blobs holding a version's bytes, in order.
+    pub fn segments(&self, version: &ObjectVersion) -> Result<Vec<Segment>> {
+        let conn = self.db.lock();
+        let mut stmt =
+            conn.prepare("SELECT blob_id, size FROM segments WHERE object_seq = ?1 ORDER BY idx")?;
+        let rows = stmt.query_map([version.seq], |r| {
+            Ok(Segment {
+                blob_id: r.get(0)?,
+                size: r.get::<_, i64>(1)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// DeleteObject. Without a version id: removes the object (unversioned), or adds a delete
+    /// marker (versioning enabled; suspended replaces the `null` version with one). With one:
+    /// removes exactly that version, and the newest remaining becomes current.
+    pub fn delete_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<Deleted> {
+        let b = self.require_bucket(bucket)?;
+        let mut freed = Vec::new();
+        let deleted = {
+            let conn = self.db.lock();
+            let tx = conn.unchecked_transaction()?;
+            let deleted = match (version_id, b.versioning) {
+                (Some(v), _) => {
+                    let was_marker: Option<bool> = tx
+                        .query_row(
+                            "SELECT delete_marker FROM objects WHERE bucket_id = ?1 AND key = ?2 AND version_id = ?3",
+                            params![b.id, key.as_bytes(), v],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    freed.extend(remove_version(&tx, b.id, key, v)?);
+                    promote_newest(&tx, b.id, key)?;
+                    Deleted {
+                        version_id: Some(v.to_string()),
+                        delete_marker: was_marker.unwrap_or(false),
+                    }
+                }
+                (None, Versioning::Unversioned) => {
+                    freed.extend(remove_version(&tx, b.id, key, "null")?);
+                    Deleted {
+                        version_id: None,
+                        delete_marker: false,
+                    }
+                }
+                (None, state) => {
+                    let marker_id = if state == Versioning::Enabled {
+                        ids::version_id()
+                    } else {
+                        freed.extend(remove_version(&tx, b.id, key, "null")?);
+                        "null".to_string()
+                    };
+                    tx.execute(
+                        "UPDATE objects SET is_latest = 0 WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1",
+                        params![b.id, key.as_bytes()],
+                    )?;
+                    tx.execute(
+                        "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, owner, modified_ms)
+                         VALUES (?1, ?2, ?3, 1, 1, ?4, ?5)",
+                        params![b.id, key.as_bytes(), marker_id, b.owner, now_ms()],
+                    )?;
+                    Deleted {
+                        version_id: Some(marker_id),
+                        delete_marker: true,
+                    }
+                }
+            };
+            tx.commit()?;
+            deleted
+        };
+        self.free(&freed);
+        Ok(deleted)
+    }
+
+    /// Replaces the tag set of a version (the current one for `None`).
+    pub fn set_object_tags(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+        tags: &str,
+    ) -> Result<ObjectVersion> {
+        let version = self
+            .object(bucket, key, version_id)?
+            .filter(|v| !v.delete_marker)
+            .ok_or(if version_id.is_some() {
+                StoreError::NoSuchVersion
+            } else {
+                StoreError::NoSuchKey
+            })?;
+        let conn = self.db.lock();
+        conn.execute(
+            "UPDATE objects SET tags = ?1 WHERE seq = ?2",
+            params![tags, version.seq],
+        )?;
+        Ok(ObjectVersion {
+            attributes: ObjectAttributes {
+                tags: tags.to_string(),
+                ..version.attributes
+            },
+            ..version
+        })
+    }
+
+    /// Removes blobs after the transaction that stopped naming them committed. A failure here
+    /// leaves an orphan for the next start's sweep, never a visible inconsistency.
+    pub(crate) fn free(&self, blobs: &[String]) {
+        for id in blobs {
+            let _ = self.blobs.remove(id);
+        }
+    }
+}
+
+/// Deletes one version row and its segments; returns the blobs it held.
+fn remove_version(
+    tx: &Transaction,
+    bucket_id: i64,
+    key: &str,
+    version_id: &str,
+) -> Result<Vec<String>> {
+    let seq: Option<i64> = tx
+        .query_row(
+            "SELECT seq FROM objects WHERE bucket_id = ?1 AND key = ?2 AND version_id = ?3",
+            params![bucket_id, key.as_bytes(), version_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(seq) = seq else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = tx.prepare("SELECT blob_id FROM segments WHERE object_seq = ?1")?;
+    let blobs = stmt
+        .query_map([seq], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    tx.execute("DELETE FROM segments WHERE object_seq = ?1", [seq])?;
+    tx.execute("DELETE FROM objects WHERE seq = ?1", [seq])?;
+    Ok(blobs)
+}
+
+/// After a version is removed, the newest remaining one is current.
+fn promote_newest(tx: &Transaction, bucket_id: i64, key: &str) -> Result<()> {
+    let has_latest: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1)",
+        params![bucket_id, key.as_bytes()],
+        |r| r.get(0),
+    )?;
+    if !has_latest {
+        tx.execute(
+            "UPDATE objects SET is_latest = 1 WHERE seq = (SELECT MAX(seq) FROM objects WHERE bucket_id = ?1 AND key = ?2)",
+            params![bucket_id, key.as_bytes()],
+        )?;
+    }
+    Ok(())
+}

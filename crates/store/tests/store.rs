@@ -1,0 +1,563 @@
+//! The store on a real temporary directory: what S3's operations need of it, and its promises
+//! (durable before acknowledged, never a half-written object, listing by range scan, keys that
+//! never become paths).
+
+use std::io::Read;
+use std::path::Path;
+
+use store::*;
+
+const ALPHA: &str = "111122223333";
+const BETA: &str = "444455556666";
+
+fn open(dir: &Path) -> Store {
+    let store = Store::open(dir).unwrap();
+    if store.account(ALPHA).unwrap().is_none() {
+        store
+            .create_account(ALPHA, "alpha", Some("alpha@example.com"))
+            .unwrap();
+        store.create_account(BETA, "beta", None).unwrap();
+    }
+    store
+}
+
+fn bucket<'a>(name: &'a str, owner: &'a str) -> NewBucket<'a> {
+    NewBucket {
+        name,
+        owner,
+        region: "us-east-1",
+        object_ownership: "BucketOwnerEnforced",
+        block_public_access: BlockPublicAccessFlags::ALL,
+    }
+}
+
+fn put(store: &Store, b: &str, key: &str, bytes: &[u8]) -> ObjectVersion {
+    let blob = store.blobs().write_from(&mut &bytes[..], 1 << 30).unwrap();
+    let etag = etag_of(&blob.md5);
+    let attrs = ObjectAttributes {
+        owner: ALPHA.into(),
+        content_type: Some("text/plain".into()),
+        metadata: vec![("x-amz-meta-color".into(), "blue".into())],
+        tags: "team=eng".into(),
+    };
+    store.put_object(b, key, &attrs, &[blob], &etag).unwrap()
+}
+
+fn read_all(store: &Store, v: &ObjectVersion) -> Vec<u8> {
+    let mut out = Vec::new();
+    store
+        .read_object(v, 0, v.size)
+        .unwrap()
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn q<'a>(
+    prefix: &'a str,
+    delimiter: &'a str,
+    after: Option<&'a str>,
+    max_keys: usize,
+) -> ListQuery<'a> {
+    ListQuery {
+        prefix,
+        delimiter,
+        after,
+        max_keys,
+    }
+}
+
+fn keys(page: &ListPage) -> Vec<&str> {
+    page.objects.iter().map(|o| o.key.as_str()).collect()
+}
+
+#[test]
+fn accounts_have_distinct_canonical_ids_and_keys_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let a = store.account(ALPHA).unwrap().unwrap();
+    let b = store.account(BETA).unwrap().unwrap();
+    assert_eq!(a.canonical_id.len(), 64);
+    assert_ne!(a.canonical_id, b.canonical_id);
+    assert_eq!(
+        store
+            .account_by_canonical_id(&b.canonical_id)
+            .unwrap()
+            .unwrap()
+            .id,
+        BETA
+    );
+    assert!(matches!(
+        store.create_account(ALPHA, "again", None),
+        Err(StoreError::AccountExists)
+    ));
+    let key = AccessKey {
+        access_key_id: "AKIAALPHAROOTEXAMPLE".into(),
+        secret: "s3cr3t".into(),
+        account_id: ALPHA.into(),
+        principal_arn: format!("arn:aws:iam::{ALPHA}:root"),
+        active: true,
+    };
+    store.put_access_key(&key).unwrap();
+    assert_eq!(store.access_key("AKIAALPHAROOTEXAMPLE").unwrap(), Some(key));
+    assert_eq!(store.access_key("AKIANOSUCHKEY0000000").unwrap(), None);
+}
+
+#[test]
+fn buckets_follow_s3s_naming_rules_and_must_be_empty_to_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("reports", ALPHA)).unwrap();
+    assert!(matches!(
+        store.create_bucket(&bucket("reports", ALPHA)),
+        Err(StoreError::BucketAlreadyOwnedByYou)
+    ));
+    assert!(matches!(
+        store.create_bucket(&bucket("reports", BETA)),
+        Err(StoreError::BucketAlreadyExists)
+    ));
+    store.create_bucket(&bucket("archive", ALPHA)).unwrap();
+    let names: Vec<String> = store
+        .list_buckets(ALPHA)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(names, ["archive", "reports"]);
+    assert!(store.list_buckets(BETA).unwrap().is_empty());
+    put(&store, "reports", "a", b"x");
+    assert!(matches!(
+        store.delete_bucket("reports"),
+        Err(StoreError::BucketNotEmpty)
+    ));
+    store.delete_object("reports", "a", None).unwrap();
+    store.delete_bucket("reports").unwrap();
+    assert!(store.bucket("reports").unwrap().is_none());
+    assert!(matches!(
+        store.delete_bucket("reports"),
+        Err(StoreError::NoSuchBucket)
+    ));
+}
+
+#[test]
+fn bucket_policies_are_versioned_for_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("reports", ALPHA)).unwrap();
+    assert_eq!(store.bucket_policy("reports").unwrap(), None);
+    assert_eq!(
+        store
+            .set_bucket_policy("reports", Some("{\"v\":1}"))
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .set_bucket_policy("reports", Some("{\"v\":2}"))
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store.bucket_policy("reports").unwrap().unwrap(),
+        StoredPolicy {
+            version: 2,
+            document: "{\"v\":2}".into()
+        }
+    );
+    assert_eq!(store.set_bucket_policy("reports", None).unwrap(), 3);
+    assert_eq!(store.bucket_policy("reports").unwrap(), None);
+    assert_eq!(
+        store.bucket_policy_version("reports", 1).unwrap(),
+        Some(Some("{\"v\":1}".into()))
+    );
+    assert_eq!(
+        store.bucket_policy_version("reports", 3).unwrap(),
+        Some(None)
+    );
+    store
+        .set_block_public_access("reports", BlockPublicAccessFlags::default())
+        .unwrap();
+    assert_eq!(
+        store
+            .bucket("reports")
+            .unwrap()
+            .unwrap()
+            .block_public_access,
+        BlockPublicAccessFlags::default()
+    );
+}
+
+#[test]
+fn objects_round_trip_with_attributes_ranges_and_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("reports", ALPHA)).unwrap();
+    let v = put(&store, "reports", "q3.csv", b"hello, world");
+    assert_eq!(v.version_id, "null");
+    assert_eq!(v.etag, "e4d7f1b4ed2e42d15898f4b27b019da4");
+    let got = store.object("reports", "q3.csv", None).unwrap().unwrap();
+    assert_eq!(
+        got.attributes.metadata,
+        vec![("x-amz-meta-color".to_string(), "blue".to_string())]
+    );
+    assert_eq!(got.attributes.tags, "team=eng");
+    assert_eq!(read_all(&store, &got), b"hello, world");
+    let mut middle = String::new();
+    store
+        .read_object(&got, 7, 5)
+        .unwrap()
+        .read_to_string(&mut middle)
+        .unwrap();
+    assert_eq!(middle, "world");
+    let blobs_before = count_blobs(dir.path());
+    put(&store, "reports", "q3.csv", b"second");
+    assert_eq!(
+        count_blobs(dir.path()),
+        blobs_before,
+        "the overwritten bytes are removed"
+    );
+    let got = store.object("reports", "q3.csv", None).unwrap().unwrap();
+    assert_eq!(read_all(&store, &got), b"second");
+    let tagged = store
+        .set_object_tags("reports", "q3.csv", None, "a=b")
+        .unwrap();
+    assert_eq!(tagged.attributes.tags, "a=b");
+    assert!(matches!(
+        store.set_object_tags("reports", "missing", None, ""),
+        Err(StoreError::NoSuchKey)
+    ));
+}
+
+fn count_blobs(data_dir: &Path) -> usize {
+    walk(&data_dir.join("blobs"))
+        .into_iter()
+        .filter(|p| !p.contains("/blobs/tmp/"))
+        .count()
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn odd_keys_round_trip_and_never_become_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("reports", ALPHA)).unwrap();
+    let long = "k".repeat(1024);
+    let odd = [
+        "../x",
+        "../../etc/passwd",
+        "//",
+        "a//b/",
+        "/leading",
+        "é/ü/日本語",
+        "with\nnewline",
+        long.as_str(),
+        ".",
+    ];
+    for (i, key) in odd.iter().enumerate() {
+        put(&store, "reports", key, format!("body {i}").as_bytes());
+    }
+    for (i, key) in odd.iter().enumerate() {
+        let v = store.object("reports", key, None).unwrap().unwrap();
+        assert_eq!(
+            read_all(&store, &v),
+            format!("body {i}").as_bytes(),
+            "{key:?}"
+        );
+    }
+    // Every file in the data directory is ours: the database, and blobs named by hex ids.
+    for path in walk(dir.path()) {
+        let name = Path::new(&path)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.starts_with("meta.db") || name.bytes().all(|b| b.is_ascii_hexdigit()),
+            "unexpected file {path}"
+        );
+    }
+    assert!(!dir.path().parent().unwrap().join("x").exists());
+}
+
+#[test]
+fn listing_pages_through_prefixes_delimiters_and_common_prefixes_without_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("photos", ALPHA)).unwrap();
+    let all = [
+        "2025/a.jpg",
+        "2025/b.jpg",
+        "2026/01/x.jpg",
+        "2026/01/y.jpg",
+        "2026/02/z.jpg",
+        "2026/readme",
+        "index.html",
+        "z",
+    ];
+    for k in all {
+        put(&store, "photos", k, b"x");
+    }
+    let page = store
+        .list_objects("photos", &q("", "", None, 1000))
+        .unwrap();
+    assert_eq!(keys(&page), all);
+    assert!(!page.truncated);
+    let page = store
+        .list_objects("photos", &q("", "/", None, 1000))
+        .unwrap();
+    assert_eq!(keys(&page), ["index.html", "z"]);
+    assert_eq!(page.common_prefixes, ["2025/", "2026/"]);
+    let page = store
+        .list_objects("photos", &q("2026/", "/", None, 1000))
+        .unwrap();
+    assert_eq!(keys(&page), ["2026/readme"]);
+    assert_eq!(page.common_prefixes, ["2026/01/", "2026/02/"]);
+    let page = store
+        .list_objects("photos", &q("2026/0", "", Some("2026/01/x.jpg"), 1000))
+        .unwrap();
+    assert_eq!(keys(&page), ["2026/01/y.jpg", "2026/02/z.jpg"]);
+    // Page one entry at a time: keys and prefixes each appear once, in order.
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .list_objects("photos", &q("", "/", after.as_deref(), 1))
+            .unwrap();
+        seen.extend(page.objects.iter().map(|o| o.key.clone()));
+        seen.extend(page.common_prefixes.iter().cloned());
+        if !page.truncated {
+            break;
+        }
+        after = page.next_after.clone();
+    }
+    assert_eq!(seen, ["2025/", "2026/", "index.html", "z"]);
+    assert!(store
+        .list_objects("photos", &q("", "", None, 0))
+        .unwrap()
+        .objects
+        .is_empty());
+    assert!(matches!(
+        store.list_objects("nope", &q("", "", None, 10)),
+        Err(StoreError::NoSuchBucket)
+    ));
+}
+
+#[test]
+fn versioning_keeps_versions_behind_delete_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("docs", ALPHA)).unwrap();
+    let null = put(&store, "docs", "a.txt", b"before versioning");
+    store.set_versioning("docs", Versioning::Enabled).unwrap();
+    let v1 = put(&store, "docs", "a.txt", b"one");
+    let v2 = put(&store, "docs", "a.txt", b"two");
+    assert_ne!(v1.version_id, v2.version_id);
+    assert_eq!(v1.version_id.len(), 32);
+    let marker = store.delete_object("docs", "a.txt", None).unwrap();
+    assert!(marker.delete_marker);
+    let current = store.object("docs", "a.txt", None).unwrap().unwrap();
+    assert!(current.delete_marker, "the delete marker hides the object");
+    assert!(store
+        .list_objects(
+            "docs",
+            &ListQuery {
+                max_keys: 10,
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .objects
+        .is_empty());
+    let old = store
+        .object("docs", "a.txt", Some(&v1.version_id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        read_all(&store, &old),
+        b"one",
+        "still readable by version id"
+    );
+    let (versions, truncated) = store
+        .list_object_versions("docs", "", None, None, 100)
+        .unwrap();
+    assert!(!truncated);
+    let ids: Vec<&str> = versions.iter().map(|v| v.version_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            marker.version_id.as_deref().unwrap(),
+            &v2.version_id,
+            &v1.version_id,
+            "null"
+        ]
+    );
+    // Removing the marker by version id brings v2 back.
+    store
+        .delete_object("docs", "a.txt", marker.version_id.as_deref())
+        .unwrap();
+    let current = store.object("docs", "a.txt", None).unwrap().unwrap();
+    assert_eq!(current.version_id, v2.version_id);
+    assert_eq!(read_all(&store, &current), b"two");
+    // Suspended: writes replace the null version.
+    store.set_versioning("docs", Versioning::Suspended).unwrap();
+    put(&store, "docs", "a.txt", b"suspended");
+    assert!(store
+        .object("docs", "a.txt", Some("null"))
+        .unwrap()
+        .is_some());
+    let (versions, _) = store
+        .list_object_versions("docs", "", None, None, 100)
+        .unwrap();
+    assert_eq!(versions.len(), 3, "null (replaced), v2, v1");
+    assert_ne!(versions[0].seq, null.seq);
+    // Paging versions resumes inside a key.
+    let (first, truncated) = store
+        .list_object_versions("docs", "", None, None, 1)
+        .unwrap();
+    assert!(truncated);
+    let (rest, _) = store
+        .list_object_versions("docs", "", Some("a.txt"), Some(&first[0].version_id), 10)
+        .unwrap();
+    assert_eq!(rest.len(), 2);
+}
+
+#[test]
+fn multipart_uploads_complete_into_objects_and_abort_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("big", ALPHA)).unwrap();
+    let attrs = ObjectAttributes {
+        owner: ALPHA.into(),
+        ..Default::default()
+    };
+    let up = store
+        .create_upload(
+            "big",
+            "movie.mp4",
+            &format!("arn:aws:iam::{ALPHA}:root"),
+            &attrs,
+        )
+        .unwrap();
+    let part1 = vec![b'a'; MIN_PART_SIZE as usize];
+    let part2 = b"tail".to_vec();
+    let blob1 = store.blobs().write_from(&mut &part1[..], u64::MAX).unwrap();
+    let blob2 = store.blobs().write_from(&mut &part2[..], u64::MAX).unwrap();
+    let p1 = store
+        .put_part("big", "movie.mp4", &up.upload_id, 1, &blob1)
+        .unwrap();
+    let p2 = store
+        .put_part("big", "movie.mp4", &up.upload_id, 2, &blob2)
+        .unwrap();
+    let (parts, truncated) = store
+        .list_parts("big", "movie.mp4", &up.upload_id, 0, 10)
+        .unwrap();
+    assert_eq!((parts.len(), truncated), (2, false));
+    let (uploads, _) = store.list_uploads("big", "", None, 10).unwrap();
+    assert_eq!(uploads.len(), 1);
+    assert!(matches!(
+        store.complete_upload(
+            "big",
+            "movie.mp4",
+            &up.upload_id,
+            &[(2, p2.etag.clone()), (1, p1.etag.clone())]
+        ),
+        Err(StoreError::InvalidPartOrder)
+    ));
+    assert!(matches!(
+        store.complete_upload("big", "movie.mp4", &up.upload_id, &[(1, "0".repeat(32))]),
+        Err(StoreError::InvalidPart)
+    ));
+    let v = store
+        .complete_upload(
+            "big",
+            "movie.mp4",
+            &up.upload_id,
+            &[(1, format!("\"{}\"", p1.etag)), (2, p2.etag.clone())],
+        )
+        .unwrap();
+    assert!(v.etag.ends_with("-2"), "{}", v.etag);
+    assert_eq!(v.size, MIN_PART_SIZE + 4);
+    let mut tail = Vec::new();
+    store
+        .read_object(&v, MIN_PART_SIZE - 1, 5)
+        .unwrap()
+        .read_to_end(&mut tail)
+        .unwrap();
+    assert_eq!(tail, b"atail", "a range across parts");
+    assert!(matches!(
+        store.upload("big", "movie.mp4", &up.upload_id),
+        Err(StoreError::NoSuchUpload)
+    ));
+
+    // Too-small parts, then abort: the parts' bytes go.
+    let up = store.create_upload("big", "small", "x", &attrs).unwrap();
+    let b1 = store
+        .blobs()
+        .write_from(&mut &b"one"[..], u64::MAX)
+        .unwrap();
+    let b2 = store
+        .blobs()
+        .write_from(&mut &b"two"[..], u64::MAX)
+        .unwrap();
+    let q1 = store
+        .put_part("big", "small", &up.upload_id, 1, &b1)
+        .unwrap();
+    let q2 = store
+        .put_part("big", "small", &up.upload_id, 2, &b2)
+        .unwrap();
+    assert!(matches!(
+        store.complete_upload("big", "small", &up.upload_id, &[(1, q1.etag), (2, q2.etag)]),
+        Err(StoreError::EntityTooSmall)
+    ));
+    let before = count_blobs(dir.path());
+    store.abort_upload("big", "small", &up.upload_id).unwrap();
+    assert_eq!(count_blobs(dir.path()), before - 2);
+}
+
+#[test]
+fn everything_survives_a_reopen_and_orphans_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        store.create_bucket(&bucket("reports", ALPHA)).unwrap();
+        put(&store, "reports", "kept", b"durable");
+        // Bytes written but never committed: what a crash before the metadata commit leaves.
+        store.blobs().write_from(&mut &b"orphan"[..], 100).unwrap();
+        // A write abandoned half way.
+        let mut w = store.blobs().writer(100).unwrap();
+        w.append(b"partial").unwrap();
+        std::mem::forget(w);
+    }
+    let store = open(dir.path());
+    let v = store.object("reports", "kept", None).unwrap().unwrap();
+    assert_eq!(read_all(&store, &v), b"durable");
+    assert_eq!(
+        walk(&dir.path().join("blobs")).len(),
+        1,
+        "only the committed blob is left"
+    );
+}
+
+#[test]
+fn a_blob_over_its_limit_is_refused_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let err = store
+        .blobs()
+        .write_from(&mut &[0u8; 100][..], 10)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::EntityTooLarge));
+    assert!(walk(&dir.path().join("blobs")).is_empty());
+}

@@ -1,5 +1,5 @@
-//! `gatehouse`: the command line. `simulate` answers authorization scenarios offline; `serve`,
-//! `explain`, `doctor` and `lint` arrive with their issues.
+//! `gatehouse`: the command line. `serve` runs the server; `simulate` answers authorization
+//! scenarios offline; `explain`, `doctor` and `lint` arrive with their issues.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -20,6 +20,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the S3-compatible server on local disk.
+    Serve {
+        /// Where metadata and object bytes live.
+        #[arg(long, default_value = "./gatehouse-data")]
+        data_dir: PathBuf,
+        /// Address to listen on; port 0 picks a free one (the `listening on` line tells).
+        #[arg(long, default_value = "127.0.0.1:9000")]
+        listen: std::net::SocketAddr,
+        /// The configuration file (TOML): accounts, regions, explain_denials.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Decide authorization scenarios offline (DESIGN.md's scenario format): one JSON answer
     /// line per scenario, in order.
     Simulate {
@@ -34,7 +46,47 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Serve {
+            data_dir,
+            listen,
+            config,
+        } => serve(data_dir, listen, config),
         Command::Simulate { input, explain } => simulate(&input, explain),
+    }
+}
+
+fn serve(data_dir: PathBuf, listen: std::net::SocketAddr, config: Option<PathBuf>) -> ExitCode {
+    let config = match config {
+        Some(path) => match server::config::Config::load(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("gatehouse serve: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => server::config::Config::default(),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gatehouse serve: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = server::serve::ServeOptions {
+        data_dir,
+        listen,
+        config,
+    };
+    match runtime.block_on(server::serve::serve(options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gatehouse serve: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

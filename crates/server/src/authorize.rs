@@ -1,0 +1,270 @@
+//! Step 3–5 of the request path for S3: an operation's question (action, resource, keys) with
+//! the request context a real request carries, decided by the engine; a denial becomes AWS's
+//! AccessDenied plus, for the callers `explain_denials` admits, the `x-gatehouse-*` headers.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use authz::catalog::catalog;
+use authz::s3::{BlockPublicAccess, S3Facts};
+use authz::{authorize, AuthzRequest, Decision, Policies};
+use http::{HeaderMap, HeaderValue};
+use policy::{Context, ContextValue, PrincipalType};
+use s3s::{S3Error, S3ErrorCode, S3Result};
+use store::Bucket;
+
+use crate::caller::Caller;
+use crate::config::ExplainDenials;
+use crate::state::Gatehouse;
+
+/// One authorization question about a bucket or an object in it.
+pub struct Question<'a> {
+    pub action: &'a str,
+    pub bucket: &'a Bucket,
+    /// `None` for a bucket-level action.
+    pub key: Option<&'a str>,
+    /// The object's owner, when the object exists.
+    pub object_owner: Option<&'a str>,
+    /// Service keys of this request (`s3:prefix`, `s3:x-amz-acl`, ...), kept only when the
+    /// catalogue says the action carries them.
+    pub keys: Vec<(&'static str, ContextValue)>,
+}
+
+pub fn arn(bucket: &str, key: Option<&str>) -> String {
+    match key {
+        Some(k) => format!("arn:aws:s3:::{bucket}/{k}"),
+        None => format!("arn:aws:s3:::{bucket}"),
+    }
+}
+
+fn single(v: impl Into<String>) -> ContextValue {
+    ContextValue::Single(v.into())
+}
+
+/// The global keys every request carries [IAM `reference_policies_condition-keys`], and the
+/// S3 keys of its signature.
+pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account: &str) -> Context {
+    let mut c = Context::new();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    c.insert("aws:CurrentTime", single(iso8601(now.as_secs())));
+    c.insert("aws:EpochTime", single(now.as_secs().to_string()));
+    c.insert(
+        "aws:SecureTransport",
+        single(caller.connection.secure.to_string()),
+    );
+    c.insert(
+        "aws:SourceIp",
+        single(caller.connection.peer.ip().to_string()),
+    );
+    c.insert("aws:RequestedRegion", single(caller.region.clone()));
+    c.insert("aws:ResourceAccount", single(resource_account));
+    c.insert("s3:ResourceAccount", single(resource_account));
+    c.insert("aws:ViaAWSService", single("false"));
+    if let Some(ua) = &caller.user_agent {
+        c.insert("aws:UserAgent", single(ua.clone()));
+    }
+    let p = &caller.principal;
+    let kind = match p.kind {
+        PrincipalType::Anonymous => "Anonymous",
+        PrincipalType::Account => "Account",
+        PrincipalType::User => "User",
+        PrincipalType::AssumedRole => "AssumedRole",
+        PrincipalType::FederatedUser => "FederatedUser",
+        PrincipalType::Service | PrincipalType::WebIdentity => "AWSService",
+    };
+    c.insert("aws:PrincipalType", single(kind));
+    match &p.account {
+        Some(account) => {
+            c.insert(
+                "aws:PrincipalArn",
+                single(p.role_arn.clone().unwrap_or_else(|| p.arn.clone())),
+            );
+            c.insert("aws:PrincipalAccount", single(account.clone()));
+            c.insert("aws:PrincipalIsAWSService", single("false"));
+            if p.kind == PrincipalType::Account {
+                c.insert("aws:userid", single(account.clone()));
+            }
+            c.insert(
+                "s3:authType",
+                single(if caller.presigned {
+                    "REST-QUERY-STRING"
+                } else {
+                    "REST-HEADER"
+                }),
+            );
+            c.insert("s3:signatureversion", single("AWS4-HMAC-SHA256"));
+        }
+        None => {
+            c.insert("aws:PrincipalAccount", single("anonymous"));
+            c.insert("aws:userid", single("anonymous"));
+        }
+    }
+    let _ = gatehouse;
+    c
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time (civil-from-days, Howard Hinnant).
+fn iso8601(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn bpa(flags: store::BlockPublicAccessFlags) -> BlockPublicAccess {
+    BlockPublicAccess {
+        block_public_acls: flags.block_public_acls,
+        ignore_public_acls: flags.ignore_public_acls,
+        block_public_policy: flags.block_public_policy,
+        restrict_public_buckets: flags.restrict_public_buckets,
+    }
+}
+
+/// Decides `q` for `caller`; `Err` is the response AWS would give.
+pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<Decision> {
+    let resource = arn(&q.bucket.name, q.key);
+    let mut context = request_context(gatehouse, caller, &q.bucket.owner);
+    let resource_type = if q.key.is_some() { "object" } else { "bucket" };
+    for (key, value) in q.keys {
+        if catalog().carries_key(q.action, Some(resource_type), key) {
+            context.insert(key, value);
+        }
+    }
+    let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(internal)?;
+    let policies = Policies {
+        resource: bucket_policy,
+        ..Policies::default()
+    };
+    let s3 = S3Facts {
+        bucket_owner: q.bucket.owner.clone(),
+        object_owner: q.object_owner.unwrap_or(&q.bucket.owner).to_string(),
+        bucket_block_public_access: bpa(q.bucket.block_public_access),
+        ..S3Facts::default()
+    };
+    let request = AuthzRequest {
+        principal: &caller.principal,
+        action: q.action,
+        resource: &resource,
+        resource_account: &q.bucket.owner,
+        context: &context,
+        policies: &policies,
+        s3: Some(&s3),
+    };
+    decide(gatehouse, caller, &request)
+}
+
+/// Decides a question that no bucket holds (ListBuckets, CreateBucket): the caller's own
+/// account is the resource's.
+pub fn check_account_action(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+) -> S3Result<Decision> {
+    let account = caller.account().unwrap_or("anonymous").to_string();
+    let context = request_context(gatehouse, caller, &account);
+    let policies = Policies::default();
+    let request = AuthzRequest {
+        principal: &caller.principal,
+        action,
+        resource,
+        resource_account: &account,
+        context: &context,
+        policies: &policies,
+        s3: None,
+    };
+    decide(gatehouse, caller, &request)
+}
+
+fn decide(gatehouse: &Gatehouse, caller: &Caller, request: &AuthzRequest) -> S3Result<Decision> {
+    let decision = authorize(request, false);
+    if decision.is_allowed() {
+        return Ok(decision);
+    }
+    Err(denial(gatehouse, caller, request, &decision))
+}
+
+/// AWS's AccessDenied, with Gatehouse's headers for the callers `explain_denials` admits.
+pub fn denial(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    d: &Decision,
+) -> S3Error {
+    let message = d
+        .message
+        .clone()
+        .unwrap_or_else(|| "Access Denied".to_string());
+    let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, message);
+    let layer = d.denied_by.unwrap_or(authz::Layer::Identity);
+    let admitted = match gatehouse.config.explain_denials {
+        ExplainDenials::All => true,
+        ExplainDenials::None => false,
+        ExplainDenials::SameAccount => authz::message::gets_enhanced(
+            &caller.principal,
+            request.action,
+            request.resource_account,
+            false,
+            layer,
+        ),
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static("application/xml"));
+    if admitted {
+        let mut put = |name: &'static str, value: &str| {
+            if let Ok(v) = HeaderValue::from_str(&percent_encode(value)) {
+                headers.insert(name, v);
+            }
+        };
+        put("x-gatehouse-decision", d.verdict.as_str());
+        put("x-gatehouse-denied-by", layer.as_str());
+        if let Some(p) = &d.policy {
+            put("x-gatehouse-policy", p);
+        }
+        if let Some(s) = &d.statement {
+            put("x-gatehouse-statement", s);
+        }
+    }
+    err.set_headers(headers);
+    err
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub fn internal(e: impl std::fmt::Display) -> S3Error {
+    S3Error::with_message(S3ErrorCode::InternalError, e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso8601_dates() {
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso8601(1_577_836_800 + 3661), "2020-01-01T01:01:01Z");
+    }
+}

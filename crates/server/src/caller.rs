@@ -1,0 +1,72 @@
+//! Who is calling: the verified access key's principal, or anonymous; and what the connection
+//! says about the request (peer address, transport, signing region, request id).
+
+use std::net::SocketAddr;
+
+use policy::{Context, RequestPrincipal};
+use s3s::S3Request;
+
+use crate::state::Gatehouse;
+
+/// Put into every request's extensions by the front door.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub peer: SocketAddr,
+    pub secure: bool,
+    pub request_id: String,
+}
+
+pub struct Caller {
+    pub principal: RequestPrincipal,
+    pub connection: Connection,
+    pub region: String,
+    pub presigned: bool,
+    pub user_agent: Option<String>,
+}
+
+impl Caller {
+    pub fn of<T>(gatehouse: &Gatehouse, req: &S3Request<T>) -> Caller {
+        let connection = req
+            .extensions
+            .get::<Connection>()
+            .cloned()
+            .unwrap_or(Connection {
+                peer: ([127, 0, 0, 1], 0).into(),
+                secure: false,
+                request_id: String::new(),
+            });
+        let arn = req
+            .credentials
+            .as_ref()
+            .and_then(|c| gatehouse.store.access_key(&c.access_key).ok().flatten())
+            .map(|k| k.principal_arn)
+            .unwrap_or_else(|| "anonymous".to_string());
+        let principal =
+            authz::principal::parse_principal(&arn, &Context::new()).unwrap_or_else(|_| {
+                authz::principal::parse_principal("anonymous", &Context::new())
+                    .expect("anonymous parses")
+            });
+        Caller {
+            principal,
+            connection,
+            region: req
+                .region
+                .as_ref()
+                .map(|r| r.as_str().to_string())
+                .unwrap_or_else(|| gatehouse.config.default_region.clone()),
+            presigned: req
+                .uri
+                .query()
+                .is_some_and(|q| q.contains("X-Amz-Signature=")),
+            user_agent: req
+                .headers
+                .get("user-agent")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+        }
+    }
+
+    pub fn account(&self) -> Option<&str> {
+        self.principal.account.as_deref()
+    }
+}

@@ -1,0 +1,200 @@
+//! Step 1 of the request path: accept, give every request an id, put the peer's address in
+//! its context, refuse what s3s 0.14.1 would let through (reference dependencies §7), hand the
+//! rest to s3s, and make every response carry AWS's request-id headers — error bodies included.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use s3s::service::S3Service;
+use s3s::Body;
+use tokio::net::TcpListener;
+
+use crate::caller::Connection;
+
+/// Serves `s3` on `listener` until the task is dropped.
+pub async fn run(listener: TcpListener, s3: S3Service) -> std::io::Result<()> {
+    let s3 = Arc::new(s3);
+    loop {
+        let (stream, peer) = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        let s3 = s3.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(s3.clone(), req, peer));
+            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn random_id(bytes: usize, upper: bool) -> String {
+    let mut buf = vec![0u8; bytes];
+    let _ = getrandom::fill(&mut buf);
+    let hex: String = buf.iter().map(|b| format!("{b:02x}")).collect();
+    if upper {
+        hex.to_uppercase()
+    } else {
+        hex
+    }
+}
+
+async fn handle(
+    s3: Arc<S3Service>,
+    mut req: Request<Incoming>,
+    peer: SocketAddr,
+) -> Result<Response<Body>, Infallible> {
+    let request_id = random_id(8, true);
+    let host_id = random_id(32, false);
+    req.extensions_mut().insert(Connection {
+        peer,
+        secure: false,
+        request_id: request_id.clone(),
+    });
+    let response = match refuse(&req) {
+        Some(refusal) => refusal,
+        None => match s3.call(req.map(Body::from)).await {
+            Ok(resp) => resp,
+            Err(_) => error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                "We encountered an internal error. Please try again.",
+            ),
+        },
+    };
+    Ok(finish(response, &request_id, &host_id).await)
+}
+
+/// What AWS refuses before it looks at a signature's value, and s3s 0.14.1 accepts.
+fn refuse(req: &Request<Incoming>) -> Option<Response<Body>> {
+    let auth = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let query = req.uri().query().unwrap_or("");
+    // SigV2: header `AWS AKID:sig` or presigned `AWSAccessKeyId=...&Signature=...`.
+    if auth.starts_with("AWS ")
+        || (query.contains("AWSAccessKeyId=") && query.contains("Signature="))
+    {
+        return Some(error_response(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        ));
+    }
+    // The credential scope must name s3 (0.14.1 accepts any service).
+    let scope = credential_scope(auth).or_else(|| query_param(query, "X-Amz-Credential"));
+    if let Some(scope) = scope {
+        let parts: Vec<&str> = scope.split('/').collect();
+        if parts.len() == 5 && parts[3] != "s3" {
+            return Some(error_response(
+                StatusCode::BAD_REQUEST,
+                "AuthorizationHeaderMalformed",
+                &format!("The authorization header is malformed; incorrect service \"{}\". This endpoint belongs to \"s3\".", parts[3]),
+            ));
+        }
+    }
+    if let Some(expires) = query_param(query, "X-Amz-Expires") {
+        if expires.parse::<u64>().map_or(true, |s| s > 604_800) {
+            return Some(error_response(
+                StatusCode::BAD_REQUEST,
+                "AuthorizationQueryParametersError",
+                "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
+            ));
+        }
+    }
+    // Header auth: every x-amz-* header must be signed.
+    if let Some(signed) = auth
+        .split("SignedHeaders=")
+        .nth(1)
+        .map(|s| s.split(',').next().unwrap_or(""))
+    {
+        let signed: Vec<&str> = signed.split(';').collect();
+        let unsigned = req
+            .headers()
+            .keys()
+            .map(|k| k.as_str())
+            .any(|k| k.starts_with("x-amz-") && !signed.contains(&k));
+        if unsigned {
+            return Some(error_response(
+                StatusCode::FORBIDDEN,
+                "AccessDenied",
+                "There were headers present in the request which were not signed",
+            ));
+        }
+    }
+    None
+}
+
+fn credential_scope(auth: &str) -> Option<String> {
+    let rest = auth.split("Credential=").nth(1)?;
+    let cred = rest.split(',').next()?.trim();
+    Some(cred.split_once('/')?.1.to_string())
+}
+
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| v.replace("%2F", "/").replace("%2f", "/"))
+    })
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response<Body> {
+    let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{}</Message></Error>", xml_escape(message));
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/xml"));
+    resp
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Adds `x-amz-request-id` and `x-amz-id-2`; an XML error body gets the same `RequestId` and a
+/// `HostId`, as AWS's do.
+async fn finish(mut resp: Response<Body>, request_id: &str, host_id: &str) -> Response<Body> {
+    let headers = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amz-request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(host_id) {
+        headers.insert("x-amz-id-2", v);
+    }
+    let is_xml_error = resp.status().as_u16() >= 300
+        && resp
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/xml"));
+    if !is_xml_error {
+        return resp;
+    }
+    let body = resp.body_mut();
+    let Ok(bytes) = body.store_all_limited(64 * 1024).await else {
+        return resp;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let Some(end) = text.rfind("</Error>") else {
+        *resp.body_mut() = Body::from(Bytes::copy_from_slice(&bytes));
+        return resp;
+    };
+    let mut head = text[..end].to_string();
+    if let (Some(a), Some(b)) = (head.find("<RequestId>"), head.find("</RequestId>")) {
+        head.replace_range(a..b + "</RequestId>".len(), "");
+    }
+    let rewritten =
+        format!("{head}<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>");
+    resp.headers_mut().remove("content-length");
+    *resp.body_mut() = Body::from(rewritten);
+    resp
+}

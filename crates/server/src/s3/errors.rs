@@ -1,0 +1,33 @@
+//! Store errors as S3 answers them.
+
+use s3s::{s3_error, S3Error};
+use store::StoreError;
+
+pub fn from_store(e: StoreError) -> S3Error {
+    match e {
+        StoreError::NoSuchBucket => s3_error!(NoSuchBucket, "The specified bucket does not exist"),
+        StoreError::BucketAlreadyExists => s3_error!(
+            BucketAlreadyExists,
+            "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."
+        ),
+        StoreError::BucketAlreadyOwnedByYou => s3_error!(
+            BucketAlreadyOwnedByYou,
+            "Your previous request to create the named bucket succeeded and you already own it."
+        ),
+        StoreError::BucketNotEmpty => s3_error!(BucketNotEmpty, "The bucket you tried to delete is not empty"),
+        StoreError::NoSuchKey => s3_error!(NoSuchKey, "The specified key does not exist."),
+        StoreError::NoSuchVersion => s3_error!(NoSuchVersion, "The specified version does not exist."),
+        StoreError::NoSuchUpload => s3_error!(
+            NoSuchUpload,
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
+        ),
+        StoreError::InvalidPart => s3_error!(
+            InvalidPart,
+            "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
+        ),
+        StoreError::InvalidPartOrder => s3_error!(InvalidPartOrder, "The list of parts was not in ascending order. Parts must be ordered by part number."),
+        StoreError::EntityTooSmall => s3_error!(EntityTooSmall, "Your proposed upload is smaller than the minimum allowed object size."),
+        StoreError::EntityTooLarge => s3_error!(EntityTooLarge, "Your proposed upload exceeds the maximum allowed size"),
+        other => s3_error!(InternalError, "{other}"),
+    }
+}

@@ -1,0 +1,150 @@
+//! ListObjectsV2: a page of the bucket's index, with `s3:prefix`, `s3:delimiter` and
+//! `s3:max-keys` in the authorization context (present only when the request has them; an
+//! empty `prefix=` is present and empty — DESIGN.md's decision on reference §2.6).
+
+use policy::ContextValue;
+use s3s::dto::*;
+use s3s::{s3_error, S3Request, S3Response, S3Result};
+use store::ListQuery;
+
+use crate::authorize::{check, Question};
+use crate::caller::Caller;
+use crate::s3::bucket::require;
+use crate::s3::from_store;
+use crate::state::Gatehouse;
+
+fn timestamp(ms: i64) -> Timestamp {
+    Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
+}
+
+/// Continuation tokens are the resume position, hex-encoded: opaque to clients, never a
+/// place a crafted value could lead anywhere but "keys after this string".
+fn encode_token(after: &str) -> String {
+    after.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_token(token: &str) -> Option<String> {
+    if !token.len().is_multiple_of(2) || token.len() > 4096 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+pub fn list_v2(
+    gatehouse: &Gatehouse,
+    req: S3Request<ListObjectsV2Input>,
+) -> S3Result<S3Response<ListObjectsV2Output>> {
+    let caller = Caller::of(gatehouse, &req);
+    let input = req.input;
+    let bucket = require(gatehouse, &input.bucket)?;
+    let max_keys = input.max_keys.unwrap_or(1000);
+    if max_keys < 0 {
+        return Err(s3_error!(InvalidArgument, "max-keys cannot be negative"));
+    }
+    let mut keys = vec![("s3:max-keys", ContextValue::Single(max_keys.to_string()))];
+    if let Some(p) = &input.prefix {
+        keys.push(("s3:prefix", ContextValue::Single(p.clone())));
+    }
+    if let Some(d) = &input.delimiter {
+        keys.push(("s3:delimiter", ContextValue::Single(d.clone())));
+    }
+    check(
+        gatehouse,
+        &caller,
+        Question {
+            action: "s3:ListBucket",
+            bucket: &bucket,
+            key: None,
+            object_owner: None,
+            keys,
+        },
+    )?;
+    let token_after = match &input.continuation_token {
+        Some(t) => Some(decode_token(t).ok_or_else(|| {
+            s3_error!(
+                InvalidArgument,
+                "The continuation token provided is incorrect"
+            )
+        })?),
+        None => None,
+    };
+    let after = token_after.or_else(|| input.start_after.clone());
+    let prefix = input.prefix.clone().unwrap_or_default();
+    let delimiter = input.delimiter.clone().unwrap_or_default();
+    let page = gatehouse
+        .store
+        .list_objects(
+            &bucket.name,
+            &ListQuery {
+                prefix: &prefix,
+                delimiter: &delimiter,
+                after: after.as_deref(),
+                max_keys: max_keys.min(1000) as usize,
+            },
+        )
+        .map_err(from_store)?;
+    let url = input
+        .encoding_type
+        .as_ref()
+        .is_some_and(|e| e.as_str() == EncodingType::URL);
+    let enc = |s: &str| {
+        if url {
+            crate::authorize::percent_encode(s).replace("%2F", "/")
+        } else {
+            s.to_string()
+        }
+    };
+    let key_count = (page.objects.len() + page.common_prefixes.len()) as i32;
+    let output = ListObjectsV2Output {
+        name: Some(bucket.name.clone()),
+        prefix: Some(enc(&prefix)),
+        delimiter: input.delimiter.as_deref().map(enc),
+        max_keys: Some(max_keys),
+        key_count: Some(key_count),
+        is_truncated: Some(page.truncated),
+        continuation_token: input.continuation_token.clone(),
+        next_continuation_token: page.next_after.as_deref().map(encode_token),
+        start_after: input.start_after.as_deref().map(enc),
+        encoding_type: input.encoding_type.clone(),
+        contents: Some(
+            page.objects
+                .iter()
+                .map(|o| Object {
+                    key: Some(enc(&o.key)),
+                    size: Some(o.size as i64),
+                    e_tag: Some(ETag::Strong(o.etag.clone())),
+                    last_modified: Some(timestamp(o.modified_ms)),
+                    storage_class: Some(ObjectStorageClass::from_static(
+                        ObjectStorageClass::STANDARD,
+                    )),
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        common_prefixes: Some(
+            page.common_prefixes
+                .iter()
+                .map(|p| CommonPrefix {
+                    prefix: Some(enc(p)),
+                })
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    Ok(S3Response::new(output))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_round_trip_and_refuse_garbage() {
+        let t = super::encode_token("photos/2026/é");
+        assert_eq!(super::decode_token(&t).as_deref(), Some("photos/2026/é"));
+        assert_eq!(super::decode_token("zz"), None);
+        assert_eq!(super::decode_token("abc"), None);
+    }
+}

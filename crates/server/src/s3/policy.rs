@@ -1,0 +1,113 @@
+//! Get/Put/DeleteBucketPolicy. A policy is validated by the engine's S3 rules before it is
+//! stored (`MalformedPolicy` with S3's texts); BlockPublicPolicy refuses a public one. The
+//! bucket owner's root keeps access to these three whatever the policy says — an engine rule.
+
+use s3s::dto::*;
+use s3s::{s3_error, S3Request, S3Response, S3Result};
+
+use crate::authorize::{check, Question};
+use crate::caller::Caller;
+use crate::s3::bucket::require;
+use crate::s3::from_store;
+use crate::state::Gatehouse;
+
+pub fn get(
+    gatehouse: &Gatehouse,
+    req: S3Request<GetBucketPolicyInput>,
+) -> S3Result<S3Response<GetBucketPolicyOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require(gatehouse, &req.input.bucket)?;
+    check(
+        gatehouse,
+        &caller,
+        Question {
+            action: "s3:GetBucketPolicy",
+            bucket: &bucket,
+            key: None,
+            object_owner: None,
+            keys: vec![],
+        },
+    )?;
+    match gatehouse
+        .store
+        .bucket_policy(&bucket.name)
+        .map_err(from_store)?
+    {
+        Some(p) => Ok(S3Response::new(GetBucketPolicyOutput {
+            policy: Some(p.document),
+        })),
+        None => Err(s3_error!(
+            NoSuchBucketPolicy,
+            "The bucket policy does not exist"
+        )),
+    }
+}
+
+pub fn put(
+    gatehouse: &Gatehouse,
+    req: S3Request<PutBucketPolicyInput>,
+) -> S3Result<S3Response<PutBucketPolicyOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require(gatehouse, &req.input.bucket)?;
+    check(
+        gatehouse,
+        &caller,
+        Question {
+            action: "s3:PutBucketPolicy",
+            bucket: &bucket,
+            key: None,
+            object_owner: None,
+            keys: vec![],
+        },
+    )?;
+    let text = &req.input.policy;
+    let parsed =
+        authz::s3::bucket_policy::check_bucket_policy(text, &bucket.name).map_err(|e| {
+            let f = e.first();
+            s3_error!(MalformedPolicy, "{}", f.message)
+        })?;
+    if bucket.block_public_access.block_public_policy
+        && authz::s3::public_policy::is_public(&parsed)
+    {
+        let mut err = s3_error!(
+            AccessDenied,
+            "User: {} is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::{}\" because public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access.",
+            caller.principal.arn,
+            bucket.name
+        );
+        err.set_status_code(http::StatusCode::FORBIDDEN);
+        return Err(err);
+    }
+    gatehouse
+        .store
+        .set_bucket_policy(&bucket.name, Some(text))
+        .map_err(from_store)?;
+    Ok(S3Response::new(PutBucketPolicyOutput {}))
+}
+
+pub fn delete(
+    gatehouse: &Gatehouse,
+    req: S3Request<DeleteBucketPolicyInput>,
+) -> S3Result<S3Response<DeleteBucketPolicyOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require(gatehouse, &req.input.bucket)?;
+    check(
+        gatehouse,
+        &caller,
+        Question {
+            action: "s3:DeleteBucketPolicy",
+            bucket: &bucket,
+            key: None,
+            object_owner: None,
+            keys: vec![],
+        },
+    )?;
+    gatehouse
+        .store
+        .set_bucket_policy(&bucket.name, None)
+        .map_err(from_store)?;
+    Ok(S3Response {
+        status: Some(http::StatusCode::NO_CONTENT),
+        ..S3Response::new(DeleteBucketPolicyOutput {})
+    })
+}

@@ -1,0 +1,144 @@
+//! `gatehouse serve`: open the store, make sure the configured accounts (or a generated first
+//! one) exist with their root keys, bind, print `listening on http://ADDR`, serve.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use s3s::access::{S3Access, S3AccessContext};
+use s3s::service::S3ServiceBuilder;
+use s3s::S3Result;
+use store::{AccessKey, Store, StoreError};
+use tokio::net::TcpListener;
+
+use crate::auth::KeyLookup;
+use crate::config::{AccountConfig, Config};
+use crate::s3::GatehouseS3;
+use crate::state::Gatehouse;
+
+pub struct ServeOptions {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub config: Config,
+}
+
+/// Authorization happens in each operation, where its typed input is known; s3s's own
+/// pre-check would refuse every anonymous request, which S3 does not.
+struct DecideInOperations;
+
+#[async_trait::async_trait]
+impl S3Access for DecideInOperations {
+    async fn check(&self, _cx: &mut S3AccessContext<'_>) -> S3Result<()> {
+        Ok(())
+    }
+}
+
+fn random_string(bytes: usize, alphabet: &[u8]) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the operating system's random generator failed");
+    buf.iter()
+        .map(|b| alphabet[*b as usize % alphabet.len()] as char)
+        .collect()
+}
+
+/// The accounts of the configuration, or — with none configured — one generated on first
+/// start, its root credentials printed once and kept in `root-credentials.json` (mode 0600).
+fn ensure_accounts(store: &Store, config: &Config, data_dir: &Path) -> Result<(), String> {
+    let accounts: Vec<AccountConfig> = if !config.accounts.is_empty() {
+        config.accounts.clone()
+    } else if !store.accounts().map_err(|e| e.to_string())?.is_empty() {
+        return Ok(());
+    } else {
+        let digits = random_string(12, b"0123456789");
+        // Account ids do not start with 0.
+        let id = match digits.strip_prefix('0') {
+            Some(rest) => format!("1{rest}"),
+            None => digits,
+        };
+        let key = std::env::var("GATEHOUSE_ROOT_ACCESS_KEY_ID").unwrap_or_else(|_| {
+            format!(
+                "AKIA{}",
+                random_string(16, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+            )
+        });
+        let secret = std::env::var("GATEHOUSE_ROOT_SECRET_ACCESS_KEY").unwrap_or_else(|_| {
+            random_string(
+                40,
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            )
+        });
+        let record = format!(
+            "{{\"account_id\":\"{id}\",\"access_key_id\":\"{key}\",\"secret_access_key\":\"{secret}\"}}\n"
+        );
+        write_private(&data_dir.join("root-credentials.json"), &record)
+            .map_err(|e| e.to_string())?;
+        println!(
+            "created account {id}; root credentials (shown once, kept in {}):",
+            data_dir.join("root-credentials.json").display()
+        );
+        println!("  access key id:     {key}");
+        println!("  secret access key: {secret}");
+        vec![AccountConfig {
+            id,
+            name: "gatehouse".into(),
+            email: None,
+            root_access_key_id: key,
+            root_secret_access_key: secret,
+        }]
+    };
+    for a in accounts {
+        match store.create_account(&a.id, &a.name, a.email.as_deref()) {
+            Ok(_) | Err(StoreError::AccountExists) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        store
+            .put_access_key(&AccessKey {
+                access_key_id: a.root_access_key_id.clone(),
+                secret: a.root_secret_access_key.clone(),
+                account_id: a.id.clone(),
+                principal_arn: format!("arn:aws:iam::{}:root", a.id),
+                active: true,
+            })
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// Prepares the server; the returned listener is bound and the service ready.
+pub async fn bind(options: ServeOptions) -> Result<(TcpListener, s3s::service::S3Service), String> {
+    let store = Store::open(&options.data_dir)
+        .map_err(|e| format!("cannot open {}: {e}", options.data_dir.display()))?;
+    ensure_accounts(&store, &options.config, &options.data_dir)?;
+    let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config));
+    let mut builder = S3ServiceBuilder::new(GatehouseS3(gatehouse.clone()));
+    builder.set_auth(KeyLookup(gatehouse.clone()));
+    builder.set_access(DecideInOperations);
+    let listener = TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    Ok((listener, builder.build()))
+}
+
+/// Runs until the process ends, after printing the `listening on` line.
+pub async fn serve(options: ServeOptions) -> Result<(), String> {
+    let (listener, service) = bind(options).await?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("listening on http://{addr}");
+    crate::front_door::run(listener, service)
+        .await
+        .map_err(|e| e.to_string())
+}

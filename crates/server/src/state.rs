@@ -1,0 +1,51 @@
+//! What every request shares: the store, the configuration, and compiled bucket policies.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use authz::NamedPolicy;
+use policy::CompiledPolicy;
+use store::{Bucket, Store};
+
+use crate::config::Config;
+
+pub struct Gatehouse {
+    pub store: Arc<Store>,
+    pub config: Config,
+    /// Compiled bucket policies by (bucket id, policy version): a change is a new version, so
+    /// the cache never serves a stale policy.
+    policies: Mutex<HashMap<(i64, i64), NamedPolicy>>,
+}
+
+impl Gatehouse {
+    pub fn new(store: Arc<Store>, config: Config) -> Gatehouse {
+        Gatehouse {
+            store,
+            config,
+            policies: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The bucket's current policy, compiled (once per version).
+    pub fn bucket_policy(&self, bucket: &Bucket) -> Result<Option<NamedPolicy>, store::StoreError> {
+        let Some(stored) = self.store.bucket_policy(&bucket.name)? else {
+            return Ok(None);
+        };
+        let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = cache.get(&(bucket.id, stored.version)) {
+            return Ok(Some(p.clone()));
+        }
+        // Stored policies were validated when put; a document that no longer parses (a newer
+        // build's stricter rules) is treated as absent rather than as a grant.
+        let Ok(doc) = policy::parse_policy(&stored.document) else {
+            return Ok(None);
+        };
+        let named = NamedPolicy::new(
+            format!("arn:aws:s3:::{}", bucket.name),
+            Arc::new(CompiledPolicy::compile(doc)),
+        );
+        cache.retain(|(id, _), _| *id != bucket.id);
+        cache.insert((bucket.id, stored.version), named.clone());
+        Ok(Some(named))
+    }
+}

@@ -1,0 +1,415 @@
+//! The real server on an ephemeral port, driven by the AWS SDK for Rust: S3's operations,
+//! its authentication errors, the 403-versus-404 rule, bucket-policy denials explained in
+//! headers (HEAD included), Block Public Access, restarts, odd keys.
+
+use std::path::Path;
+
+use aws_sdk_s3::config::{Credentials, Region};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::Client;
+use server::config::Config;
+use server::serve::{bind, ServeOptions};
+
+const CONFIG: &str = r#"
+explain_denials = "all"
+[[accounts]]
+id = "111111111111"
+name = "alpha"
+root_access_key_id = "AKIAALPHAROOTEXAMPLE"
+root_secret_access_key = "alpha-root-secret-example"
+[[accounts]]
+id = "222222222222"
+name = "beta"
+root_access_key_id = "AKIABETAROOTEXAMPLE0"
+root_secret_access_key = "beta-root-secret-example"
+"#;
+
+struct Server {
+    endpoint: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn start(dir: &Path) -> Server {
+    let options = ServeOptions {
+        data_dir: dir.to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        config: Config::parse(CONFIG).unwrap(),
+    };
+    let (listener, service) = bind(options).await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let _ = server::front_door::run(listener, service).await;
+    });
+    Server { endpoint, task }
+}
+
+fn client(server: &Server, key: &str, secret: &str) -> Client {
+    let config = aws_sdk_s3::Config::builder()
+        .endpoint_url(&server.endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+        .force_path_style(true)
+        .build();
+    Client::from_conf(config)
+}
+
+fn alpha(server: &Server) -> Client {
+    client(server, "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+}
+
+fn beta(server: &Server) -> Client {
+    client(server, "AKIABETAROOTEXAMPLE0", "beta-root-secret-example")
+}
+
+/// The error code and the `x-gatehouse-*` / request-id headers of a failed call.
+fn failure<E: std::fmt::Debug, R>(
+    result: Result<R, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>,
+) -> (u16, Vec<(String, String)>) {
+    let err = result.err().expect("the call fails");
+    let raw = err.raw_response().expect("a response came back");
+    let headers = raw
+        .headers()
+        .iter()
+        .filter(|(k, _)| k.starts_with("x-gatehouse-") || *k == "x-amz-request-id")
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    (raw.status().as_u16(), headers)
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn objects_round_trip_through_the_sdk() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("reports").send().await.unwrap();
+    let names: Vec<String> = s3
+        .list_buckets()
+        .send()
+        .await
+        .unwrap()
+        .buckets()
+        .iter()
+        .filter_map(|b| b.name().map(str::to_string))
+        .collect();
+    assert_eq!(names, ["reports"]);
+    s3.head_bucket().bucket("reports").send().await.unwrap();
+    let put = s3
+        .put_object()
+        .bucket("reports")
+        .key("2026/q3.csv")
+        .content_type("text/csv")
+        .metadata("team", "finance")
+        .body(ByteStream::from_static(b"a,b,c\n1,2,3\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.e_tag(), Some("\"b282d9f61f8444d101d92c50705aa1bd\""));
+    let got = s3
+        .get_object()
+        .bucket("reports")
+        .key("2026/q3.csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.content_type(), Some("text/csv"));
+    assert_eq!(
+        got.metadata().unwrap().get("team").map(String::as_str),
+        Some("finance")
+    );
+    assert_eq!(
+        got.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"a,b,c\n1,2,3\n"
+    );
+    let part = s3
+        .get_object()
+        .bucket("reports")
+        .key("2026/q3.csv")
+        .range("bytes=6-10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.content_range(), Some("bytes 6-10/12"));
+    assert_eq!(
+        part.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"1,2,3"
+    );
+    let head = s3
+        .head_object()
+        .bucket("reports")
+        .key("2026/q3.csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_length(), Some(12));
+    for key in ["2026/q4.csv", "2027/q1.csv", "readme"] {
+        s3.put_object()
+            .bucket("reports")
+            .key(key)
+            .body(ByteStream::from_static(b"x"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let listed = s3
+        .list_objects_v2()
+        .bucket("reports")
+        .delimiter("/")
+        .send()
+        .await
+        .unwrap();
+    let prefixes: Vec<&str> = listed
+        .common_prefixes()
+        .iter()
+        .filter_map(|p| p.prefix())
+        .collect();
+    assert_eq!(prefixes, ["2026/", "2027/"]);
+    assert_eq!(
+        listed
+            .contents()
+            .iter()
+            .filter_map(|o| o.key())
+            .collect::<Vec<_>>(),
+        ["readme"]
+    );
+    // Page through with continuation tokens.
+    let mut keys = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = s3
+            .list_objects_v2()
+            .bucket("reports")
+            .max_keys(1)
+            .set_continuation_token(token.clone())
+            .send()
+            .await
+            .unwrap();
+        keys.extend(
+            page.contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_string)),
+        );
+        if !page.is_truncated().unwrap_or(false) {
+            break;
+        }
+        token = page.next_continuation_token().map(str::to_string);
+    }
+    assert_eq!(
+        keys,
+        ["2026/q3.csv", "2026/q4.csv", "2027/q1.csv", "readme"]
+    );
+    s3.delete_object()
+        .bucket("reports")
+        .key("readme")
+        .send()
+        .await
+        .unwrap();
+    let (status, _) = failure(s3.get_object().bucket("reports").key("readme").send().await);
+    assert_eq!(status, 404);
+    let (status, _) = failure(s3.delete_bucket().bucket("reports").send().await);
+    assert_eq!(status, 409, "BucketNotEmpty");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authentication_errors_are_aws_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let wrong_secret = client(&server, "AKIAALPHAROOTEXAMPLE", "not-the-secret");
+    let err = wrong_secret.list_buckets().send().await.unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("SignatureDoesNotMatch")
+    );
+    let unknown = client(&server, "AKIANOSUCHKEY0000000", "whatever");
+    let err = unknown.list_buckets().send().await.unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("InvalidAccessKeyId")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_keys_answer_403_or_404_by_s3_list_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    alpha(&server)
+        .create_bucket()
+        .bucket("private")
+        .send()
+        .await
+        .unwrap();
+    // The owner may list: 404.
+    let (status, _) = failure(
+        alpha(&server)
+            .get_object()
+            .bucket("private")
+            .key("nope")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+    // Another account has no grant at all: 403 (this server explains denials to everyone).
+    let (status, headers) = failure(
+        beta(&server)
+            .head_object()
+            .bucket("private")
+            .key("nope")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 403);
+    assert_eq!(
+        header(&headers, "x-gatehouse-decision"),
+        Some("implicitDeny")
+    );
+    assert!(header(&headers, "x-amz-request-id").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_policy_deny_is_explained_even_on_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("locked").send().await.unwrap();
+    s3.put_object()
+        .bucket("locked")
+        .key("secret.txt")
+        .body(ByteStream::from_static(b"s"))
+        .send()
+        .await
+        .unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoReads","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::locked/*"}]}"#;
+    s3.put_bucket_policy()
+        .bucket("locked")
+        .policy(policy)
+        .send()
+        .await
+        .unwrap();
+    let (status, headers) = failure(
+        s3.head_object()
+            .bucket("locked")
+            .key("secret.txt")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 403);
+    assert_eq!(
+        header(&headers, "x-gatehouse-decision"),
+        Some("explicitDeny")
+    );
+    assert_eq!(header(&headers, "x-gatehouse-denied-by"), Some("resource"));
+    assert_eq!(
+        header(&headers, "x-gatehouse-policy"),
+        Some("arn%3Aaws%3As3%3A%3A%3Alocked")
+    );
+    assert_eq!(header(&headers, "x-gatehouse-statement"), Some("NoReads"));
+    let err = s3
+        .get_object()
+        .bucket("locked")
+        .key("secret.txt")
+        .send()
+        .await
+        .unwrap_err();
+    let message = err
+        .into_service_error()
+        .meta()
+        .message()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        message,
+        "User: arn:aws:iam::111111111111:root is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::locked/secret.txt\" with an explicit deny in a resource-based policy"
+    );
+    // The owner's root can still repair the policy.
+    s3.delete_bucket_policy()
+        .bucket("locked")
+        .send()
+        .await
+        .unwrap();
+    s3.get_object()
+        .bucket("locked")
+        .key("secret.txt")
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn block_public_policy_refuses_a_public_policy_and_malformed_ones_get_s3_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("site").send().await.unwrap();
+    let public = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}"#;
+    let err = s3
+        .put_bucket_policy()
+        .bucket("site")
+        .policy(public)
+        .send()
+        .await
+        .unwrap_err();
+    let err = err.into_service_error();
+    assert_eq!(err.meta().code(), Some("AccessDenied"));
+    assert!(err.meta().message().unwrap_or_default().ends_with("because public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access."));
+    let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::site/*"}]}"#;
+    let err = s3
+        .put_bucket_policy()
+        .bucket("site")
+        .policy(bad)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("MalformedPolicy"));
+    assert_eq!(err.meta().message(), Some("Policy has invalid action"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn objects_survive_a_restart_and_odd_keys_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "k".repeat(1024);
+    let odd = ["../x", "a//b", "é/日本語/ü", "with space", long.as_str()];
+    {
+        let server = start(dir.path()).await;
+        let s3 = alpha(&server);
+        s3.create_bucket().bucket("keep").send().await.unwrap();
+        for (i, key) in odd.iter().enumerate() {
+            s3.put_object()
+                .bucket("keep")
+                .key(*key)
+                .body(ByteStream::from(format!("body {i}").into_bytes()))
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    for (i, key) in odd.iter().enumerate() {
+        let got = s3
+            .get_object()
+            .bucket("keep")
+            .key(*key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            got.body.collect().await.unwrap().into_bytes().as_ref(),
+            format!("body {i}").as_bytes(),
+            "{key}"
+        );
+    }
+    assert!(!dir.path().parent().unwrap().join("x").exists());
+}

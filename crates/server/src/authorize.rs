@@ -29,6 +29,35 @@ pub struct Question<'a> {
     pub keys: Vec<(&'static str, ContextValue)>,
 }
 
+impl<'a> Question<'a> {
+    /// A bucket-level action with no request keys.
+    pub fn on_bucket(action: &'a str, bucket: &'a Bucket) -> Question<'a> {
+        Question {
+            action,
+            bucket,
+            key: None,
+            object_owner: None,
+            keys: Vec::new(),
+        }
+    }
+
+    /// An object-level action with no request keys.
+    pub fn on_object(action: &'a str, bucket: &'a Bucket, key: &'a str) -> Question<'a> {
+        Question {
+            action,
+            bucket,
+            key: Some(key),
+            object_owner: None,
+            keys: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &'static str, value: impl Into<String>) -> Question<'a> {
+        self.keys.push((key, ContextValue::Single(value.into())));
+        self
+    }
+}
+
 pub fn arn(bucket: &str, key: Option<&str>) -> String {
     match key {
         Some(k) => format!("arn:aws:s3:::{bucket}/{k}"),

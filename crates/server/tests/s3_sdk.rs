@@ -413,3 +413,242 @@ async fn objects_survive_a_restart_and_odd_keys_round_trip() {
     }
     assert!(!dir.path().parent().unwrap().join("x").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multipart_copy_tagging_batch_delete_and_public_access_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("work").send().await.unwrap();
+    s3.put_object()
+        .bucket("work")
+        .key("src")
+        .tagging("team=eng")
+        .body(ByteStream::from(vec![b'x'; 100]))
+        .send()
+        .await
+        .unwrap();
+    let tags = s3
+        .get_object_tagging()
+        .bucket("work")
+        .key("src")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tag_set()[0].key(), "team");
+    // CopyObject copies bytes, metadata and tags.
+    s3.copy_object()
+        .bucket("work")
+        .key("dst")
+        .copy_source("work/src")
+        .send()
+        .await
+        .unwrap();
+    let copied = s3
+        .get_object_tagging()
+        .bucket("work")
+        .key("dst")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(copied.tag_set()[0].value(), "eng");
+    // Multipart: a 5 MiB part and a ranged copy part.
+    let upload = s3
+        .create_multipart_upload()
+        .bucket("work")
+        .key("big")
+        .send()
+        .await
+        .unwrap();
+    let id = upload.upload_id().unwrap();
+    let p1 = s3
+        .upload_part()
+        .bucket("work")
+        .key("big")
+        .upload_id(id)
+        .part_number(1)
+        .body(ByteStream::from(vec![b'a'; 5 * 1024 * 1024]))
+        .send()
+        .await
+        .unwrap();
+    let p2 = s3
+        .upload_part_copy()
+        .bucket("work")
+        .key("big")
+        .upload_id(id)
+        .part_number(2)
+        .copy_source("work/src")
+        .copy_source_range("bytes=0-9")
+        .send()
+        .await
+        .unwrap();
+    use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
+    let parts = CompletedMultipartUpload::builder()
+        .parts(
+            CompletedPart::builder()
+                .part_number(1)
+                .e_tag(p1.e_tag().unwrap())
+                .build(),
+        )
+        .parts(
+            CompletedPart::builder()
+                .part_number(2)
+                .e_tag(p2.copy_part_result().unwrap().e_tag().unwrap())
+                .build(),
+        )
+        .build();
+    let done = s3
+        .complete_multipart_upload()
+        .bucket("work")
+        .key("big")
+        .upload_id(id)
+        .multipart_upload(parts)
+        .send()
+        .await
+        .unwrap();
+    assert!(done.e_tag().unwrap().ends_with("-2\""));
+    let head = s3
+        .head_object()
+        .bucket("work")
+        .key("big")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_length(), Some(5 * 1024 * 1024 + 10));
+    // DeleteObjects: each key answered.
+    let delete = Delete::builder()
+        .objects(ObjectIdentifier::builder().key("dst").build().unwrap())
+        .objects(
+            ObjectIdentifier::builder()
+                .key("never-was")
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let out = s3
+        .delete_objects()
+        .bucket("work")
+        .delete(delete)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.deleted().len(), 2);
+    let keys: Vec<String> = s3
+        .list_objects()
+        .bucket("work")
+        .send()
+        .await
+        .unwrap()
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_string))
+        .collect();
+    assert_eq!(keys, ["big", "src"]);
+    // Block Public Access: on by default, removable.
+    let pab = s3
+        .get_public_access_block()
+        .bucket("work")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pab.public_access_block_configuration()
+            .unwrap()
+            .block_public_policy(),
+        Some(true)
+    );
+    s3.delete_public_access_block()
+        .bucket("work")
+        .send()
+        .await
+        .unwrap();
+    let (status, _) = failure(s3.get_public_access_block().bucket("work").send().await);
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presigned_urls_work_and_public_buckets_serve_anonymous_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("site").send().await.unwrap();
+    s3.put_object()
+        .bucket("site")
+        .key("index.html")
+        .body(ByteStream::from_static(b"<h1>hi</h1>"))
+        .send()
+        .await
+        .unwrap();
+    let presigned = s3
+        .get_object()
+        .bucket("site")
+        .key("index.html")
+        .presigned(
+            aws_sdk_s3::presigning::PresigningConfig::expires_in(std::time::Duration::from_secs(
+                60,
+            ))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = fetch(presigned.uri()).await;
+    assert_eq!(body.0, 200);
+    assert_eq!(body.1, b"<h1>hi</h1>");
+    // Anonymous: denied until a public policy is allowed and put.
+    let anonymous = format!("{}/site/index.html", server.endpoint);
+    assert_eq!(fetch(&anonymous).await.0, 403);
+    s3.delete_public_access_block()
+        .bucket("site")
+        .send()
+        .await
+        .unwrap();
+    let public = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}"#;
+    s3.put_bucket_policy()
+        .bucket("site")
+        .policy(public)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch(&anonymous).await, (200, b"<h1>hi</h1>".to_vec()));
+}
+
+/// A plain HTTP GET over a raw socket (no signing at all).
+async fn fetch(url: &str) -> (u16, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = &text[..split];
+    let mut body = raw[split..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    (status, body)
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16)
+                .unwrap();
+        data = &data[line_end + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[..size]);
+        data = &data[size + 2..];
+    }
+}

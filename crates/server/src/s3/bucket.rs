@@ -128,13 +128,7 @@ pub fn head(
     check(
         gatehouse,
         &caller,
-        Question {
-            action: "s3:ListBucket",
-            bucket: &bucket,
-            key: None,
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_bucket("s3:ListBucket", &bucket),
     )?;
     Ok(S3Response::new(HeadBucketOutput {
         bucket_region: Some(bucket.region),
@@ -151,13 +145,7 @@ pub fn delete(
     check(
         gatehouse,
         &caller,
-        Question {
-            action: "s3:DeleteBucket",
-            bucket: &bucket,
-            key: None,
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_bucket("s3:DeleteBucket", &bucket),
     )?;
     gatehouse
         .store
@@ -175,13 +163,7 @@ pub fn location(
     check(
         gatehouse,
         &caller,
-        Question {
-            action: "s3:GetBucketLocation",
-            bucket: &bucket,
-            key: None,
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_bucket("s3:GetBucketLocation", &bucket),
     )?;
     // us-east-1 is the empty LocationConstraint [S3 GetBucketLocation].
     let constraint = (bucket.region != "us-east-1")

@@ -148,3 +148,52 @@ mod tests {
         assert_eq!(super::decode_token("abc"), None);
     }
 }
+
+/// ListObjects (version 1): the same page, resumed by `marker`; `NextMarker` is given when a
+/// delimiter is, as S3 does.
+pub fn list_v1(
+    gatehouse: &Gatehouse,
+    req: S3Request<ListObjectsInput>,
+) -> S3Result<S3Response<ListObjectsOutput>> {
+    let input = req.input.clone();
+    let v2 = req.map_input(|i| ListObjectsV2Input {
+        bucket: i.bucket,
+        delimiter: i.delimiter,
+        encoding_type: i.encoding_type,
+        max_keys: i.max_keys,
+        prefix: i.prefix,
+        start_after: i.marker,
+        ..Default::default()
+    });
+    let page = list_v2(gatehouse, v2)?.output;
+    let truncated = page.is_truncated.unwrap_or(false);
+    let last = page
+        .contents
+        .iter()
+        .flatten()
+        .filter_map(|o| o.key.clone())
+        .chain(
+            page.common_prefixes
+                .iter()
+                .flatten()
+                .filter_map(|p| p.prefix.clone()),
+        )
+        .max();
+    Ok(S3Response::new(ListObjectsOutput {
+        name: page.name,
+        prefix: page.prefix,
+        marker: Some(input.marker.unwrap_or_default()),
+        max_keys: page.max_keys,
+        is_truncated: Some(truncated),
+        next_marker: if truncated && input.delimiter.is_some() {
+            last
+        } else {
+            None
+        },
+        delimiter: page.delimiter,
+        encoding_type: page.encoding_type,
+        contents: page.contents,
+        common_prefixes: page.common_prefixes,
+        ..Default::default()
+    }))
+}

@@ -1,18 +1,13 @@
 //! PutObject, GetObject, HeadObject, DeleteObject — and the 403-versus-404 rule.
 
-use std::io::Read;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use bytes::Bytes;
-use futures::{Stream, StreamExt};
 use policy::ContextValue;
 use s3s::dto::*;
-use s3s::{s3_error, S3Error, S3Request, S3Response, S3Result};
+use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{etag_of, ObjectAttributes, ObjectVersion};
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
+use crate::s3::body::{byte_stream, store_body};
 use crate::s3::bucket::require;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
@@ -78,13 +73,7 @@ pub async fn put(
         check(
             gatehouse,
             &caller,
-            Question {
-                action: "s3:PutObjectTagging",
-                bucket: &bucket,
-                key: Some(&input.key),
-                object_owner: None,
-                keys: vec![],
-            },
+            Question::on_object("s3:PutObjectTagging", &bucket, &input.key),
         )?;
     }
     if input
@@ -96,20 +85,7 @@ pub async fn put(
             "Your proposed upload exceeds the maximum allowed size"
         ));
     }
-    let mut writer = gatehouse
-        .store
-        .blobs()
-        .writer(MAX_PUT_SIZE)
-        .map_err(from_store)?;
-    if let Some(mut body) = input.body.take() {
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| {
-                S3Error::with_message(s3s::S3ErrorCode::IncompleteBody, e.to_string())
-            })?;
-            tokio::task::block_in_place(|| writer.append(&chunk)).map_err(from_store)?;
-        }
-    }
-    let blob = tokio::task::block_in_place(|| writer.finish()).map_err(from_store)?;
+    let blob = store_body(gatehouse, input.body.take(), MAX_PUT_SIZE).await?;
     let etag = etag_of(&blob.md5);
     let attributes = ObjectAttributes {
         content_type: input.content_type.clone(),
@@ -145,13 +121,7 @@ fn readable(
     check(
         gatehouse,
         caller,
-        Question {
-            action: "s3:GetObject",
-            bucket,
-            key: Some(key),
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_object("s3:GetObject", bucket, key),
     )?;
     match gatehouse
         .store
@@ -163,13 +133,7 @@ fn readable(
             check(
                 gatehouse,
                 caller,
-                Question {
-                    action: "s3:ListBucket",
-                    bucket,
-                    key: None,
-                    object_owner: None,
-                    keys: vec![],
-                },
+                Question::on_bucket("s3:ListBucket", bucket),
             )?;
             Err(from_store(store::StoreError::NoSuchKey))
         }
@@ -243,13 +207,7 @@ pub fn delete(
     check(
         gatehouse,
         &caller,
-        Question {
-            action: "s3:DeleteObject",
-            bucket: &bucket,
-            key: Some(&req.input.key),
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_object("s3:DeleteObject", &bucket, &req.input.key),
     )?;
     let deleted = gatehouse
         .store
@@ -262,35 +220,60 @@ pub fn delete(
     }))
 }
 
-/// An object's bytes as a stream: a blocking reader on its own thread, 256 KiB at a time,
-/// handed over through a small channel (back-pressure: at most four chunks ahead).
-fn byte_stream(mut reader: store::ObjectReader) -> ChunkStream {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tokio::task::spawn_blocking(move || loop {
-        let mut buf = vec![0u8; 256 * 1024];
-        match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                buf.truncate(n);
-                if tx.blocking_send(Ok(Bytes::from(buf))).is_err() {
-                    break;
+/// DeleteObjects: each key its own `s3:DeleteObject` question; a denied key is an error entry,
+/// the others are deleted [S3 DeleteObjects].
+pub fn delete_many(
+    gatehouse: &Gatehouse,
+    req: S3Request<DeleteObjectsInput>,
+) -> S3Result<S3Response<DeleteObjectsOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let input = req.input;
+    let bucket = require(gatehouse, &input.bucket)?;
+    if input.delete.objects.len() > 1000 {
+        return Err(s3_error!(MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema"));
+    }
+    let quiet = input.delete.quiet.unwrap_or(false);
+    let mut deleted = Vec::new();
+    let mut errors = Vec::new();
+    for id in &input.delete.objects {
+        let action = if id.version_id.is_some() {
+            "s3:DeleteObjectVersion"
+        } else {
+            "s3:DeleteObject"
+        };
+        let outcome = check(
+            gatehouse,
+            &caller,
+            Question::on_object(action, &bucket, &id.key),
+        )
+        .and_then(|_| {
+            gatehouse
+                .store
+                .delete_object(&bucket.name, &id.key, id.version_id.as_deref())
+                .map_err(from_store)
+        });
+        match outcome {
+            Ok(d) => {
+                if !quiet {
+                    deleted.push(DeletedObject {
+                        key: Some(id.key.clone()),
+                        version_id: id.version_id.clone(),
+                        delete_marker: d.delete_marker.then_some(true),
+                        delete_marker_version_id: d.delete_marker.then_some(d.version_id).flatten(),
+                    });
                 }
             }
-            Err(e) => {
-                let _ = tx.blocking_send(Err(e));
-                break;
-            }
+            Err(e) => errors.push(Error {
+                key: Some(id.key.clone()),
+                version_id: id.version_id.clone(),
+                code: Some(e.code().as_str().to_string()),
+                message: e.message().map(str::to_string),
+            }),
         }
-    });
-    ChunkStream(rx)
-}
-
-struct ChunkStream(tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>);
-
-impl Stream for ChunkStream {
-    type Item = std::io::Result<Bytes>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_recv(cx)
     }
+    Ok(S3Response::new(DeleteObjectsOutput {
+        deleted: Some(deleted),
+        errors: Some(errors),
+        ..Default::default()
+    }))
 }

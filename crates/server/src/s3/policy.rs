@@ -20,13 +20,7 @@ pub fn get(
     check(
         gatehouse,
         &caller,
-        Question {
-            action: "s3:GetBucketPolicy",
-            bucket: &bucket,
-            key: None,
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_bucket("s3:GetBucketPolicy", &bucket),
     )?;
     match gatehouse
         .store
@@ -52,13 +46,7 @@ pub fn put(
     check(
         gatehouse,
         &caller,
-        Question {
-            action: "s3:PutBucketPolicy",
-            bucket: &bucket,
-            key: None,
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_bucket("s3:PutBucketPolicy", &bucket),
     )?;
     let text = &req.input.policy;
     let parsed =
@@ -94,13 +82,7 @@ pub fn delete(
     check(
         gatehouse,
         &caller,
-        Question {
-            action: "s3:DeleteBucketPolicy",
-            bucket: &bucket,
-            key: None,
-            object_owner: None,
-            keys: vec![],
-        },
+        Question::on_bucket("s3:DeleteBucketPolicy", &bucket),
     )?;
     gatehouse
         .store

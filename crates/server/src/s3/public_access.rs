@@ -1,0 +1,89 @@
+//! Get/Put/DeletePublicAccessBlock for buckets. New buckets start with all four settings on
+//! (AWS's default since April 2023); the ACL settings act once ACLs exist.
+
+use s3s::dto::*;
+use s3s::{S3Request, S3Response, S3Result};
+use store::BlockPublicAccessFlags;
+
+use crate::authorize::{check, Question};
+use crate::caller::Caller;
+use crate::s3::bucket::require;
+use crate::s3::from_store;
+use crate::state::Gatehouse;
+
+pub fn get(
+    gatehouse: &Gatehouse,
+    req: S3Request<GetPublicAccessBlockInput>,
+) -> S3Result<S3Response<GetPublicAccessBlockOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require(gatehouse, &req.input.bucket)?;
+    check(
+        gatehouse,
+        &caller,
+        Question::on_bucket("s3:GetBucketPublicAccessBlock", &bucket),
+    )?;
+    let f = bucket.block_public_access;
+    if f == BlockPublicAccessFlags::default() {
+        let mut err = s3s::S3Error::with_message(
+            s3s::S3ErrorCode::Custom("NoSuchPublicAccessBlockConfiguration".into()),
+            "The public access block configuration was not found",
+        );
+        err.set_status_code(http::StatusCode::NOT_FOUND);
+        return Err(err);
+    }
+    Ok(S3Response::new(GetPublicAccessBlockOutput {
+        public_access_block_configuration: Some(PublicAccessBlockConfiguration {
+            block_public_acls: Some(f.block_public_acls),
+            ignore_public_acls: Some(f.ignore_public_acls),
+            block_public_policy: Some(f.block_public_policy),
+            restrict_public_buckets: Some(f.restrict_public_buckets),
+        }),
+    }))
+}
+
+pub fn put(
+    gatehouse: &Gatehouse,
+    req: S3Request<PutPublicAccessBlockInput>,
+) -> S3Result<S3Response<PutPublicAccessBlockOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require(gatehouse, &req.input.bucket)?;
+    check(
+        gatehouse,
+        &caller,
+        Question::on_bucket("s3:PutBucketPublicAccessBlock", &bucket),
+    )?;
+    let c = &req.input.public_access_block_configuration;
+    let flags = BlockPublicAccessFlags {
+        block_public_acls: c.block_public_acls.unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
+        block_public_policy: c.block_public_policy.unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
+    };
+    gatehouse
+        .store
+        .set_block_public_access(&bucket.name, flags)
+        .map_err(from_store)?;
+    Ok(S3Response::new(PutPublicAccessBlockOutput {}))
+}
+
+/// DeletePublicAccessBlock is a `s3:PutBucketPublicAccessBlock` question [S3 API reference].
+pub fn delete(
+    gatehouse: &Gatehouse,
+    req: S3Request<DeletePublicAccessBlockInput>,
+) -> S3Result<S3Response<DeletePublicAccessBlockOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require(gatehouse, &req.input.bucket)?;
+    check(
+        gatehouse,
+        &caller,
+        Question::on_bucket("s3:PutBucketPublicAccessBlock", &bucket),
+    )?;
+    gatehouse
+        .store
+        .set_block_public_access(&bucket.name, BlockPublicAccessFlags::default())
+        .map_err(from_store)?;
+    Ok(S3Response {
+        status: Some(http::StatusCode::NO_CONTENT),
+        ..S3Response::new(DeletePublicAccessBlockOutput {})
+    })
+}

@@ -138,17 +138,6 @@ pub fn list_v2(
     Ok(S3Response::new(output))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tokens_round_trip_and_refuse_garbage() {
-        let t = super::encode_token("photos/2026/é");
-        assert_eq!(super::decode_token(&t).as_deref(), Some("photos/2026/é"));
-        assert_eq!(super::decode_token("zz"), None);
-        assert_eq!(super::decode_token("abc"), None);
-    }
-}
-
 /// ListObjects (version 1): the same page, resumed by `marker`; `NextMarker` is given when a
 /// delimiter is, as S3 does.
 pub fn list_v1(
@@ -196,4 +185,15 @@ pub fn list_v1(
         common_prefixes: page.common_prefixes,
         ..Default::default()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_round_trip_and_refuse_garbage() {
+        let t = super::encode_token("photos/2026/é");
+        assert_eq!(super::decode_token(&t).as_deref(), Some("photos/2026/é"));
+        assert_eq!(super::decode_token("zz"), None);
+        assert_eq!(super::decode_token("abc"), None);
+    }
 }

@@ -26,7 +26,7 @@ pub struct Question<'a> {
     pub object_owner: Option<&'a str>,
     /// Service keys of this request (`s3:prefix`, `s3:x-amz-acl`, ...), kept only when the
     /// catalogue says the action carries them.
-    pub keys: Vec<(&'static str, ContextValue)>,
+    pub keys: Vec<(String, ContextValue)>,
 }
 
 impl<'a> Question<'a> {
@@ -52,8 +52,9 @@ impl<'a> Question<'a> {
         }
     }
 
-    pub fn with(mut self, key: &'static str, value: impl Into<String>) -> Question<'a> {
-        self.keys.push((key, ContextValue::Single(value.into())));
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Question<'a> {
+        self.keys
+            .push((key.into(), ContextValue::Single(value.into())));
         self
     }
 }
@@ -169,8 +170,8 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
     let mut context = request_context(gatehouse, caller, &q.bucket.owner);
     let resource_type = if q.key.is_some() { "object" } else { "bucket" };
     for (key, value) in q.keys {
-        if catalog().carries_key(q.action, Some(resource_type), key) {
-            context.insert(key, value);
+        if catalog().carries_key(q.action, Some(resource_type), &key) {
+            context.insert(&key, value);
         }
     }
     let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(internal)?;

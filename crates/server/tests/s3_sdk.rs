@@ -652,3 +652,65 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[size + 2..];
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conditions_see_the_request_object_tags_and_listing_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("tagged").send().await.unwrap();
+    s3.put_object()
+        .bucket("tagged")
+        .key("open.txt")
+        .body(ByteStream::from_static(b"o"))
+        .send()
+        .await
+        .unwrap();
+    s3.put_object()
+        .bucket("tagged")
+        .key("secret.txt")
+        .tagging("classification=secret")
+        .body(ByteStream::from_static(b"s"))
+        .send()
+        .await
+        .unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"NoSecrets","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::tagged/*",
+         "Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"secret"}}},
+        {"Sid":"OnlyHome","Effect":"Deny","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::tagged",
+         "Condition":{"StringNotLike":{"s3:prefix":"home/*"}}}]}"#;
+    s3.put_bucket_policy()
+        .bucket("tagged")
+        .policy(policy)
+        .send()
+        .await
+        .unwrap();
+    s3.get_object()
+        .bucket("tagged")
+        .key("open.txt")
+        .send()
+        .await
+        .unwrap();
+    let (status, headers) = failure(
+        s3.get_object()
+            .bucket("tagged")
+            .key("secret.txt")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (status, header(&headers, "x-gatehouse-statement")),
+        (403, Some("NoSecrets"))
+    );
+    s3.list_objects_v2()
+        .bucket("tagged")
+        .prefix("home/alice/")
+        .send()
+        .await
+        .unwrap();
+    let (status, headers) = failure(s3.list_objects_v2().bucket("tagged").send().await);
+    assert_eq!(
+        (status, header(&headers, "x-gatehouse-statement")),
+        (403, Some("OnlyHome"))
+    );
+}

@@ -45,12 +45,15 @@ pub fn list_v2(
     if max_keys < 0 {
         return Err(s3_error!(InvalidArgument, "max-keys cannot be negative"));
     }
-    let mut keys = vec![("s3:max-keys", ContextValue::Single(max_keys.to_string()))];
+    let mut keys = vec![(
+        "s3:max-keys".to_string(),
+        ContextValue::Single(max_keys.to_string()),
+    )];
     if let Some(p) = &input.prefix {
-        keys.push(("s3:prefix", ContextValue::Single(p.clone())));
+        keys.push(("s3:prefix".to_string(), ContextValue::Single(p.clone())));
     }
     if let Some(d) = &input.delimiter {
-        keys.push(("s3:delimiter", ContextValue::Single(d.clone())));
+        keys.push(("s3:delimiter".to_string(), ContextValue::Single(d.clone())));
     }
     check(
         gatehouse,

@@ -52,9 +52,14 @@ pub async fn put(
         ));
     }
     let mut keys = vec![];
+    for tag in crate::s3::tagging::decode_tags(input.tagging.as_deref().unwrap_or("")) {
+        if let (Some(k), Some(v)) = (tag.key, tag.value) {
+            keys.push((format!("s3:RequestObjectTag/{k}"), ContextValue::Single(v)));
+        }
+    }
     if let Some(acl) = &input.acl {
         keys.push((
-            "s3:x-amz-acl",
+            "s3:x-amz-acl".to_string(),
             ContextValue::Single(acl.as_str().to_string()),
         ));
     }
@@ -118,18 +123,19 @@ fn readable(
     bucket: &store::Bucket,
     key: &str,
 ) -> S3Result<ObjectVersion> {
-    check(
-        gatehouse,
-        caller,
-        Question::on_object("s3:GetObject", bucket, key),
-    )?;
-    match gatehouse
+    let current = gatehouse
         .store
         .object(&bucket.name, key, None)
         .map_err(from_store)?
-    {
-        Some(v) if !v.delete_marker => Ok(v),
-        _ => {
+        .filter(|v| !v.delete_marker);
+    let mut q = Question::on_object("s3:GetObject", bucket, key);
+    if let Some(v) = &current {
+        q = with_existing_tags(q, v);
+    }
+    check(gatehouse, caller, q)?;
+    match current {
+        Some(v) => Ok(v),
+        None => {
             check(
                 gatehouse,
                 caller,
@@ -138,6 +144,17 @@ fn readable(
             Err(from_store(store::StoreError::NoSuchKey))
         }
     }
+}
+
+/// `s3:ExistingObjectTag/<key>` for each tag the stored object has (kept only for the actions
+/// that carry it [S3 `tagging-and-policies`]).
+pub fn with_existing_tags<'a>(mut q: Question<'a>, version: &ObjectVersion) -> Question<'a> {
+    for tag in crate::s3::tagging::decode_tags(&version.attributes.tags) {
+        if let (Some(k), Some(v)) = (tag.key, tag.value) {
+            q = q.with(format!("s3:ExistingObjectTag/{k}"), v);
+        }
+    }
+    q
 }
 
 pub fn get(

@@ -714,3 +714,45 @@ async fn conditions_see_the_request_object_tags_and_listing_prefix() {
         (403, Some("OnlyHome"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conditional_reads_answer_304_and_412() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("cond").send().await.unwrap();
+    let put = s3
+        .put_object()
+        .bucket("cond")
+        .key("k")
+        .body(ByteStream::from_static(b"v"))
+        .send()
+        .await
+        .unwrap();
+    let etag = put.e_tag().unwrap().to_string();
+    s3.get_object()
+        .bucket("cond")
+        .key("k")
+        .if_match(&etag)
+        .send()
+        .await
+        .unwrap();
+    let (status, _) = failure(
+        s3.get_object()
+            .bucket("cond")
+            .key("k")
+            .if_match("\"0000\"")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 412);
+    let (status, _) = failure(
+        s3.head_object()
+            .bucket("cond")
+            .key("k")
+            .if_none_match(&etag)
+            .send()
+            .await,
+    );
+    assert_eq!(status, 304);
+}

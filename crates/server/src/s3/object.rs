@@ -9,6 +9,7 @@ use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::body::{byte_stream, store_body};
 use crate::s3::bucket::require;
+use crate::s3::conditions::preconditions_of;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
 
@@ -165,6 +166,7 @@ pub fn get(
     let input = req.input;
     let bucket = require(gatehouse, &input.bucket)?;
     let version = readable(gatehouse, &caller, &bucket, &input.key)?;
+    preconditions_of!(input).check(&version.etag, version.modified_ms)?;
     let (start, len, content_range) = match &input.range {
         Some(range) => {
             let r = range
@@ -203,6 +205,7 @@ pub fn head(
     let caller = Caller::of(gatehouse, &req);
     let bucket = require(gatehouse, &req.input.bucket)?;
     let version = readable(gatehouse, &caller, &bucket, &req.input.key)?;
+    preconditions_of!(req.input).check(&version.etag, version.modified_ms)?;
     Ok(S3Response::new(HeadObjectOutput {
         content_length: Some(version.size as i64),
         accept_ranges: Some("bytes".to_string()),

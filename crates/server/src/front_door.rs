@@ -88,7 +88,8 @@ fn refuse(req: &Request<Incoming>) -> Option<Response<Body>> {
             "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
         ));
     }
-    // The credential scope must name s3 (0.14.1 accepts any service).
+    // The credential scope must name s3 (0.14.1 accepts any service). Parts: key, date,
+    // region, service, terminator.
     let scope = credential_scope(auth).or_else(|| query_param(query, "X-Amz-Credential"));
     if let Some(scope) = scope {
         let parts: Vec<&str> = scope.split('/').collect();
@@ -132,10 +133,10 @@ fn refuse(req: &Request<Incoming>) -> Option<Response<Body>> {
     None
 }
 
+/// `AKID/DATE/REGION/SERVICE/aws4_request` from a SigV4 Authorization header.
 fn credential_scope(auth: &str) -> Option<String> {
     let rest = auth.split("Credential=").nth(1)?;
-    let cred = rest.split(',').next()?.trim();
-    Some(cred.split_once('/')?.1.to_string())
+    Some(rest.split(',').next()?.trim().to_string())
 }
 
 fn query_param(query: &str, name: &str) -> Option<String> {

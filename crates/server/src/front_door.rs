@@ -16,6 +16,7 @@ use s3s::Body;
 use tokio::net::TcpListener;
 
 use crate::caller::Connection;
+use crate::precheck::precheck;
 
 /// Serves `s3` on `listener` until the task is dropped.
 pub async fn run(listener: TcpListener, s3: S3Service) -> std::io::Result<()> {
@@ -78,72 +79,10 @@ fn refuse(req: &Request<Incoming>) -> Option<Response<Body>> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let query = req.uri().query().unwrap_or("");
-    // SigV2: header `AWS AKID:sig` or presigned `AWSAccessKeyId=...&Signature=...`.
-    if auth.starts_with("AWS ")
-        || (query.contains("AWSAccessKeyId=") && query.contains("Signature="))
-    {
-        return Some(error_response(
-            StatusCode::BAD_REQUEST,
-            "InvalidRequest",
-            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
-        ));
-    }
-    // The credential scope must name s3 (0.14.1 accepts any service). Parts: key, date,
-    // region, service, terminator.
-    let scope = credential_scope(auth).or_else(|| query_param(query, "X-Amz-Credential"));
-    if let Some(scope) = scope {
-        let parts: Vec<&str> = scope.split('/').collect();
-        if parts.len() == 5 && parts[3] != "s3" {
-            return Some(error_response(
-                StatusCode::BAD_REQUEST,
-                "AuthorizationHeaderMalformed",
-                &format!("The authorization header is malformed; incorrect service \"{}\". This endpoint belongs to \"s3\".", parts[3]),
-            ));
-        }
-    }
-    if let Some(expires) = query_param(query, "X-Amz-Expires") {
-        if expires.parse::<u64>().map_or(true, |s| s > 604_800) {
-            return Some(error_response(
-                StatusCode::BAD_REQUEST,
-                "AuthorizationQueryParametersError",
-                "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
-            ));
-        }
-    }
-    // Header auth: every x-amz-* header must be signed.
-    if let Some(signed) = auth
-        .split("SignedHeaders=")
-        .nth(1)
-        .map(|s| s.split(',').next().unwrap_or(""))
-    {
-        let signed: Vec<&str> = signed.split(';').collect();
-        let unsigned = req
-            .headers()
-            .keys()
-            .map(|k| k.as_str())
-            .any(|k| k.starts_with("x-amz-") && !signed.contains(&k));
-        if unsigned {
-            return Some(error_response(
-                StatusCode::FORBIDDEN,
-                "AccessDenied",
-                "There were headers present in the request which were not signed",
-            ));
-        }
-    }
-    None
-}
-
-/// `AKID/DATE/REGION/SERVICE/aws4_request` from a SigV4 Authorization header.
-fn credential_scope(auth: &str) -> Option<String> {
-    let rest = auth.split("Credential=").nth(1)?;
-    Some(rest.split(',').next()?.trim().to_string())
-}
-
-fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == name).then(|| v.replace("%2F", "/").replace("%2f", "/"))
-    })
+    let names = req.headers().keys().map(|k| k.as_str());
+    let refusal = precheck(auth, query, names)?;
+    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
+    Some(error_response(status, refusal.code, &refusal.message))
 }
 
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response<Body> {

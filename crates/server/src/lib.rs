@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod caller;
 pub mod config;
 pub mod front_door;
+pub mod precheck;
 pub mod s3;
 pub mod serve;
 pub mod state;

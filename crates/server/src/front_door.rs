@@ -132,9 +132,30 @@ async fn finish(mut resp: Response<Body>, request_id: &str, host_id: &str) -> Re
     if let (Some(a), Some(b)) = (head.find("<RequestId>"), head.find("</RequestId>")) {
         head.replace_range(a..b + "</RequestId>".len(), "");
     }
+    aws_message(&mut head);
     let rewritten =
         format!("{head}<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>");
     resp.headers_mut().remove("content-length");
     *resp.body_mut() = Body::from(rewritten);
     resp
+}
+
+/// AWS's own texts for the errors s3s words differently.
+fn aws_message(body: &mut String) {
+    let code = match (body.find("<Code>"), body.find("</Code>")) {
+        (Some(a), Some(b)) if a < b => body[a + 6..b].to_string(),
+        _ => return,
+    };
+    let text = match code.as_str() {
+        "SignatureDoesNotMatch" => "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+        "RequestTimeTooSkewed" => "The difference between the request time and the current time is too large.",
+        _ => return,
+    };
+    match (body.find("<Message>"), body.find("</Message>")) {
+        (Some(a), Some(b)) if a < b => body.replace_range(a + 9..b, text),
+        _ => {
+            let at = body.find("</Code>").map_or(body.len(), |b| b + 7);
+            body.insert_str(at, &format!("<Message>{text}</Message>"));
+        }
+    }
 }

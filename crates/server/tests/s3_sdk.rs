@@ -36,10 +36,14 @@ impl Drop for Server {
 }
 
 async fn start(dir: &Path) -> Server {
+    start_with(dir, CONFIG).await
+}
+
+async fn start_with(dir: &Path, config: &str) -> Server {
     let options = ServeOptions {
         data_dir: dir.to_path_buf(),
         listen: "127.0.0.1:0".parse().unwrap(),
-        config: Config::parse(CONFIG).unwrap(),
+        config: Config::parse(config).unwrap(),
     };
     let (listener, service) = bind(options).await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
@@ -755,4 +759,113 @@ async fn conditional_reads_answer_304_and_412() {
             .await,
     );
     assert_eq!(status, 304);
+}
+
+#[derive(Debug)]
+struct Behind(std::time::Duration);
+
+impl aws_smithy_async::time::TimeSource for Behind {
+    fn now(&self) -> std::time::SystemTime {
+        std::time::SystemTime::now() - self.0
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skewed_clocks_and_expired_presigned_urls_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    alpha(&server)
+        .create_bucket()
+        .bucket("clock")
+        .send()
+        .await
+        .unwrap();
+    let config = aws_sdk_s3::Config::builder()
+        .endpoint_url(&server.endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIAALPHAROOTEXAMPLE",
+            "alpha-root-secret-example",
+            None,
+            None,
+            "test",
+        ))
+        .force_path_style(true)
+        .time_source(Behind(std::time::Duration::from_secs(20 * 60)))
+        // The SDK corrects its clock and retries on RequestTimeTooSkewed; see the first answer.
+        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
+        .build();
+    let err = Client::from_conf(config)
+        .list_buckets()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("RequestTimeTooSkewed"));
+    assert_eq!(
+        err.meta().message(),
+        Some("The difference between the request time and the current time is too large.")
+    );
+    let expired = aws_sdk_s3::presigning::PresigningConfig::builder()
+        .start_time(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .expires_in(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
+    alpha(&server)
+        .put_object()
+        .bucket("clock")
+        .key("k")
+        .body(ByteStream::from_static(b"k"))
+        .send()
+        .await
+        .unwrap();
+    let url = alpha(&server)
+        .get_object()
+        .bucket("clock")
+        .key("k")
+        .presigned(expired)
+        .await
+        .unwrap();
+    let (status, _) = fetch(url.uri()).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_only_the_resource_account_is_told_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let same_account_only = CONFIG.replace("explain_denials = \"all\"", "");
+    let server = start_with(dir.path(), &same_account_only).await;
+    alpha(&server)
+        .create_bucket()
+        .bucket("quiet")
+        .send()
+        .await
+        .unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoReads","Effect":"Deny","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::quiet"}]}"#;
+    alpha(&server)
+        .put_bucket_policy()
+        .bucket("quiet")
+        .policy(policy)
+        .send()
+        .await
+        .unwrap();
+    let (_, own) = failure(alpha(&server).head_bucket().bucket("quiet").send().await);
+    assert_eq!(header(&own, "x-gatehouse-statement"), Some("NoReads"));
+    let (status, other) = failure(beta(&server).head_bucket().bucket("quiet").send().await);
+    assert_eq!(status, 403);
+    assert_eq!(
+        header(&other, "x-gatehouse-decision"),
+        None,
+        "another account learns nothing"
+    );
+    let err = beta(&server)
+        .list_objects_v2()
+        .bucket("quiet")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().message(),
+        Some("Access Denied")
+    );
 }

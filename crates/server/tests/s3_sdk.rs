@@ -869,3 +869,38 @@ async fn by_default_only_the_resource_account_is_told_why() {
         Some("Access Denied")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_checked_against_their_checksums() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("sums").send().await.unwrap();
+    let out = s3
+        .put_object()
+        .bucket("sums")
+        .key("a")
+        .checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Sha256)
+        .body(ByteStream::from_static(b"hello"))
+        .send()
+        .await
+        .unwrap();
+    // SHA-256("hello"), base64.
+    assert_eq!(
+        out.checksum_sha256(),
+        Some("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")
+    );
+    let err = s3
+        .put_object()
+        .bucket("sums")
+        .key("b")
+        .content_md5("XUFAKrxLKna5cZ2REBfFkg==")
+        .body(ByteStream::from_static(b"not hello"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("BadDigest"));
+    let (status, _) = failure(s3.head_object().bucket("sums").key("b").send().await);
+    assert_eq!(status, 404, "nothing was stored");
+}

@@ -14,18 +14,20 @@ use store::BlobInfo;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
 
-/// Writes `body` (at most `limit` bytes) as one durable blob; nothing is visible until the
-/// caller commits metadata that names it.
+/// Writes `body` (at most `limit` bytes) as one durable blob, showing each chunk to
+/// `on_chunk` (checksums); nothing is visible until the caller commits metadata that names it.
 pub async fn store_body(
     gatehouse: &Gatehouse,
     body: Option<StreamingBlob>,
     limit: u64,
+    mut on_chunk: impl FnMut(&[u8]),
 ) -> S3Result<BlobInfo> {
     let mut writer = gatehouse.store.blobs().writer(limit).map_err(from_store)?;
     if let Some(mut body) = body {
         while let Some(chunk) = body.next().await {
             let chunk = chunk
                 .map_err(|e| S3Error::with_message(S3ErrorCode::IncompleteBody, e.to_string()))?;
+            on_chunk(&chunk);
             tokio::task::block_in_place(|| writer.append(&chunk)).map_err(from_store)?;
         }
     }

@@ -2,6 +2,7 @@
 
 mod body;
 mod bucket;
+mod checksums;
 mod conditions;
 mod copy;
 mod errors;

@@ -96,7 +96,7 @@ pub async fn upload_part(
         .store
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
-    let blob = store_body(gatehouse, input.body.take(), MAX_PART_SIZE).await?;
+    let blob = store_body(gatehouse, input.body.take(), MAX_PART_SIZE, |_| {}).await?;
     let part = gatehouse
         .store
         .put_part(&bucket.name, &input.key, &input.upload_id, number, &blob)

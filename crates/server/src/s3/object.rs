@@ -9,6 +9,7 @@ use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::body::{byte_stream, store_body};
 use crate::s3::bucket::require;
+use crate::s3::checksums::Integrity;
 use crate::s3::conditions::preconditions_of;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
@@ -91,7 +92,28 @@ pub async fn put(
             "Your proposed upload exceeds the maximum allowed size"
         ));
     }
-    let blob = store_body(gatehouse, input.body.take(), MAX_PUT_SIZE).await?;
+    let expected = Checksum {
+        checksum_crc32: input.checksum_crc32.clone(),
+        checksum_crc32c: input.checksum_crc32c.clone(),
+        checksum_crc64nvme: input.checksum_crc64nvme.clone(),
+        checksum_sha1: input.checksum_sha1.clone(),
+        checksum_sha256: input.checksum_sha256.clone(),
+        ..Default::default()
+    };
+    let mut integrity = Integrity::new(&req.headers, expected, input.content_md5.clone());
+    let blob = store_body(gatehouse, input.body.take(), MAX_PUT_SIZE, |c| {
+        integrity.update(c)
+    })
+    .await?;
+    let trailers = req.trailing_headers.as_ref().and_then(|t| t.take());
+    let checksum = match integrity.verify(trailers, &blob.md5) {
+        Ok(c) => c,
+        Err(e) => {
+            // Refused: the bytes were never named by metadata; remove them now.
+            let _ = gatehouse.store.blobs().remove(&blob.id);
+            return Err(e);
+        }
+    };
     let etag = etag_of(&blob.md5);
     let attributes = ObjectAttributes {
         content_type: input.content_type.clone(),
@@ -111,6 +133,11 @@ pub async fn put(
     .map_err(from_store)?;
     Ok(S3Response::new(PutObjectOutput {
         e_tag: Some(quoted(&version.etag)),
+        checksum_crc32: checksum.checksum_crc32,
+        checksum_crc32c: checksum.checksum_crc32c,
+        checksum_crc64nvme: checksum.checksum_crc64nvme,
+        checksum_sha1: checksum.checksum_sha1,
+        checksum_sha256: checksum.checksum_sha256,
         version_id: (version.version_id != "null").then(|| version.version_id.clone()),
         ..Default::default()
     }))

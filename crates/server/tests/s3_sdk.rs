@@ -224,6 +224,25 @@ async fn objects_round_trip_through_the_sdk() {
     assert_eq!(status, 404);
     let (status, _) = failure(s3.delete_bucket().bucket("reports").send().await);
     assert_eq!(status, 409, "BucketNotEmpty");
+    let location = s3
+        .get_bucket_location()
+        .bucket("reports")
+        .send()
+        .await
+        .unwrap();
+    let constraint = location
+        .location_constraint()
+        .map(|c| c.as_str())
+        .unwrap_or_default();
+    assert_eq!(constraint, "", "us-east-1 is the empty constraint");
+    s3.create_bucket().bucket("empty").send().await.unwrap();
+    s3.delete_bucket().bucket("empty").send().await.unwrap();
+    let (status, _) = failure(s3.head_bucket().bucket("empty").send().await);
+    assert_eq!(status, 404);
+    let (status, _) = failure(s3.create_bucket().bucket("reports").send().await);
+    assert_eq!(status, 409, "BucketAlreadyOwnedByYou");
+    let (status, _) = failure(beta(&server).create_bucket().bucket("reports").send().await);
+    assert_eq!(status, 409, "BucketAlreadyExists");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

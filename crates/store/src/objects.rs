@@ -139,13 +139,7 @@ impl Store {
                 Versioning::Enabled => ids::version_id(),
                 _ => "null".to_string(),
             };
-            if version_id == "null" {
-                freed.extend(remove_version(&tx, b.id, key, "null")?);
-            }
-            tx.execute(
-                "UPDATE objects SET is_latest = 0 WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1",
-                params![b.id, key.as_bytes()],
-            )?;
+            freed.extend(make_way(&tx, b.id, key, &version_id)?);
             let size: u64 = segments.iter().map(|s| s.size).sum();
             tx.execute(
                 "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms)
@@ -267,16 +261,13 @@ impl Store {
                     }
                 }
                 (None, state) => {
+                    // Suspended: the marker is the `null` version, replacing any.
                     let marker_id = if state == Versioning::Enabled {
                         ids::version_id()
                     } else {
-                        freed.extend(remove_version(&tx, b.id, key, "null")?);
                         "null".to_string()
                     };
-                    tx.execute(
-                        "UPDATE objects SET is_latest = 0 WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1",
-                        params![b.id, key.as_bytes()],
-                    )?;
+                    freed.extend(make_way(&tx, b.id, key, &marker_id)?);
                     tx.execute(
                         "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, owner, modified_ms)
                          VALUES (?1, ?2, ?3, 1, 1, ?4, ?5)",
@@ -332,6 +323,26 @@ impl Store {
             let _ = self.blobs.remove(id);
         }
     }
+}
+
+/// Before a new current version: the version it replaces (the `null` one, when the new one is
+/// `null` too) goes, and the current one stops being current. Returns the blobs freed.
+fn make_way(
+    tx: &Transaction,
+    bucket_id: i64,
+    key: &str,
+    new_version_id: &str,
+) -> Result<Vec<String>> {
+    let freed = if new_version_id == "null" {
+        remove_version(tx, bucket_id, key, "null")?
+    } else {
+        Vec::new()
+    };
+    tx.execute(
+        "UPDATE objects SET is_latest = 0 WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1",
+        params![bucket_id, key.as_bytes()],
+    )?;
+    Ok(freed)
 }
 
 /// Deletes one version row and its segments; returns the blobs it held.

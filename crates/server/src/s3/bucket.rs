@@ -6,7 +6,7 @@ use store::{BlockPublicAccessFlags, NewBucket};
 
 use crate::authorize::{arn, check, check_account_action, Question};
 use crate::caller::Caller;
-use crate::s3::from_store;
+use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
 pub fn require(gatehouse: &Gatehouse, name: &str) -> S3Result<store::Bucket> {
@@ -15,10 +15,6 @@ pub fn require(gatehouse: &Gatehouse, name: &str) -> S3Result<store::Bucket> {
         .bucket(name)
         .map_err(from_store)?
         .ok_or_else(|| from_store(store::StoreError::NoSuchBucket))
-}
-
-fn timestamp(ms: i64) -> Timestamp {
-    Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
 }
 
 pub fn list(

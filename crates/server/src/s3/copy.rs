@@ -9,12 +9,8 @@ use store::{etag_of, BlobInfo, ObjectAttributes, ObjectVersion};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::bucket::require;
-use crate::s3::from_store;
+use crate::s3::{from_store, refuse_object_acls, timestamp};
 use crate::state::Gatehouse;
-
-fn timestamp(ms: i64) -> Timestamp {
-    Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
-}
 
 /// Authorizes reading the copy source and writes its bytes (or the inclusive `range`) to a new
 /// durable blob.
@@ -77,16 +73,7 @@ pub fn copy_object(
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
     let bucket = require(gatehouse, &input.bucket)?;
-    if input
-        .acl
-        .as_ref()
-        .is_some_and(|a| a.as_str() != "bucket-owner-full-control")
-    {
-        return Err(s3_error!(
-            AccessControlListNotSupported,
-            "The bucket does not allow ACLs"
-        ));
-    }
+    refuse_object_acls!(input);
     let replace_metadata = input
         .metadata_directive
         .as_ref()

@@ -10,12 +10,8 @@ use store::ListQuery;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::bucket::require;
-use crate::s3::from_store;
+use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
-
-fn timestamp(ms: i64) -> Timestamp {
-    Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
-}
 
 /// Continuation tokens are the resume position, hex-encoded: opaque to clients, never a
 /// place a crafted value could lead anywhere but "keys after this string".

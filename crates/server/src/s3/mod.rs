@@ -22,6 +22,34 @@ use crate::state::Gatehouse;
 
 pub use errors::from_store;
 
+/// A store time (milliseconds since the epoch) as s3s's timestamp.
+pub(crate) fn timestamp(ms: i64) -> Timestamp {
+    Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
+}
+
+/// On a BucketOwnerEnforced bucket only `bucket-owner-full-control` (or no ACL) is accepted
+/// on object writes [S3 `object-ownership-error-responses`]. A macro because PutObject,
+/// CopyObject and CreateMultipartUpload carry the same fields on different types.
+macro_rules! refuse_object_acls {
+    ($input:expr) => {{
+        let grants = $input.grant_full_control.is_some()
+            || $input.grant_read.is_some()
+            || $input.grant_read_acp.is_some()
+            || $input.grant_write_acp.is_some();
+        let canned = $input
+            .acl
+            .as_ref()
+            .is_some_and(|a| a.as_str() != "bucket-owner-full-control");
+        if grants || canned {
+            return Err(s3s::s3_error!(
+                AccessControlListNotSupported,
+                "The bucket does not allow ACLs"
+            ));
+        }
+    }};
+}
+pub(crate) use refuse_object_acls;
+
 pub struct GatehouseS3(pub Arc<Gatehouse>);
 
 #[async_trait::async_trait]

@@ -11,15 +11,11 @@ use crate::caller::Caller;
 use crate::s3::body::store_body;
 use crate::s3::bucket::require;
 use crate::s3::copy::copy_source_bytes;
-use crate::s3::from_store;
+use crate::s3::{from_store, refuse_object_acls, timestamp};
 use crate::state::Gatehouse;
 
 /// S3's largest part.
 const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
-
-fn timestamp(ms: i64) -> Timestamp {
-    Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
-}
 
 fn part_number(n: i32) -> S3Result<u32> {
     u32::try_from(n)
@@ -40,18 +36,7 @@ pub fn create(
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
     let bucket = require(gatehouse, &input.bucket)?;
-    if input
-        .acl
-        .as_ref()
-        .is_some_and(|a| a.as_str() != "bucket-owner-full-control")
-        || input.grant_full_control.is_some()
-        || input.grant_read.is_some()
-    {
-        return Err(s3_error!(
-            AccessControlListNotSupported,
-            "The bucket does not allow ACLs"
-        ));
-    }
+    refuse_object_acls!(input);
     check(
         gatehouse,
         &caller,

@@ -11,15 +11,11 @@ use crate::s3::body::{byte_stream, store_body};
 use crate::s3::bucket::require;
 use crate::s3::checksums::Integrity;
 use crate::s3::conditions::preconditions_of;
-use crate::s3::from_store;
+use crate::s3::{from_store, refuse_object_acls, timestamp};
 use crate::state::Gatehouse;
 
 /// S3's single-PUT limit.
 pub const MAX_PUT_SIZE: u64 = 5 * 1024 * 1024 * 1024;
-
-fn timestamp(ms: i64) -> Timestamp {
-    Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
-}
 
 fn quoted(etag: &str) -> ETag {
     ETag::Strong(etag.to_string())
@@ -37,22 +33,7 @@ pub async fn put(
     let caller = Caller::of(gatehouse, &req);
     let mut input = req.input;
     let bucket = require(gatehouse, &input.bucket)?;
-    // On a BucketOwnerEnforced bucket only bucket-owner-full-control (or no ACL) is accepted
-    // [S3 `object-ownership-error-responses`].
-    let acl_given = input.grant_full_control.is_some()
-        || input.grant_read.is_some()
-        || input.grant_read_acp.is_some()
-        || input.grant_write_acp.is_some()
-        || input
-            .acl
-            .as_ref()
-            .is_some_and(|a| a.as_str() != "bucket-owner-full-control");
-    if acl_given {
-        return Err(s3_error!(
-            AccessControlListNotSupported,
-            "The bucket does not allow ACLs"
-        ));
-    }
+    refuse_object_acls!(input);
     let mut keys = vec![];
     for tag in crate::s3::tagging::decode_tags(input.tagging.as_deref().unwrap_or("")) {
         if let (Some(k), Some(v)) = (tag.key, tag.value) {

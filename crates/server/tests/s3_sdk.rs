@@ -923,3 +923,131 @@ async fn uploads_are_checked_against_their_checksums() {
     let (status, _) = failure(s3.head_object().bucket("sums").key("b").send().await);
     assert_eq!(status, 404, "nothing was stored");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versioning_keeps_objects_behind_delete_markers() {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("history").send().await.unwrap();
+    assert_eq!(
+        s3.get_bucket_versioning()
+            .bucket("history")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        None
+    );
+    let enabled = VersioningConfiguration::builder()
+        .status(BucketVersioningStatus::Enabled)
+        .build();
+    s3.put_bucket_versioning()
+        .bucket("history")
+        .versioning_configuration(enabled)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        s3.get_bucket_versioning()
+            .bucket("history")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        Some(&BucketVersioningStatus::Enabled)
+    );
+    let v1 = s3
+        .put_object()
+        .bucket("history")
+        .key("doc")
+        .body(ByteStream::from_static(b"one"))
+        .send()
+        .await
+        .unwrap();
+    let v2 = s3
+        .put_object()
+        .bucket("history")
+        .key("doc")
+        .body(ByteStream::from_static(b"two"))
+        .send()
+        .await
+        .unwrap();
+    let (v1, v2) = (
+        v1.version_id().unwrap().to_string(),
+        v2.version_id().unwrap().to_string(),
+    );
+    assert_ne!(v1, v2);
+    let deleted = s3
+        .delete_object()
+        .bucket("history")
+        .key("doc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.delete_marker(), Some(true));
+    let marker = deleted.version_id().unwrap().to_string();
+    // The marker hides the object...
+    let err = s3
+        .get_object()
+        .bucket("history")
+        .key("doc")
+        .send()
+        .await
+        .unwrap_err();
+    let raw = err.raw_response().unwrap();
+    assert_eq!(raw.status().as_u16(), 404);
+    assert_eq!(raw.headers().get("x-amz-delete-marker"), Some("true"));
+    // ...which is still readable by version id.
+    let old = s3
+        .get_object()
+        .bucket("history")
+        .key("doc")
+        .version_id(&v1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"one"
+    );
+    let (status, _) = failure(
+        s3.get_object()
+            .bucket("history")
+            .key("doc")
+            .version_id(&marker)
+            .send()
+            .await,
+    );
+    assert_eq!(status, 405);
+    let listed = s3
+        .list_object_versions()
+        .bucket("history")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.versions().len(), 2);
+    assert_eq!(listed.delete_markers().len(), 1);
+    assert_eq!(listed.delete_markers()[0].is_latest(), Some(true));
+    // Removing the marker brings the newest version back.
+    s3.delete_object()
+        .bucket("history")
+        .key("doc")
+        .version_id(&marker)
+        .send()
+        .await
+        .unwrap();
+    let back = s3
+        .get_object()
+        .bucket("history")
+        .key("doc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.version_id(), Some(v2.as_str()));
+    assert_eq!(
+        back.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"two"
+    );
+}

@@ -131,28 +131,65 @@ fn readable(
     caller: &Caller,
     bucket: &store::Bucket,
     key: &str,
+    version_id: Option<&str>,
 ) -> S3Result<ObjectVersion> {
-    let current = gatehouse
+    let found = gatehouse
         .store
-        .object(&bucket.name, key, None)
-        .map_err(from_store)?
-        .filter(|v| !v.delete_marker);
-    let mut q = Question::on_object("s3:GetObject", bucket, key);
-    if let Some(v) = &current {
+        .object(&bucket.name, key, version_id)
+        .map_err(from_store)?;
+    // A named version needs s3:GetObjectVersion instead [S3 GetObject, "Permissions"].
+    let mut q = match version_id {
+        Some(v) => Question::on_object("s3:GetObjectVersion", bucket, key).with("s3:versionid", v),
+        None => Question::on_object("s3:GetObject", bucket, key),
+    };
+    if let Some(v) = found.as_ref().filter(|v| !v.delete_marker) {
         q = with_existing_tags(q, v);
     }
     check(gatehouse, caller, q)?;
-    match current {
-        Some(v) => Ok(v),
-        None => {
+    match found {
+        Some(v) if !v.delete_marker => Ok(v),
+        // A delete marker named by its version: 405, with the marker's headers.
+        Some(marker) if version_id.is_some() => Err(delete_marker_error(
+            s3s::s3_error!(
+                MethodNotAllowed,
+                "The specified method is not allowed against this resource."
+            ),
+            &marker,
+        )),
+        found => {
             check(
                 gatehouse,
                 caller,
                 Question::on_bucket("s3:ListBucket", bucket),
             )?;
-            Err(from_store(store::StoreError::NoSuchKey))
+            let err = match (version_id, &found) {
+                (Some(_), None) => from_store(store::StoreError::NoSuchVersion),
+                _ => from_store(store::StoreError::NoSuchKey),
+            };
+            Err(match found {
+                Some(marker) => delete_marker_error(err, &marker),
+                None => err,
+            })
         }
     }
+}
+
+/// An error about a delete marker carries `x-amz-delete-marker: true` and its version id.
+fn delete_marker_error(mut err: s3s::S3Error, marker: &ObjectVersion) -> s3s::S3Error {
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "content-type",
+        http::HeaderValue::from_static("application/xml"),
+    );
+    headers.insert(
+        "x-amz-delete-marker",
+        http::HeaderValue::from_static("true"),
+    );
+    if let Ok(v) = http::HeaderValue::from_str(&marker.version_id) {
+        headers.insert("x-amz-version-id", v);
+    }
+    err.set_headers(headers);
+    err
 }
 
 /// `s3:ExistingObjectTag/<key>` for each tag the stored object has (kept only for the actions
@@ -173,7 +210,13 @@ pub fn get(
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
     let bucket = require(gatehouse, &input.bucket)?;
-    let version = readable(gatehouse, &caller, &bucket, &input.key)?;
+    let version = readable(
+        gatehouse,
+        &caller,
+        &bucket,
+        &input.key,
+        input.version_id.as_deref(),
+    )?;
     preconditions_of!(input).check(&version.etag, version.modified_ms)?;
     let (start, len, content_range) = match &input.range {
         Some(range) => {
@@ -212,7 +255,13 @@ pub fn head(
 ) -> S3Result<S3Response<HeadObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let bucket = require(gatehouse, &req.input.bucket)?;
-    let version = readable(gatehouse, &caller, &bucket, &req.input.key)?;
+    let version = readable(
+        gatehouse,
+        &caller,
+        &bucket,
+        &req.input.key,
+        req.input.version_id.as_deref(),
+    )?;
     preconditions_of!(req.input).check(&version.etag, version.modified_ms)?;
     Ok(S3Response::new(HeadObjectOutput {
         content_length: Some(version.size as i64),
@@ -231,15 +280,17 @@ pub fn delete(
     req: S3Request<DeleteObjectInput>,
 ) -> S3Result<S3Response<DeleteObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
-    check(
-        gatehouse,
-        &caller,
-        Question::on_object("s3:DeleteObject", &bucket, &req.input.key),
-    )?;
+    let input = &req.input;
+    let bucket = require(gatehouse, &input.bucket)?;
+    let q = match &input.version_id {
+        Some(v) => Question::on_object("s3:DeleteObjectVersion", &bucket, &input.key)
+            .with("s3:versionid", v.clone()),
+        None => Question::on_object("s3:DeleteObject", &bucket, &input.key),
+    };
+    check(gatehouse, &caller, q)?;
     let deleted = gatehouse
         .store
-        .delete_object(&bucket.name, &req.input.key, None)
+        .delete_object(&bucket.name, &input.key, input.version_id.as_deref())
         .map_err(from_store)?;
     Ok(S3Response::new(DeleteObjectOutput {
         delete_marker: deleted.delete_marker.then_some(true),

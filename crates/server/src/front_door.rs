@@ -16,6 +16,10 @@ use s3s::Body;
 use tokio::net::TcpListener;
 
 use crate::caller::Connection;
+
+/// Carries a redirect's bucket name from the S3 layer to [`finish`], which writes it into the
+/// error body and removes the header.
+pub const REDIRECT_BUCKET: &str = "x-gatehouse-internal-redirect-bucket";
 use crate::precheck::precheck;
 
 /// Serves `s3` on `listener` until the task is dropped.
@@ -50,6 +54,12 @@ async fn handle(
     mut req: Request<Incoming>,
     peer: SocketAddr,
 ) -> Result<Response<Body>, Infallible> {
+    let host = req
+        .headers()
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let request_id = random_id(8, true);
     let host_id = random_id(32, false);
     req.extensions_mut().insert(Connection {
@@ -68,7 +78,7 @@ async fn handle(
             ),
         },
     };
-    Ok(finish(response, &request_id, &host_id).await)
+    Ok(finish(response, &request_id, &host_id, &host).await)
 }
 
 /// What AWS refuses before it looks at a signature's value, and s3s 0.14.1 accepts.
@@ -103,7 +113,13 @@ fn xml_escape(s: &str) -> String {
 
 /// Adds `x-amz-request-id` and `x-amz-id-2`; an XML error body gets the same `RequestId` and a
 /// `HostId`, as AWS's do.
-async fn finish(mut resp: Response<Body>, request_id: &str, host_id: &str) -> Response<Body> {
+async fn finish(
+    mut resp: Response<Body>,
+    request_id: &str,
+    host_id: &str,
+    host: &str,
+) -> Response<Body> {
+    let redirect_bucket = resp.headers_mut().remove(REDIRECT_BUCKET);
     let headers = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(request_id) {
         headers.insert("x-amz-request-id", v);
@@ -133,6 +149,13 @@ async fn finish(mut resp: Response<Body>, request_id: &str, host_id: &str) -> Re
         head.replace_range(a..b + "</RequestId>".len(), "");
     }
     aws_message(&mut head);
+    if let Some(bucket) = redirect_bucket {
+        let bucket = xml_escape(bucket.to_str().unwrap_or_default());
+        head.push_str(&format!(
+            "<Bucket>{bucket}</Bucket><Endpoint>{}</Endpoint>",
+            xml_escape(host)
+        ));
+    }
     let rewritten =
         format!("{head}<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>");
     resp.headers_mut().remove("content-length");

@@ -9,12 +9,45 @@ use crate::caller::Caller;
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
-pub fn require(gatehouse: &Gatehouse, name: &str) -> S3Result<store::Bucket> {
+/// The bucket, wherever it is (the operations exempt from the region rule).
+pub fn require_anywhere(gatehouse: &Gatehouse, name: &str) -> S3Result<store::Bucket> {
     gatehouse
         .store
         .bucket(name)
         .map_err(from_store)?
         .ok_or_else(|| from_store(store::StoreError::NoSuchBucket))
+}
+
+/// The bucket, when the request was signed for its region; else AWS's 301
+/// `PermanentRedirect` with `x-amz-bucket-region` (DESIGN.md, "Regions").
+pub fn require(gatehouse: &Gatehouse, caller: &Caller, name: &str) -> S3Result<store::Bucket> {
+    let bucket = require_anywhere(gatehouse, name)?;
+    if bucket.region != caller.region {
+        return Err(permanent_redirect(&bucket));
+    }
+    Ok(bucket)
+}
+
+fn permanent_redirect(bucket: &store::Bucket) -> s3s::S3Error {
+    let mut err = s3_error!(
+        PermanentRedirect,
+        "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint."
+    );
+    err.set_status_code(http::StatusCode::MOVED_PERMANENTLY);
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "content-type",
+        http::HeaderValue::from_static("application/xml"),
+    );
+    if let Ok(v) = http::HeaderValue::from_str(&bucket.region) {
+        headers.insert("x-amz-bucket-region", v);
+    }
+    // The front door adds <Bucket> and <Endpoint> to the body from this, then drops it.
+    if let Ok(v) = http::HeaderValue::from_str(&bucket.name) {
+        headers.insert(crate::front_door::REDIRECT_BUCKET, v);
+    }
+    err.set_headers(headers);
+    err
 }
 
 pub fn list(
@@ -87,18 +120,16 @@ pub fn create(
             "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
         ));
     }
-    let region = input
+    let constraint = input
         .create_bucket_configuration
         .as_ref()
         .and_then(|c| c.location_constraint.as_ref())
-        .map(|l| l.as_str().to_string())
-        .unwrap_or_else(|| gatehouse.config.default_region.clone());
-    if !gatehouse.config.regions.contains(&region) {
-        return Err(s3_error!(
-            InvalidLocationConstraint,
-            "The specified location-constraint is not valid"
-        ));
-    }
+        .map(|l| l.as_str().to_string());
+    let region = bucket_region(
+        &gatehouse.config.regions,
+        &caller.region,
+        constraint.as_deref(),
+    )?;
     gatehouse
         .store
         .create_bucket(&NewBucket {
@@ -115,12 +146,54 @@ pub fn create(
     }))
 }
 
+/// Where CreateBucket puts a bucket (DESIGN.md, "Regions"): signed for us-east-1, the
+/// constraint or us-east-1 itself; signed for another region R, exactly R. A constraint of
+/// `us-east-1`, or of a region not configured, is invalid.
+fn bucket_region(
+    regions: &[String],
+    signed_for: &str,
+    constraint: Option<&str>,
+) -> S3Result<String> {
+    let invalid = || {
+        s3_error!(
+            InvalidLocationConstraint,
+            "The specified location-constraint is not valid"
+        )
+    };
+    match constraint {
+        Some("us-east-1") => return Err(invalid()),
+        Some(c) if !regions.iter().any(|r| r == c) => return Err(invalid()),
+        _ => {}
+    }
+    let region = match (signed_for, constraint) {
+        ("us-east-1", None) => "us-east-1".to_string(),
+        ("us-east-1", Some(c)) => c.to_string(),
+        (r, Some(c)) if c == r => c.to_string(),
+        (_, None) => {
+            return Err(s3_error!(
+                IllegalLocationConstraintException,
+                "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."
+            ))
+        }
+        (_, Some(c)) => {
+            return Err(s3_error!(
+                IllegalLocationConstraintException,
+                "The {c} location constraint is incompatible for the region specific endpoint this request was sent to."
+            ))
+        }
+    };
+    if !regions.iter().any(|r| *r == region) {
+        return Err(invalid());
+    }
+    Ok(region)
+}
+
 pub fn head(
     gatehouse: &Gatehouse,
     req: S3Request<HeadBucketInput>,
 ) -> S3Result<S3Response<HeadBucketOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -137,7 +210,7 @@ pub fn delete(
     req: S3Request<DeleteBucketInput>,
 ) -> S3Result<S3Response<DeleteBucketOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -155,7 +228,7 @@ pub fn location(
     req: S3Request<GetBucketLocationInput>,
 ) -> S3Result<S3Response<GetBucketLocationOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require_anywhere(gatehouse, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -167,4 +240,49 @@ pub fn location(
     Ok(S3Response::new(GetBucketLocationOutput {
         location_constraint: constraint,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket_region;
+
+    #[test]
+    fn create_bucket_regions() {
+        let regions: Vec<String> = ["us-east-1", "us-west-2", "eu-central-1"]
+            .map(String::from)
+            .to_vec();
+        let code = |r: Result<String, s3s::S3Error>| r.map_err(|e| e.code().as_str().to_string());
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", None)),
+            Ok("us-east-1".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", Some("eu-central-1"))),
+            Ok("eu-central-1".into())
+        );
+        assert_eq!(
+            code(bucket_region(
+                &regions,
+                "eu-central-1",
+                Some("eu-central-1")
+            )),
+            Ok("eu-central-1".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "eu-central-1", None)),
+            Err("IllegalLocationConstraintException".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "eu-central-1", Some("us-west-2"))),
+            Err("IllegalLocationConstraintException".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", Some("us-east-1"))),
+            Err("InvalidLocationConstraint".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", Some("ap-south-1"))),
+            Err("InvalidLocationConstraint".into())
+        );
+    }
 }

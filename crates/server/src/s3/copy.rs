@@ -8,7 +8,7 @@ use store::{etag_of, BlobInfo, ObjectAttributes, ObjectVersion};
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::s3::bucket::require;
+use crate::s3::bucket::{require, require_anywhere};
 use crate::s3::{from_store, refuse_object_acls, timestamp};
 use crate::state::Gatehouse;
 
@@ -31,7 +31,8 @@ pub fn copy_source_bytes(
             "Copying from an access point is not supported"
         ));
     };
-    let source_bucket = require(gatehouse, bucket)?;
+    // A copy source may be in any region.
+    let source_bucket = require_anywhere(gatehouse, bucket)?;
     let action = if version_id.is_some() {
         "s3:GetObjectVersion"
     } else {
@@ -72,7 +73,7 @@ pub fn copy_object(
 ) -> S3Result<S3Response<CopyObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     refuse_object_acls!(input);
     let replace_metadata = input
         .metadata_directive

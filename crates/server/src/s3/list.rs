@@ -36,7 +36,7 @@ pub fn list_v2(
 ) -> S3Result<S3Response<ListObjectsV2Output>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let max_keys = input.max_keys.unwrap_or(1000);
     if max_keys < 0 {
         return Err(s3_error!(InvalidArgument, "max-keys cannot be negative"));

@@ -35,7 +35,7 @@ pub fn create(
 ) -> S3Result<S3Response<CreateMultipartUploadOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     refuse_object_acls!(input);
     check(
         gatehouse,
@@ -70,7 +70,7 @@ pub async fn upload_part(
 ) -> S3Result<S3Response<UploadPartOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let mut input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -98,7 +98,7 @@ pub fn upload_part_copy(
 ) -> S3Result<S3Response<UploadPartCopyOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let number = part_number(input.part_number)?;
     let range = match &input.copy_source_range {
         Some(r) => Some(parse_bytes_range(r)?),
@@ -149,7 +149,7 @@ pub fn complete(
 ) -> S3Result<S3Response<CompleteMultipartUploadOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -186,7 +186,7 @@ pub fn abort(
     req: S3Request<AbortMultipartUploadInput>,
 ) -> S3Result<S3Response<AbortMultipartUploadOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -205,7 +205,7 @@ pub fn list_parts(
 ) -> S3Result<S3Response<ListPartsOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -263,7 +263,7 @@ pub fn list_uploads(
 ) -> S3Result<S3Response<ListMultipartUploadsOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     check(
         gatehouse,
         &caller,

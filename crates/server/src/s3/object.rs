@@ -32,7 +32,7 @@ pub async fn put(
 ) -> S3Result<S3Response<PutObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let mut input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     refuse_object_acls!(input);
     let mut keys = vec![];
     for tag in crate::s3::tagging::decode_tags(input.tagging.as_deref().unwrap_or("")) {
@@ -209,7 +209,7 @@ pub fn get(
 ) -> S3Result<S3Response<GetObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let version = readable(
         gatehouse,
         &caller,
@@ -254,7 +254,7 @@ pub fn head(
     req: S3Request<HeadObjectInput>,
 ) -> S3Result<S3Response<HeadObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     let version = readable(
         gatehouse,
         &caller,
@@ -281,7 +281,7 @@ pub fn delete(
 ) -> S3Result<S3Response<DeleteObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = &req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let q = match &input.version_id {
         Some(v) => Question::on_object("s3:DeleteObjectVersion", &bucket, &input.key)
             .with("s3:versionid", v.clone()),
@@ -307,7 +307,7 @@ pub fn delete_many(
 ) -> S3Result<S3Response<DeleteObjectsOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     if input.delete.objects.len() > 1000 {
         return Err(s3_error!(MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema"));
     }

@@ -16,7 +16,7 @@ pub fn get(
     req: S3Request<GetPublicAccessBlockInput>,
 ) -> S3Result<S3Response<GetPublicAccessBlockOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -46,7 +46,7 @@ pub fn put(
     req: S3Request<PutPublicAccessBlockInput>,
 ) -> S3Result<S3Response<PutPublicAccessBlockOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -72,7 +72,7 @@ pub fn delete(
     req: S3Request<DeletePublicAccessBlockInput>,
 ) -> S3Result<S3Response<DeletePublicAccessBlockOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,

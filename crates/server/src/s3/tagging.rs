@@ -102,7 +102,7 @@ pub fn get(
 ) -> S3Result<S3Response<GetObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let action = version_action(
         "s3:GetObjectTagging",
         "s3:GetObjectVersionTagging",
@@ -131,7 +131,7 @@ pub fn put(
 ) -> S3Result<S3Response<PutObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let action = version_action(
         "s3:PutObjectTagging",
         "s3:PutObjectVersionTagging",
@@ -163,7 +163,7 @@ pub fn delete(
 ) -> S3Result<S3Response<DeleteObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let action = version_action(
         "s3:DeleteObjectTagging",
         "s3:DeleteObjectVersionTagging",

@@ -16,7 +16,7 @@ pub fn get(
     req: S3Request<GetBucketVersioningInput>,
 ) -> S3Result<S3Response<GetBucketVersioningOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -43,7 +43,7 @@ pub fn put(
     req: S3Request<PutBucketVersioningInput>,
 ) -> S3Result<S3Response<PutBucketVersioningOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &req.input.bucket)?;
+    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
     check(
         gatehouse,
         &caller,
@@ -75,7 +75,7 @@ pub fn list(
 ) -> S3Result<S3Response<ListObjectVersionsOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &input.bucket)?;
+    let bucket = require(gatehouse, &caller, &input.bucket)?;
     let max_keys = input.max_keys.unwrap_or(1000).clamp(0, 1000);
     let mut q = Question::on_bucket("s3:ListBucketVersions", &bucket)
         .with("s3:max-keys", max_keys.to_string());

@@ -182,7 +182,7 @@ fn bucket_region(
             ))
         }
     };
-    if !regions.iter().any(|r| *r == region) {
+    if !regions.contains(&region) {
         return Err(invalid());
     }
     Ok(region)

@@ -135,7 +135,7 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time (civil-from-days, Howard Hinnant).
-fn iso8601(secs: u64) -> String {
+pub fn iso8601(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let z = days + 719_468;
@@ -175,8 +175,12 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
         }
     }
     let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(internal)?;
+    let consulted: Vec<(String, i64)> = bucket_policy
+        .iter()
+        .map(|(p, v)| (p.id.clone(), *v))
+        .collect();
     let policies = Policies {
-        resource: bucket_policy,
+        resource: bucket_policy.map(|(p, _)| p),
         ..Policies::default()
     };
     let s3 = S3Facts {
@@ -194,7 +198,7 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
         policies: &policies,
         s3: Some(&s3),
     };
-    decide(gatehouse, caller, &request)
+    decide(gatehouse, caller, &request, &consulted)
 }
 
 /// Decides a question that no bucket holds (ListBuckets, CreateBucket): the caller's own
@@ -217,15 +221,75 @@ pub fn check_account_action(
         policies: &policies,
         s3: None,
     };
-    decide(gatehouse, caller, &request)
+    decide(gatehouse, caller, &request, &[])
 }
 
-fn decide(gatehouse: &Gatehouse, caller: &Caller, request: &AuthzRequest) -> S3Result<Decision> {
+/// Decides, and records the decision for the audit trail: an allow with its statement and the
+/// policies consulted (id and version, enough to replay it), a denial with its full trace.
+fn decide(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    consulted: &[(String, i64)],
+) -> S3Result<Decision> {
     let decision = authorize(request, false);
+    let record = if decision.is_allowed() {
+        allowed_record(request, &decision, consulted)
+    } else {
+        denied_record(request, &authorize(request, true))
+    };
+    gatehouse.audit.note(&caller.connection.request_id, |p| {
+        p.decisions.push(record);
+        p.region = Some(caller.region.clone());
+        p.resource_account
+            .get_or_insert_with(|| request.resource_account.to_string());
+    });
     if decision.is_allowed() {
         return Ok(decision);
     }
     Err(denial(gatehouse, caller, request, &decision))
+}
+
+fn question_json(out: &mut String, request: &AuthzRequest) {
+    out.push_str("{\"action\":");
+    policy::json::write_str(out, request.action);
+    out.push_str(",\"resource\":");
+    policy::json::write_str(out, request.resource);
+}
+
+fn allowed_record(request: &AuthzRequest, d: &Decision, consulted: &[(String, i64)]) -> String {
+    let mut out = String::new();
+    question_json(&mut out, request);
+    out.push_str(",\"decision\":\"allowed\",\"policy\":");
+    match &d.policy {
+        Some(p) => policy::json::write_str(&mut out, p),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"statement\":");
+    match &d.statement {
+        Some(s) => policy::json::write_str(&mut out, s),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"policies\":[");
+    for (i, (id, version)) in consulted.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"id\":");
+        policy::json::write_str(&mut out, id);
+        out.push_str(&format!(",\"version\":{version}}}"));
+    }
+    out.push_str("]}");
+    out
+}
+
+fn denied_record(request: &AuthzRequest, traced: &Decision) -> String {
+    let mut out = String::new();
+    question_json(&mut out, request);
+    out.push_str(",\"answer\":");
+    out.push_str(&authz::simulate::answer_json(traced));
+    out.push('}');
+    out
 }
 
 /// AWS's AccessDenied, with Gatehouse's headers for the callers `explain_denials` admits.

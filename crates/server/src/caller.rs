@@ -70,3 +70,28 @@ impl Caller {
         self.principal.account.as_deref()
     }
 }
+
+/// The caller as CloudTrail's `userIdentity` shows it.
+pub fn identity(gatehouse: &Gatehouse, access_key: Option<&str>) -> crate::audit::Identity {
+    let key = access_key.and_then(|k| gatehouse.store.access_key(k).ok().flatten());
+    match key {
+        None => crate::audit::Identity {
+            kind: "AWSAccount".into(),
+            principal_id: String::new(),
+            arn: None,
+            account_id: "anonymous".into(),
+            access_key_id: None,
+        },
+        Some(k) => crate::audit::Identity {
+            kind: if k.principal_arn.ends_with(":root") {
+                "Root".into()
+            } else {
+                "IAMUser".into()
+            },
+            principal_id: k.account_id.clone(),
+            arn: Some(k.principal_arn),
+            account_id: k.account_id,
+            access_key_id: Some(k.access_key_id),
+        },
+    }
+}

@@ -11,26 +11,27 @@ use http::{HeaderValue, Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use s3s::service::S3Service;
 use s3s::Body;
 use tokio::net::TcpListener;
 
+use crate::audit::Event;
 use crate::caller::Connection;
+use crate::serve::App;
 
 /// Carries a redirect's bucket name from the S3 layer to [`finish`], which writes it into the
 /// error body and removes the header.
 pub const REDIRECT_BUCKET: &str = "x-gatehouse-internal-redirect-bucket";
 use crate::precheck::precheck;
 
-/// Serves `s3` on `listener` until the task is dropped.
-pub async fn run(listener: TcpListener, s3: S3Service) -> std::io::Result<()> {
-    let s3 = Arc::new(s3);
+/// Serves `app` on `listener` until the task is dropped.
+pub async fn run(listener: TcpListener, app: App) -> std::io::Result<()> {
+    let app = Arc::new(app);
     loop {
         let (stream, peer) = listener.accept().await?;
         stream.set_nodelay(true)?;
-        let s3 = s3.clone();
+        let app = app.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| handle(s3.clone(), req, peer));
+            let service = service_fn(move |req| handle(app.clone(), req, peer));
             let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
@@ -50,16 +51,19 @@ fn random_id(bytes: usize, upper: bool) -> String {
 }
 
 async fn handle(
-    s3: Arc<S3Service>,
+    app: Arc<App>,
     mut req: Request<Incoming>,
     peer: SocketAddr,
 ) -> Result<Response<Body>, Infallible> {
-    let host = req
-        .headers()
-        .get("host")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let host = header("host").unwrap_or_default();
+    let user_agent = header("user-agent");
+    let read_only = matches!(*req.method(), http::Method::GET | http::Method::HEAD);
     let request_id = random_id(8, true);
     let host_id = random_id(32, false);
     req.extensions_mut().insert(Connection {
@@ -69,7 +73,7 @@ async fn handle(
     });
     let response = match refuse(&req) {
         Some(refusal) => refusal,
-        None => match s3.call(req.map(Body::from)).await {
+        None => match app.s3.call(req.map(Body::from)).await {
             Ok(resp) => resp,
             Err(_) => error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -78,7 +82,70 @@ async fn handle(
             ),
         },
     };
-    Ok(finish(response, &request_id, &host_id, &host).await)
+    let (response, error) = finish(response, &request_id, &host_id, &host).await;
+    record(
+        &app,
+        &request_id,
+        peer,
+        user_agent,
+        read_only,
+        response.status().as_u16(),
+        error,
+    );
+    Ok(response)
+}
+
+/// Step 7: the request's audit event, completed with what the response says.
+fn record(
+    app: &App,
+    request_id: &str,
+    peer: SocketAddr,
+    user_agent: Option<String>,
+    read_only: bool,
+    status: u16,
+    error: Option<(String, String)>,
+) {
+    let audit = &app.gatehouse.audit;
+    let pending = audit.take(request_id);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let (error_code, error_message) = match error {
+        Some((code, message)) => (Some(code), Some(message)),
+        // HEAD has no body: name the error by its status.
+        None if status >= 300 => (
+            Some(
+                StatusCode::from_u16(status)
+                    .map_or("Error", |s| s.canonical_reason().unwrap_or("Error"))
+                    .replace(' ', ""),
+            ),
+            None,
+        ),
+        None => (None, None),
+    };
+    let identity = pending
+        .identity
+        .unwrap_or_else(|| crate::caller::identity(&app.gatehouse, None));
+    audit.write(&Event {
+        time: crate::authorize::iso8601(now.as_secs()),
+        name: pending.operation.unwrap_or_else(|| "Unknown".to_string()),
+        region: pending
+            .region
+            .unwrap_or_else(|| app.gatehouse.config.default_region.clone()),
+        source_ip: peer.ip().to_string(),
+        user_agent,
+        identity,
+        bucket: pending.bucket,
+        key: pending.key,
+        status,
+        error_code,
+        error_message,
+        request_id: request_id.to_string(),
+        event_id: random_id(16, false),
+        read_only,
+        recipient_account: pending.resource_account,
+        decisions: pending.decisions,
+    });
 }
 
 /// What AWS refuses before it looks at a signature's value, and s3s 0.14.1 accepts.
@@ -118,7 +185,7 @@ async fn finish(
     request_id: &str,
     host_id: &str,
     host: &str,
-) -> Response<Body> {
+) -> (Response<Body>, Option<(String, String)>) {
     let redirect_bucket = resp.headers_mut().remove(REDIRECT_BUCKET);
     let headers = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(request_id) {
@@ -133,16 +200,15 @@ async fn finish(
             .get("content-type")
             .is_some_and(|v| v.as_bytes().starts_with(b"application/xml"));
     if !is_xml_error {
-        return resp;
+        return (resp, None);
     }
-    let body = resp.body_mut();
-    let Ok(bytes) = body.store_all_limited(64 * 1024).await else {
-        return resp;
+    let Ok(bytes) = resp.body_mut().store_all_limited(64 * 1024).await else {
+        return (resp, None);
     };
     let text = String::from_utf8_lossy(&bytes);
     let Some(end) = text.rfind("</Error>") else {
         *resp.body_mut() = Body::from(Bytes::copy_from_slice(&bytes));
-        return resp;
+        return (resp, None);
     };
     let mut head = text[..end].to_string();
     if let (Some(a), Some(b)) = (head.find("<RequestId>"), head.find("</RequestId>")) {
@@ -156,11 +222,29 @@ async fn finish(
             xml_escape(host)
         ));
     }
+    let error = (
+        element(&head, "Code").unwrap_or_default(),
+        element(&head, "Message").unwrap_or_default(),
+    );
     let rewritten =
         format!("{head}<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>");
     resp.headers_mut().remove("content-length");
     *resp.body_mut() = Body::from(rewritten);
-    resp
+    (resp, Some(error))
+}
+
+/// The text of the first `<name>` element (our own error bodies: no nesting, no attributes).
+fn element(xml: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let a = xml.find(&open)? + open.len();
+    let b = a + xml[a..].find(&format!("</{name}>"))?;
+    Some(
+        xml[a..b]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&"),
+    )
 }
 
 /// AWS's own texts for the errors s3s words differently.

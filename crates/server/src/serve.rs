@@ -11,6 +11,7 @@ use s3s::S3Result;
 use store::{AccessKey, Store, StoreError};
 use tokio::net::TcpListener;
 
+use crate::audit::AuditLog;
 use crate::auth::KeyLookup;
 use crate::config::{AccountConfig, Config};
 use crate::s3::GatehouseS3;
@@ -23,14 +24,44 @@ pub struct ServeOptions {
 }
 
 /// Authorization happens in each operation, where its typed input is known; s3s's own
-/// pre-check would refuse every anonymous request, which S3 does not.
-struct DecideInOperations;
+/// pre-check would refuse every anonymous request, which S3 does not. This hook only tells the
+/// audit trail which operation the request is, on what, and by whom.
+struct DecideInOperations(Arc<Gatehouse>);
 
 #[async_trait::async_trait]
 impl S3Access for DecideInOperations {
-    async fn check(&self, _cx: &mut S3AccessContext<'_>) -> S3Result<()> {
+    async fn check(&self, cx: &mut S3AccessContext<'_>) -> S3Result<()> {
+        let Some(connection) = cx
+            .extensions_mut()
+            .get::<crate::caller::Connection>()
+            .cloned()
+        else {
+            return Ok(());
+        };
+        let (bucket, key) = match cx.s3_path() {
+            s3s::path::S3Path::Root => (None, None),
+            s3s::path::S3Path::Bucket { bucket } => (Some(bucket.to_string()), None),
+            s3s::path::S3Path::Object { bucket, key } => {
+                (Some(bucket.to_string()), Some(key.to_string()))
+            }
+        };
+        let identity =
+            crate::caller::identity(&self.0, cx.credentials().map(|c| c.access_key.as_str()));
+        let operation = cx.s3_op().name().to_string();
+        self.0.audit.note(&connection.request_id, |p| {
+            p.operation = Some(operation);
+            p.bucket = bucket;
+            p.key = key;
+            p.identity = Some(identity);
+        });
         Ok(())
     }
+}
+
+/// What `serve` runs: the S3 service and the state the front door needs (the audit trail).
+pub struct App {
+    pub s3: s3s::service::S3Service,
+    pub gatehouse: Arc<Gatehouse>,
 }
 
 fn random_string(bytes: usize, alphabet: &[u8]) -> String {
@@ -119,18 +150,26 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Prepares the server; the returned listener is bound and the service ready.
-pub async fn bind(options: ServeOptions) -> Result<(TcpListener, s3s::service::S3Service), String> {
+pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
     let store = Store::open(&options.data_dir)
         .map_err(|e| format!("cannot open {}: {e}", options.data_dir.display()))?;
     ensure_accounts(&store, &options.config, &options.data_dir)?;
-    let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config));
+    let audit = AuditLog::start(options.data_dir.join("audit"))
+        .map_err(|e| format!("cannot start the audit trail: {e}"))?;
+    let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config, audit));
     let mut builder = S3ServiceBuilder::new(GatehouseS3(gatehouse.clone()));
     builder.set_auth(KeyLookup(gatehouse.clone()));
-    builder.set_access(DecideInOperations);
+    builder.set_access(DecideInOperations(gatehouse.clone()));
     let listener = TcpListener::bind(options.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
-    Ok((listener, builder.build()))
+    Ok((
+        listener,
+        App {
+            s3: builder.build(),
+            gatehouse,
+        },
+    ))
 }
 
 /// Runs until the process ends, after printing the `listening on` line.

@@ -7,33 +7,39 @@ use authz::NamedPolicy;
 use policy::CompiledPolicy;
 use store::{Bucket, Store};
 
+use crate::audit::AuditLog;
 use crate::config::Config;
 
 pub struct Gatehouse {
     pub store: Arc<Store>,
     pub config: Config,
+    pub audit: AuditLog,
     /// Compiled bucket policies by (bucket id, policy version): a change is a new version, so
     /// the cache never serves a stale policy.
     policies: Mutex<HashMap<(i64, i64), NamedPolicy>>,
 }
 
 impl Gatehouse {
-    pub fn new(store: Arc<Store>, config: Config) -> Gatehouse {
+    pub fn new(store: Arc<Store>, config: Config, audit: AuditLog) -> Gatehouse {
         Gatehouse {
             store,
             config,
+            audit,
             policies: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The bucket's current policy, compiled (once per version).
-    pub fn bucket_policy(&self, bucket: &Bucket) -> Result<Option<NamedPolicy>, store::StoreError> {
+    /// The bucket's current policy, compiled (once per version), with its version.
+    pub fn bucket_policy(
+        &self,
+        bucket: &Bucket,
+    ) -> Result<Option<(NamedPolicy, i64)>, store::StoreError> {
         let Some(stored) = self.store.bucket_policy(&bucket.name)? else {
             return Ok(None);
         };
         let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = cache.get(&(bucket.id, stored.version)) {
-            return Ok(Some(p.clone()));
+            return Ok(Some((p.clone(), stored.version)));
         }
         // Stored policies were validated when put; a document that no longer parses (a newer
         // build's stricter rules) is treated as absent rather than as a grant.
@@ -46,6 +52,6 @@ impl Gatehouse {
         );
         cache.retain(|(id, _), _| *id != bucket.id);
         cache.insert((bucket.id, stored.version), named.clone());
-        Ok(Some(named))
+        Ok(Some((named, stored.version)))
     }
 }

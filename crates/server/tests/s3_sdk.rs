@@ -1051,3 +1051,116 @@ async fn versioning_keeps_objects_behind_delete_markers() {
         b"two"
     );
 }
+
+/// The audit events written so far, each parsed.
+async fn audit_events(dir: &Path) -> Vec<policy::json::Json> {
+    // The writer flushes when idle for 200 ms.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let mut events = Vec::new();
+    for entry in std::fs::read_dir(dir.join("audit")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            events.push(policy::json::parse(line).unwrap());
+        }
+    }
+    events
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_is_in_the_audit_trail_and_denials_carry_their_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let s3 = alpha(&server);
+    s3.create_bucket().bucket("audited").send().await.unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoReads","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::audited/*"}]}"#;
+    s3.put_bucket_policy()
+        .bucket("audited")
+        .policy(policy)
+        .send()
+        .await
+        .unwrap();
+    s3.put_object()
+        .bucket("audited")
+        .key("k")
+        .body(ByteStream::from_static(b"v"))
+        .send()
+        .await
+        .unwrap();
+    let (status, headers) = failure(s3.head_object().bucket("audited").key("k").send().await);
+    assert_eq!(status, 403);
+    let denied_id = header(&headers, "x-amz-request-id").unwrap().to_string();
+    let events = audit_events(dir.path()).await;
+    let names: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e.get("eventName").and_then(|v| v.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        ["CreateBucket", "PutBucketPolicy", "PutObject", "HeadObject"]
+    );
+    for e in &events {
+        for field in [
+            "eventVersion",
+            "eventTime",
+            "eventSource",
+            "awsRegion",
+            "sourceIPAddress",
+            "userIdentity",
+            "requestID",
+            "eventID",
+            "readOnly",
+            "resources",
+        ] {
+            assert!(e.get(field).is_some(), "{field} missing");
+        }
+    }
+    let put = &events[2];
+    let decision = &put
+        .get("additionalEventData")
+        .unwrap()
+        .get("gatehouseDecisions")
+        .unwrap()
+        .as_array()
+        .unwrap()[0];
+    assert_eq!(
+        decision.get("decision").and_then(|d| d.as_str()),
+        Some("allowed")
+    );
+    let consulted = decision.get("policies").unwrap().as_array().unwrap();
+    assert_eq!(
+        consulted[0].get("version").map(|v| v.value.clone()),
+        Some(policy::json::Value::Number("1".into()))
+    );
+    let head = &events[3];
+    assert_eq!(
+        head.get("requestID").and_then(|v| v.as_str()),
+        Some(denied_id.as_str())
+    );
+    assert_eq!(
+        head.get("errorCode").and_then(|v| v.as_str()),
+        Some("AccessDenied")
+    );
+    let denial = &head
+        .get("additionalEventData")
+        .unwrap()
+        .get("gatehouseDecisions")
+        .unwrap()
+        .as_array()
+        .unwrap()[0];
+    let answer = denial.get("answer").unwrap();
+    assert_eq!(
+        answer.get("statement").and_then(|v| v.as_str()),
+        Some("NoReads")
+    );
+    assert!(
+        !answer.get("trace").unwrap().as_array().unwrap().is_empty(),
+        "the full trace"
+    );
+    assert_eq!(
+        head.get("userIdentity")
+            .unwrap()
+            .get("type")
+            .and_then(|v| v.as_str()),
+        Some("Root")
+    );
+}

@@ -47,7 +47,7 @@ impl AuditLog {
         let (sender, receiver) = sync_channel(QUEUE);
         std::thread::Builder::new()
             .name("gatehouse-audit".into())
-            .spawn(move || writer::run(dir, receiver))?;
+            .spawn(move || writer::run(dir, receiver, writer::MAX_FILE))?;
         Ok(AuditLog {
             sender,
             pending: Mutex::new(HashMap::new()),

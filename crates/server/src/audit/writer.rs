@@ -29,7 +29,7 @@ fn path(dir: &Path, day: &str, n: u32) -> PathBuf {
 }
 
 /// The file to append to for `day`: the last one that still has room.
-fn open(dir: &Path, day: &str) -> std::io::Result<Current> {
+fn open(dir: &Path, day: &str, max_file: u64) -> std::io::Result<Current> {
     let mut n = 1;
     while path(dir, day, n + 1).exists() {
         n += 1;
@@ -37,7 +37,7 @@ fn open(dir: &Path, day: &str) -> std::io::Result<Current> {
     let mut size = std::fs::metadata(path(dir, day, n))
         .map(|m| m.len())
         .unwrap_or(0);
-    if size >= MAX_FILE {
+    if size >= max_file {
         n += 1;
         size = 0;
     }
@@ -53,7 +53,7 @@ fn open(dir: &Path, day: &str) -> std::io::Result<Current> {
     })
 }
 
-pub fn run(dir: PathBuf, lines: Receiver<String>) {
+pub fn run(dir: PathBuf, lines: Receiver<String>, max_file: u64) {
     let mut current: Option<Current> = None;
     loop {
         // Flush when idle, so a reader sees events within a moment.
@@ -70,7 +70,7 @@ pub fn run(dir: PathBuf, lines: Receiver<String>) {
         let day = today();
         let rotate = match &current {
             None => true,
-            Some(c) => c.day != day || c.size + line.len() as u64 + 1 > MAX_FILE,
+            Some(c) => c.day != day || c.size + line.len() as u64 + 1 > max_file,
         };
         if rotate {
             if let Some(mut c) = current.take() {
@@ -89,7 +89,7 @@ pub fn run(dir: PathBuf, lines: Receiver<String>) {
                 }
             }
             if current.is_none() {
-                current = open(&dir, &day).ok();
+                current = open(&dir, &day, max_file).ok();
             }
         }
         if let Some(c) = current.as_mut() {
@@ -104,5 +104,49 @@ pub fn run(dir: PathBuf, lines: Receiver<String>) {
     }
     if let Some(mut c) = current {
         let _ = c.out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_rotate_past_the_limit_and_resume_where_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let root = dir.path().to_path_buf();
+        let writer = std::thread::spawn(move || run(root, rx, 100));
+        for i in 0..10 {
+            tx.send(format!("{{\"n\":{i},\"pad\":\"{}\"}}", "x".repeat(30)))
+                .unwrap();
+        }
+        drop(tx);
+        writer.join().unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names.len(),
+            5,
+            "two 46-byte lines per 100-byte file: {names:?}"
+        );
+        let day = today();
+        assert!(
+            names.contains(&format!("audit-{day}-1.jsonl"))
+                && names.contains(&format!("audit-{day}-5.jsonl"))
+        );
+        let total: usize = names
+            .iter()
+            .map(|n| {
+                std::fs::read_to_string(dir.path().join(n))
+                    .unwrap()
+                    .lines()
+                    .count()
+            })
+            .sum();
+        assert_eq!(total, 10, "no line lost");
     }
 }

@@ -31,6 +31,12 @@ enum Command {
         /// The configuration file (TOML): accounts, regions, explain_denials.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// PEM certificate chain: serve HTTPS (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Decide authorization scenarios offline (DESIGN.md's scenario format): one JSON answer
     /// line per scenario, in order.
@@ -50,12 +56,19 @@ fn main() -> ExitCode {
             data_dir,
             listen,
             config,
-        } => serve(data_dir, listen, config),
+            tls_cert,
+            tls_key,
+        } => serve(data_dir, listen, config, tls_cert.zip(tls_key)),
         Command::Simulate { input, explain } => simulate(&input, explain),
     }
 }
 
-fn serve(data_dir: PathBuf, listen: std::net::SocketAddr, config: Option<PathBuf>) -> ExitCode {
+fn serve(
+    data_dir: PathBuf,
+    listen: std::net::SocketAddr,
+    config: Option<PathBuf>,
+    tls: Option<(PathBuf, PathBuf)>,
+) -> ExitCode {
     let config = match config {
         Some(path) => match server::config::Config::load(&path) {
             Ok(c) => c,
@@ -80,6 +93,7 @@ fn serve(data_dir: PathBuf, listen: std::net::SocketAddr, config: Option<PathBuf
         data_dir,
         listen,
         config,
+        tls,
     };
     match runtime.block_on(server::serve::serve(options)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,8 @@ use crate::state::Gatehouse;
 pub struct Connection {
     pub peer: SocketAddr,
     pub secure: bool,
+    /// "1.2" or "1.3" over TLS.
+    pub tls_version: Option<&'static str>,
     pub request_id: String,
 }
 
@@ -33,6 +35,7 @@ impl Caller {
             .unwrap_or(Connection {
                 peer: ([127, 0, 0, 1], 0).into(),
                 secure: false,
+                tls_version: None,
                 request_id: String::new(),
             });
         let arn = req

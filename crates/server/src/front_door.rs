@@ -31,12 +31,37 @@ pub async fn run(listener: TcpListener, app: App) -> std::io::Result<()> {
         stream.set_nodelay(true)?;
         let app = app.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| handle(app.clone(), req, peer));
-            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            match app.tls.clone() {
+                None => serve_connection(app, stream, peer, None).await,
+                Some(acceptor) => {
+                    // A failed handshake ends this connection only.
+                    let Ok(tls) = acceptor.accept(stream).await else {
+                        return;
+                    };
+                    let version = tls
+                        .get_ref()
+                        .1
+                        .protocol_version()
+                        .and_then(crate::tls::version_name);
+                    serve_connection(app, tls, peer, Some(version.unwrap_or("1.2"))).await
+                }
+            }
         });
     }
+}
+
+async fn serve_connection<I>(
+    app: Arc<App>,
+    io: I,
+    peer: SocketAddr,
+    tls_version: Option<&'static str>,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| handle(app.clone(), req, peer, tls_version));
+    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+        .serve_connection(TokioIo::new(io), service)
+        .await;
 }
 
 fn random_id(bytes: usize, upper: bool) -> String {
@@ -54,6 +79,7 @@ async fn handle(
     app: Arc<App>,
     mut req: Request<Incoming>,
     peer: SocketAddr,
+    tls_version: Option<&'static str>,
 ) -> Result<Response<Body>, Infallible> {
     let header = |name: &str| {
         req.headers()
@@ -68,7 +94,8 @@ async fn handle(
     let host_id = random_id(32, false);
     req.extensions_mut().insert(Connection {
         peer,
-        secure: false,
+        secure: tls_version.is_some(),
+        tls_version,
         request_id: request_id.clone(),
     });
     let response = match refuse(&req) {

@@ -12,3 +12,4 @@ pub mod precheck;
 pub mod s3;
 pub mod serve;
 pub mod state;
+pub mod tls;

@@ -21,6 +21,8 @@ pub struct ServeOptions {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
     pub config: Config,
+    /// PEM certificate chain and private key: serve HTTPS instead of HTTP.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// Authorization happens in each operation, where its typed input is known; s3s's own
@@ -62,6 +64,7 @@ impl S3Access for DecideInOperations {
 pub struct App {
     pub s3: s3s::service::S3Service,
     pub gatehouse: Arc<Gatehouse>,
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 fn random_string(bytes: usize, alphabet: &[u8]) -> String {
@@ -163,11 +166,16 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
     let listener = TcpListener::bind(options.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    let tls = match &options.tls {
+        Some((cert, key)) => Some(crate::tls::acceptor(cert, key)?),
+        None => None,
+    };
     Ok((
         listener,
         App {
             s3: builder.build(),
             gatehouse,
+            tls,
         },
     ))
 }
@@ -176,7 +184,12 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
 pub async fn serve(options: ServeOptions) -> Result<(), String> {
     let (listener, service) = bind(options).await?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("listening on http://{addr}");
+    let scheme = if service.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    println!("listening on {scheme}://{addr}");
     crate::front_door::run(listener, service)
         .await
         .map_err(|e| e.to_string())

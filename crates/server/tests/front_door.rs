@@ -10,6 +10,7 @@ async fn start(dir: &std::path::Path) -> (String, tokio::task::JoinHandle<()>) {
         data_dir: dir.to_path_buf(),
         listen: "127.0.0.1:0".parse().unwrap(),
         config: Config::default(),
+        tls: None,
     };
     let (listener, service) = bind(options).await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();

@@ -23,6 +23,7 @@ async fn start(dir: &std::path::Path) -> (String, tokio::task::JoinHandle<()>) {
         data_dir: dir.to_path_buf(),
         listen: "127.0.0.1:0".parse().unwrap(),
         config: Config::parse(CONFIG).unwrap(),
+        tls: None,
     };
     let (listener, service) = bind(options).await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());

@@ -44,6 +44,7 @@ async fn start_with(dir: &Path, config: &str) -> Server {
         data_dir: dir.to_path_buf(),
         listen: "127.0.0.1:0".parse().unwrap(),
         config: Config::parse(config).unwrap(),
+        tls: None,
     };
     let (listener, service) = bind(options).await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());

@@ -108,16 +108,18 @@ impl Store {
              ON CONFLICT(access_key_id) DO UPDATE SET secret = ?2, account_id = ?3, principal_arn = ?4, active = ?5",
             params![key.access_key_id, key.secret, key.account_id, key.principal_arn, key.active, now_ms()],
         )?;
+        self.cache.keys.forget(&key.access_key_id);
         Ok(())
     }
 
     pub fn access_key(&self, access_key_id: &str) -> Result<Option<AccessKey>> {
-        let conn = self.db.lock();
-        Ok(conn
-            .query_row(
+        self.cache.keys.get_or_load(&access_key_id.to_string(), || {
+            let conn = self.db.read();
+            let mut stmt = conn.prepare_cached(
                 "SELECT access_key_id, secret, account_id, principal_arn, active FROM access_keys WHERE access_key_id = ?1",
-                [access_key_id],
-                |r| {
+            )?;
+            Ok(stmt
+                .query_row([access_key_id], |r| {
                     Ok(AccessKey {
                         access_key_id: r.get(0)?,
                         secret: r.get(1)?,
@@ -125,8 +127,8 @@ impl Store {
                         principal_arn: r.get(3)?,
                         active: r.get(4)?,
                     })
-                },
-            )
-            .optional()?)
+                })
+                .optional()?)
+        })
     }
 }

@@ -145,14 +145,12 @@ impl Store {
     }
 
     pub fn bucket(&self, name: &str) -> Result<Option<Bucket>> {
-        let conn = self.db.lock();
-        Ok(conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
-                [name],
-                bucket_row,
-            )
-            .optional()?)
+        self.cache.buckets.get_or_load(&name.to_string(), || {
+            let conn = self.db.read();
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"))?;
+            Ok(stmt.query_row([name], bucket_row).optional()?)
+        })
     }
 
     pub(crate) fn require_bucket(&self, name: &str) -> Result<Bucket> {
@@ -190,6 +188,7 @@ impl Store {
         tx.execute("DELETE FROM bucket_policies WHERE bucket_id = ?1", [id])?;
         tx.execute("DELETE FROM buckets WHERE id = ?1", [id])?;
         tx.commit()?;
+        self.cache.forget_bucket(name);
         Ok(())
     }
 
@@ -213,23 +212,23 @@ impl Store {
             params![id, version, document, now_ms()],
         )?;
         tx.commit()?;
+        self.cache.policies.forget(&bucket.to_string());
         Ok(version)
     }
 
     /// The current bucket policy, if the bucket has one.
     pub fn bucket_policy(&self, bucket: &str) -> Result<Option<StoredPolicy>> {
         let b = self.require_bucket(bucket)?;
-        let conn = self.db.lock();
-        let row: Option<(i64, Option<String>)> = conn
-            .query_row(
+        let cached = self.cache.policies.get_or_load(&b.name, || {
+            let conn = self.db.read();
+            let mut stmt = conn.prepare_cached(
                 "SELECT version, document FROM bucket_policies WHERE bucket_id = ?1 ORDER BY version DESC LIMIT 1",
-                [b.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(row.and_then(|(version, document)| {
-            document.map(|document| StoredPolicy { version, document })
-        }))
+            )?;
+            let row: Option<(i64, Option<String>)> = stmt.query_row([b.id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let current = row.and_then(|(version, document)| document.map(|document| StoredPolicy { version, document }));
+            Ok::<_, StoreError>(Some(current))
+        })?;
+        Ok(cached.flatten())
     }
 
     /// A past version of the bucket policy (`None` document: deleted then), for replay.
@@ -279,6 +278,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NoSuchBucket);
         }
+        self.cache.forget_bucket(bucket);
         Ok(())
     }
 }

@@ -24,6 +24,7 @@
 mod accounts;
 mod blobs;
 mod buckets;
+mod cache;
 mod db;
 mod error;
 mod ids;
@@ -48,6 +49,7 @@ pub struct Store {
     root: PathBuf,
     db: db::Db,
     blobs: BlobStore,
+    cache: cache::Caches,
 }
 
 impl Store {
@@ -60,6 +62,7 @@ impl Store {
             root: data_dir.to_path_buf(),
             db,
             blobs,
+            cache: cache::Caches::new(),
         };
         let referenced = store.referenced_blobs()?;
         store.blobs.sweep(&referenced)?;

@@ -77,14 +77,14 @@ impl Store {
                 }
             }
         }
-        let conn = self.db.lock();
+        let conn = self.db.read();
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM objects
              WHERE bucket_id = ?1 AND is_latest = 1 AND delete_marker = 0
                AND (key > ?2 OR (?3 AND key = ?2)) AND (?4 IS NULL OR key < ?4)
              ORDER BY key LIMIT ?5"
         );
-        let mut stmt = conn.prepare(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let total = |p: &ListPage| p.objects.len() + p.common_prefixes.len();
         'scan: loop {
             let want = (q.max_keys - total(&page) + 1) as i64;
@@ -136,7 +136,7 @@ impl Store {
         max_keys: usize,
     ) -> Result<(Vec<ObjectVersion>, bool)> {
         let b = self.require_bucket(bucket)?;
-        let conn = self.db.lock();
+        let conn = self.db.read();
         let upper = if prefix.is_empty() {
             None
         } else {
@@ -164,7 +164,7 @@ impl Store {
                AND (key > ?4 OR (key = ?4 AND seq < ?5))
              ORDER BY key, seq DESC LIMIT ?6"
         );
-        let mut stmt = conn.prepare(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt
             .query_map(
                 params![

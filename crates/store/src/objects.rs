@@ -189,21 +189,19 @@ impl Store {
         version_id: Option<&str>,
     ) -> Result<Option<ObjectVersion>> {
         let b = self.require_bucket(bucket)?;
-        let conn = self.db.lock();
+        let conn = self.db.read();
         let found = match version_id {
             None => conn
-                .query_row(
-                    &format!("SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1"),
-                    params![b.id, key.as_bytes()],
-                    version_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1"
+                ))?
+                .query_row(params![b.id, key.as_bytes()], version_row)
                 .optional()?,
             Some(v) => conn
-                .query_row(
-                    &format!("SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND version_id = ?3"),
-                    params![b.id, key.as_bytes(), v],
-                    version_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND version_id = ?3"
+                ))?
+                .query_row(params![b.id, key.as_bytes(), v], version_row)
                 .optional()?,
         };
         Ok(found)
@@ -211,9 +209,10 @@ impl Store {
 
     /// The blobs holding a version's bytes, in order.
     pub fn segments(&self, version: &ObjectVersion) -> Result<Vec<Segment>> {
-        let conn = self.db.lock();
-        let mut stmt =
-            conn.prepare("SELECT blob_id, size FROM segments WHERE object_seq = ?1 ORDER BY idx")?;
+        let conn = self.db.read();
+        let mut stmt = conn.prepare_cached(
+            "SELECT blob_id, size FROM segments WHERE object_seq = ?1 ORDER BY idx",
+        )?;
         let rows = stmt.query_map([version.seq], |r| {
             Ok(Segment {
                 blob_id: r.get(0)?,

@@ -14,6 +14,8 @@ use store::BlobInfo;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
 
+const WRITE_SIZE: usize = 1024 * 1024;
+
 /// Writes `body` (at most `limit` bytes) as one durable blob, showing each chunk to
 /// `on_chunk` (checksums); nothing is visible until the caller commits metadata that names it.
 pub async fn store_body(
@@ -23,15 +25,25 @@ pub async fn store_body(
     mut on_chunk: impl FnMut(&[u8]),
 ) -> S3Result<BlobInfo> {
     let mut writer = gatehouse.store.blobs().writer(limit).map_err(from_store)?;
+    // Bodies arrive in small chunks; the disk is written a mebibyte at a time.
+    let mut pending: Vec<u8> = Vec::with_capacity(WRITE_SIZE);
     if let Some(mut body) = body {
         while let Some(chunk) = body.next().await {
             let chunk = chunk
                 .map_err(|e| S3Error::with_message(S3ErrorCode::IncompleteBody, e.to_string()))?;
             on_chunk(&chunk);
-            tokio::task::block_in_place(|| writer.append(&chunk)).map_err(from_store)?;
+            pending.extend_from_slice(&chunk);
+            if pending.len() >= WRITE_SIZE {
+                tokio::task::block_in_place(|| writer.append(&pending)).map_err(from_store)?;
+                pending.clear();
+            }
         }
     }
-    tokio::task::block_in_place(|| writer.finish()).map_err(from_store)
+    tokio::task::block_in_place(|| {
+        writer.append(&pending)?;
+        writer.finish()
+    })
+    .map_err(from_store)
 }
 
 /// An object's bytes as a stream: a blocking reader on its own thread, 256 KiB at a time,

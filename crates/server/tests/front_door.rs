@@ -1,24 +1,9 @@
 //! What the front door refuses before any signature is checked, and the request ids every
 //! response carries — seen over a raw socket, byte for byte.
 
-use server::config::Config;
-use server::serve::{bind, ServeOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn start(dir: &std::path::Path) -> (String, tokio::task::JoinHandle<()>) {
-    let options = ServeOptions {
-        data_dir: dir.to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        config: Config::default(),
-        tls: None,
-    };
-    let (listener, service) = bind(options).await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let task = tokio::spawn(async move {
-        let _ = server::front_door::run(listener, service).await;
-    });
-    (addr, task)
-}
+mod common;
 
 /// Sends `head` (request line and headers, without the final blank line); returns the status,
 /// the headers (lower-cased names) and the body.
@@ -58,7 +43,8 @@ const V4: &str = "Authorization: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/2026112
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_come_with_aws_codes_and_matching_request_ids() {
     let dir = tempfile::tempdir().unwrap();
-    let (addr, task) = start(dir.path()).await;
+    let server = common::start_with(dir.path(), "", None).await;
+    let addr = server.addr.clone();
 
     let (status, headers, body) = raw(
         &addr,
@@ -110,5 +96,4 @@ async fn refusals_come_with_aws_codes_and_matching_request_ids() {
         "<RequestId>{}</RequestId>",
         get(&headers, "x-amz-request-id").unwrap()
     )));
-    task.abort();
 }

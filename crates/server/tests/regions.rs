@@ -3,11 +3,8 @@
 
 use std::process::Command;
 
-use aws_sdk_s3::config::{Credentials, Region};
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use aws_sdk_s3::Client;
-use server::config::Config;
-use server::serve::{bind, ServeOptions};
 
 const CONFIG: &str = r#"
 regions = ["us-east-1", "us-west-2", "eu-central-1"]
@@ -18,41 +15,26 @@ root_access_key_id = "AKIAALPHAROOTEXAMPLE"
 root_secret_access_key = "alpha-root-secret-example"
 "#;
 
-async fn start(dir: &std::path::Path) -> (String, tokio::task::JoinHandle<()>) {
-    let options = ServeOptions {
-        data_dir: dir.to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        config: Config::parse(CONFIG).unwrap(),
-        tls: None,
-    };
-    let (listener, service) = bind(options).await.unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let _ = server::front_door::run(listener, service).await;
-    });
-    (endpoint, task)
+mod common;
+
+async fn start(dir: &std::path::Path) -> common::Server {
+    common::start_with(dir, CONFIG, None).await
 }
 
 fn client(endpoint: &str, region: &'static str) -> Client {
-    let config = aws_sdk_s3::Config::builder()
-        .endpoint_url(endpoint)
-        .region(Region::new(region))
-        .credentials_provider(Credentials::new(
-            "AKIAALPHAROOTEXAMPLE",
-            "alpha-root-secret-example",
-            None,
-            None,
-            "test",
-        ))
-        .force_path_style(true)
-        .build();
-    Client::from_conf(config)
+    common::client_for(
+        endpoint,
+        region,
+        "AKIAALPHAROOTEXAMPLE",
+        "alpha-root-secret-example",
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buckets_live_in_one_region_and_other_regions_are_redirected() {
     let dir = tempfile::tempdir().unwrap();
-    let (endpoint, task) = start(dir.path()).await;
+    let server = start(dir.path()).await;
+    let endpoint = server.endpoint.clone();
     let frankfurt = client(&endpoint, "eu-central-1");
     let virginia = client(&endpoint, "us-east-1");
     // Signed for eu-central-1 with no constraint: AWS refuses.
@@ -150,7 +132,6 @@ async fn buckets_live_in_one_region_and_other_regions_are_redirected() {
     );
     let head = frankfurt.head_bucket().bucket("euro").send().await.unwrap();
     assert_eq!(head.bucket_region(), Some("eu-central-1"));
-    task.abort();
 }
 
 /// boto3, configured for another region, follows the redirect on its own.
@@ -166,7 +147,8 @@ async fn boto3_follows_the_redirect_by_itself() {
         );
     }
     let dir = tempfile::tempdir().unwrap();
-    let (endpoint, task) = start(dir.path()).await;
+    let server = start(dir.path()).await;
+    let endpoint = server.endpoint.clone();
     let here = CreateBucketConfiguration::builder()
         .location_constraint(BucketLocationConstraint::UsWest2)
         .build();
@@ -212,7 +194,6 @@ print(s3.get_object(Bucket="west", Key="hello.txt")["Body"].read().decode())
         String::from_utf8_lossy(&out.stdout).trim(),
         "hi from the west"
     );
-    task.abort();
 }
 
 fn python_has_boto3() -> bool {

@@ -7,69 +7,13 @@ use std::path::Path;
 use aws_sdk_s3::config::{Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::Client;
-use server::config::Config;
-use server::serve::{bind, ServeOptions};
 
-const CONFIG: &str = r#"
-explain_denials = "all"
-[[accounts]]
-id = "111111111111"
-name = "alpha"
-root_access_key_id = "AKIAALPHAROOTEXAMPLE"
-root_secret_access_key = "alpha-root-secret-example"
-[[accounts]]
-id = "222222222222"
-name = "beta"
-root_access_key_id = "AKIABETAROOTEXAMPLE0"
-root_secret_access_key = "beta-root-secret-example"
-"#;
+mod common;
 
-struct Server {
-    endpoint: String,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn start(dir: &Path) -> Server {
-    start_with(dir, CONFIG).await
-}
-
-async fn start_with(dir: &Path, config: &str) -> Server {
-    let options = ServeOptions {
-        data_dir: dir.to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        config: Config::parse(config).unwrap(),
-        tls: None,
-    };
-    let (listener, service) = bind(options).await.unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let _ = server::front_door::run(listener, service).await;
-    });
-    Server { endpoint, task }
-}
+use common::{alpha, beta, client_for, start, start_with, Server, CONFIG};
 
 fn client(server: &Server, key: &str, secret: &str) -> Client {
-    let config = aws_sdk_s3::Config::builder()
-        .endpoint_url(&server.endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
-        .force_path_style(true)
-        .build();
-    Client::from_conf(config)
-}
-
-fn alpha(server: &Server) -> Client {
-    client(server, "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
-}
-
-fn beta(server: &Server) -> Client {
-    client(server, "AKIABETAROOTEXAMPLE0", "beta-root-secret-example")
+    client_for(&server.endpoint, "us-east-1", key, secret)
 }
 
 /// The error code and the `x-gatehouse-*` / request-id headers of a failed call.
@@ -854,7 +798,7 @@ async fn skewed_clocks_and_expired_presigned_urls_are_refused() {
 async fn by_default_only_the_resource_account_is_told_why() {
     let dir = tempfile::tempdir().unwrap();
     let same_account_only = CONFIG.replace("explain_denials = \"all\"", "");
-    let server = start_with(dir.path(), &same_account_only).await;
+    let server = start_with(dir.path(), &same_account_only, None).await;
     alpha(&server)
         .create_bucket()
         .bucket("quiet")

@@ -3,38 +3,11 @@
 
 use std::sync::Arc;
 
-use aws_sdk_s3::config::{Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
 use rustls::pki_types::{CertificateDer, ServerName};
-use server::config::Config;
-use server::serve::{bind, ServeOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const CONFIG: &str = r#"
-[[accounts]]
-id = "111111111111"
-name = "alpha"
-root_access_key_id = "AKIAALPHAROOTEXAMPLE"
-root_secret_access_key = "alpha-root-secret-example"
-"#;
-
-async fn start(
-    dir: &std::path::Path,
-    tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
-) -> (String, tokio::task::JoinHandle<()>) {
-    let options = ServeOptions {
-        data_dir: dir.to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        config: Config::parse(CONFIG).unwrap(),
-        tls,
-    };
-    let (listener, app) = bind(options).await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let task = tokio::spawn(async move {
-        let _ = server::front_door::run(listener, app).await;
-    });
-    (addr, task)
-}
+mod common;
 
 /// An anonymous GET over TLS, trusting `cert`; the status and body.
 async fn get_over_tls(addr: &str, path: &str, cert: CertificateDer<'static>) -> (u16, String) {
@@ -82,21 +55,9 @@ async fn get_plain(addr: &str, path: &str) -> u16 {
 async fn https_makes_secure_transport_true() {
     let dir = tempfile::tempdir().unwrap();
     // A public bucket that refuses plain HTTP and TLS before 1.2.
-    let (plain, task) = start(dir.path(), None).await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::Config::builder()
-            .endpoint_url(format!("http://{plain}"))
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(
-                "AKIAALPHAROOTEXAMPLE",
-                "alpha-root-secret-example",
-                None,
-                None,
-                "test",
-            ))
-            .force_path_style(true)
-            .build(),
-    );
+    let plain_server = common::start_with(dir.path(), common::CONFIG, None).await;
+    let plain = plain_server.addr.clone();
+    let s3 = common::alpha(&plain_server);
     s3.create_bucket().bucket("secure").send().await.unwrap();
     s3.put_object()
         .bucket("secure")
@@ -125,17 +86,18 @@ async fn https_makes_secure_transport_true() {
         403,
         "plain HTTP is denied by TlsOnly"
     );
-    task.abort();
+    drop(plain_server);
 
     let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
     let cert_path = dir.path().join("cert.pem");
     let key_path = dir.path().join("key.pem");
     std::fs::write(&cert_path, key.cert.pem()).unwrap();
     std::fs::write(&key_path, key.signing_key.serialize_pem()).unwrap();
-    let (secure, task) = start(dir.path(), Some((cert_path, key_path))).await;
+    let secure_server =
+        common::start_with(dir.path(), common::CONFIG, Some((cert_path, key_path))).await;
+    let secure = secure_server.addr.clone();
     let (status, response) = get_over_tls(&secure, "/secure/page", key.cert.der().clone()).await;
     assert_eq!(status, 200, "{response}");
     assert!(response.ends_with("over tls"), "{response}");
     assert!(response.to_ascii_lowercase().contains("x-amz-request-id"));
-    task.abort();
 }

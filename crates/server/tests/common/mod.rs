@@ -1,0 +1,93 @@
+//! What the server's integration tests share: a real server on an ephemeral port over a
+//! temporary data directory, and SDK clients for it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use aws_sdk_s3::config::{Credentials, Region};
+use aws_sdk_s3::Client;
+use server::config::Config;
+use server::serve::{bind, ServeOptions};
+
+/// Two accounts, every denial explained.
+pub const CONFIG: &str = r#"
+explain_denials = "all"
+[[accounts]]
+id = "111111111111"
+name = "alpha"
+root_access_key_id = "AKIAALPHAROOTEXAMPLE"
+root_secret_access_key = "alpha-root-secret-example"
+[[accounts]]
+id = "222222222222"
+name = "beta"
+root_access_key_id = "AKIABETAROOTEXAMPLE0"
+root_secret_access_key = "beta-root-secret-example"
+"#;
+
+/// A running server; stops when dropped.
+pub struct Server {
+    /// `http://127.0.0.1:PORT` (`https://` with TLS).
+    pub endpoint: String,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub async fn start(dir: &Path) -> Server {
+    start_with(dir, CONFIG, None).await
+}
+
+pub async fn start_with(dir: &Path, config: &str, tls: Option<(PathBuf, PathBuf)>) -> Server {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let options = ServeOptions {
+        data_dir: dir.to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        config: Config::parse(config).unwrap(),
+        tls,
+    };
+    let (listener, app) = bind(options).await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let task = tokio::spawn(async move {
+        let _ = server::front_door::run(listener, app).await;
+    });
+    Server {
+        endpoint: format!("{scheme}://{addr}"),
+        addr,
+        task,
+    }
+}
+
+/// An SDK client for `endpoint`, signing for `region` with the given keys.
+pub fn client_for(endpoint: &str, region: &'static str, key: &str, secret: &str) -> Client {
+    let config = aws_sdk_s3::Config::builder()
+        .endpoint_url(endpoint)
+        .region(Region::new(region))
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+        .force_path_style(true)
+        .build();
+    Client::from_conf(config)
+}
+
+pub fn alpha(server: &Server) -> Client {
+    client_for(
+        &server.endpoint,
+        "us-east-1",
+        "AKIAALPHAROOTEXAMPLE",
+        "alpha-root-secret-example",
+    )
+}
+
+pub fn beta(server: &Server) -> Client {
+    client_for(
+        &server.endpoint,
+        "us-east-1",
+        "AKIABETAROOTEXAMPLE0",
+        "beta-root-secret-example",
+    )
+}

@@ -254,6 +254,10 @@ impl World {
     }
 
     fn decide(&self, policies: &Policies) -> authz::Decision {
+        self.decide_with(policies, false)
+    }
+
+    fn decide_with(&self, policies: &Policies, explain: bool) -> authz::Decision {
         let context = self.context();
         let principal = authz::principal::parse_principal(CALLERS[self.caller], &context).unwrap();
         let mut principal = principal;
@@ -267,7 +271,7 @@ impl World {
             policies,
             s3: None,
         };
-        authorize(&request, false)
+        authorize(&request, explain)
     }
 }
 
@@ -281,6 +285,20 @@ proptest! {
         let backward = w.decide(&w.policies(true));
         prop_assert_eq!(forward.verdict, backward.verdict);
         prop_assert_eq!(forward.denied_by, backward.denied_by);
+    }
+
+    /// The explained path (every statement traced) decides exactly as the fast path (the
+    /// action index), down to the deciding policy and statement.
+    #[test]
+    fn explaining_never_changes_the_answer(w in world()) {
+        let policies = w.policies(false);
+        let fast = w.decide_with(&policies, false);
+        let explained = w.decide_with(&policies, true);
+        prop_assert_eq!(fast.verdict, explained.verdict);
+        prop_assert_eq!(fast.denied_by, explained.denied_by);
+        prop_assert_eq!(fast.policy, explained.policy);
+        prop_assert_eq!(fast.statement, explained.statement);
+        prop_assert_eq!(fast.message, explained.message);
     }
 
     /// A Deny of everything, added to any layer that applies to the caller, always decides.

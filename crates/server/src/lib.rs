@@ -11,5 +11,6 @@ pub mod front_door;
 pub mod precheck;
 pub mod s3;
 pub mod serve;
+pub mod sigv4;
 pub mod state;
 pub mod tls;

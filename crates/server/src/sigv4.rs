@@ -282,7 +282,7 @@ pub fn verify(
     if !services.contains(&a.service.as_str()) {
         return Err(SigError::WrongService(a.service));
     }
-    if !regions.iter().any(|reg| *reg == a.region) {
+    if !regions.contains(&a.region) {
         return Err(SigError::WrongRegion(a.region));
     }
     let when = epoch(&a.amz_date)

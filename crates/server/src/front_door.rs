@@ -99,6 +99,10 @@ async fn handle(
         request_id: request_id.clone(),
     });
     let response = match refuse(&req) {
+        // The Query protocol (STS, IAM) is told apart before anything S3-specific is checked.
+        _ if crate::query::is_query_request(&req) => {
+            crate::query::handle(&app, req.map(Body::from), &request_id).await
+        }
         Some(refusal) => refusal,
         None => match app.s3.call(req.map(Body::from)).await {
             Ok(resp) => resp,

@@ -9,6 +9,7 @@ pub mod caller;
 pub mod config;
 pub mod front_door;
 pub mod precheck;
+pub mod query;
 pub mod s3;
 pub mod serve;
 pub mod sigv4;

@@ -1,0 +1,198 @@
+//! The AWS Query protocol on the same port (`POST /`, form body, `Action=...&Version=...`, XML
+//! answers, `<ErrorResponse>` errors): STS now, IAM with its issue. Verified by Gatehouse's own
+//! SigV4 verifier ([`crate::sigv4`]), since s3s 0.14.1 cannot verify `iam`-scoped requests.
+
+mod sts;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use http::{HeaderValue, Request, Response, StatusCode};
+use s3s::Body;
+
+use crate::serve::App;
+use crate::sigv4::{verify, SigError, SignedRequest};
+
+/// The largest form body accepted (IAM's largest policy document, URL-encoded, fits well).
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Is this a Query-protocol request? (S3's own POSTs are multipart forms or carry a query.)
+pub fn is_query_request<B>(req: &Request<B>) -> bool {
+    req.method() == http::Method::POST
+        && req.uri().path() == "/"
+        && req
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// A Query API error: HTTP status, `Sender`/`Receiver`, code, message.
+pub struct QueryError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl QueryError {
+    pub fn sender(code: &'static str, message: impl Into<String>) -> QueryError {
+        QueryError {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+fn from_sig(e: SigError) -> QueryError {
+    match e {
+        SigError::Missing => QueryError::sender("MissingAuthenticationToken", "Request is missing Authentication Token"),
+        SigError::Malformed(m) => QueryError::sender("IncompleteSignature", m),
+        SigError::InvalidClientTokenId => QueryError {
+            status: StatusCode::FORBIDDEN,
+            code: "InvalidClientTokenId",
+            message: "The security token included in the request is invalid.".into(),
+        },
+        SigError::SignatureDoesNotMatch => QueryError {
+            status: StatusCode::FORBIDDEN,
+            code: "SignatureDoesNotMatch",
+            message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
+        },
+        SigError::RequestExpired => QueryError::sender("RequestExpired", "Request has expired."),
+        SigError::WrongService(s) => QueryError::sender("InvalidClientTokenId", format!("Credential should be scoped to correct service: '{s}' is not served on this endpoint.")),
+        SigError::WrongRegion(r) => QueryError::sender("InvalidClientTokenId", format!("Credential should be scoped to a valid region, not '{r}'.")),
+    }
+}
+
+/// The form's parameters, in order, decoded.
+pub fn form(body: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(body);
+    text.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn xml_response(status: StatusCode, body: String) -> Response<Body> {
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert("content-type", HeaderValue::from_static("text/xml"));
+    resp
+}
+
+fn error_response(namespace: &str, e: QueryError, request_id: &str) -> Response<Body> {
+    let kind = if e.status.is_server_error() {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    xml_response(
+        e.status,
+        format!(
+            "<ErrorResponse xmlns=\"{namespace}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>",
+            e.code,
+            xml_escape(&e.message)
+        ),
+    )
+}
+
+/// Answers one Query-protocol request.
+pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response<Body> {
+    let (parts, mut body) = req.into_parts();
+    let sts_ns = "https://sts.amazonaws.com/doc/2011-06-15/";
+    let bytes = match body.store_all_limited(MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(
+                sts_ns,
+                QueryError::sender("ValidationError", "The request body is too large"),
+                request_id,
+            )
+        }
+    };
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.to_string(), v.to_string())))
+        .collect();
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        body: &bytes,
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let store = &app.gatehouse.store;
+    let verified = verify(
+        &signed,
+        &["sts", "iam"],
+        &app.gatehouse.config.regions,
+        |k| {
+            store
+                .access_key(k)
+                .ok()
+                .flatten()
+                .filter(|key| key.active)
+                .map(|key| key.secret)
+        },
+        now,
+    );
+    let params = form(&bytes);
+    let action = params
+        .iter()
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let verified = match verified {
+        Ok(v) => v,
+        Err(e) => return error_response(sts_ns, from_sig(e), request_id),
+    };
+    let result = match verified.service.as_str() {
+        "sts" => sts::dispatch(app, &verified, &action, &params, request_id),
+        _ => Err(QueryError::sender(
+            "InvalidAction",
+            format!("Could not find operation {action} for version 2010-05-08"),
+        )),
+    };
+    let namespace = if verified.service == "iam" {
+        "https://iam.amazonaws.com/doc/2010-05-08/"
+    } else {
+        sts_ns
+    };
+    match result {
+        Ok(xml) => xml_response(StatusCode::OK, xml),
+        Err(e) => error_response(namespace, e, request_id),
+    }
+}

@@ -1,0 +1,70 @@
+//! The Query protocol on the S3 port, driven by boto3 (installed with pip when missing): STS
+//! GetCallerIdentity, AWS-shaped errors for a bad signature and for actions not built yet.
+
+use std::process::Command;
+
+mod common;
+
+fn python_has_boto3() -> bool {
+    Command::new("python3")
+        .args(["-c", "import boto3"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sts_answers_on_the_same_port() {
+    if !python_has_boto3() {
+        let installed = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "boto3"])
+            .status();
+        assert!(
+            installed.is_ok_and(|s| s.success()) && python_has_boto3(),
+            "boto3 could not be installed"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::start(dir.path()).await;
+    let script = r#"
+import sys, boto3, botocore
+def sts(secret):
+    return boto3.client("sts", endpoint_url=sys.argv[1], region_name="us-east-1",
+                        aws_access_key_id="AKIAALPHAROOTEXAMPLE", aws_secret_access_key=secret)
+me = sts("alpha-root-secret-example").get_caller_identity()
+print(me["Account"], me["Arn"], me["UserId"])
+try:
+    sts("wrong").get_caller_identity()
+except botocore.exceptions.ClientError as e:
+    print(e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"])
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="AKIAALPHAROOTEXAMPLE", aws_secret_access_key="alpha-root-secret-example")
+try:
+    iam.list_users()
+except botocore.exceptions.ClientError as e:
+    print(e.response["Error"]["Code"])
+"#;
+    let endpoint = server.endpoint.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .args(["-c", script, &endpoint])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "111111111111 arn:aws:iam::111111111111:root 111111111111",
+            "SignatureDoesNotMatch 403",
+            "InvalidAction"
+        ]
+    );
+}

@@ -320,7 +320,7 @@ pub fn denial(
     headers.insert("content-type", HeaderValue::from_static("application/xml"));
     if admitted {
         let mut put = |name: &'static str, value: &str| {
-            if let Ok(v) = HeaderValue::from_str(&percent_encode(value)) {
+            if let Ok(v) = HeaderValue::from_str(&crate::percent::encode(value)) {
                 headers.insert(name, v);
             }
         };
@@ -335,19 +335,6 @@ pub fn denial(
     }
     err.set_headers(headers);
     err
-}
-
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 pub fn internal(e: impl std::fmt::Display) -> S3Error {

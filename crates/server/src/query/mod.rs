@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use http::{HeaderValue, Request, Response, StatusCode};
 use s3s::Body;
 
+use crate::percent::decode;
 use crate::serve::App;
 use crate::sigv4::{verify, SigError, SignedRequest};
 
@@ -70,27 +71,9 @@ pub fn form(body: &[u8]) -> Vec<(String, String)> {
         .filter(|kv| !kv.is_empty())
         .map(|kv| {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k), decode(v))
+            (decode(k, true), decode(v, true))
         })
         .collect()
-}
-
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if b[i] == b'+' { b' ' } else { b[i] });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn xml_escape(s: &str) -> String {

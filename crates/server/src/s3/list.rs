@@ -9,6 +9,7 @@ use store::ListQuery;
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
+use crate::percent::hex_digit;
 use crate::s3::bucket::require;
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
@@ -23,9 +24,11 @@ fn decode_token(token: &str) -> Option<String> {
     if !token.len().is_multiple_of(2) || token.len() > 4096 {
         return None;
     }
-    let bytes: Option<Vec<u8>> = (0..token.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
+    // Byte pairs, not string slices: a non-ASCII token must be rejected, not split mid-char.
+    let bytes: Option<Vec<u8>> = token
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| Some((hex_digit(pair[0])? << 4) | hex_digit(pair[1])?))
         .collect();
     String::from_utf8(bytes?).ok()
 }
@@ -92,7 +95,7 @@ pub fn list_v2(
         .is_some_and(|e| e.as_str() == EncodingType::URL);
     let enc = |s: &str| {
         if url {
-            crate::authorize::percent_encode(s).replace("%2F", "/")
+            crate::percent::encode(s).replace("%2F", "/")
         } else {
             s.to_string()
         }
@@ -194,5 +197,6 @@ mod tests {
         assert_eq!(super::decode_token(&t).as_deref(), Some("photos/2026/é"));
         assert_eq!(super::decode_token("zz"), None);
         assert_eq!(super::decode_token("abc"), None);
+        assert_eq!(super::decode_token("é0"), None);
     }
 }

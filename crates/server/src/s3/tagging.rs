@@ -4,36 +4,15 @@
 use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 
-use crate::authorize::{check, percent_encode, Question};
+use crate::authorize::{check, Question};
 use crate::caller::Caller;
+use crate::percent::{decode, encode as percent_encode};
 use crate::s3::bucket::require;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
 
 /// S3's limits: 10 tags, keys up to 128 characters, values up to 256.
 const MAX_TAGS: usize = 10;
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                Ok(b) => {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 pub fn decode_tags(encoded: &str) -> Vec<Tag> {
     encoded
@@ -42,8 +21,8 @@ pub fn decode_tags(encoded: &str) -> Vec<Tag> {
         .map(|kv| {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
             Tag {
-                key: Some(percent_decode(k)),
-                value: Some(percent_decode(v)),
+                key: Some(decode(k, true)),
+                value: Some(decode(v, true)),
             }
         })
         .collect()

@@ -67,4 +67,20 @@ except botocore.exceptions.ClientError as e:
             "InvalidAction"
         ]
     );
+    // Query requests are in the audit trail under their action, with the verified caller.
+    let events = common::audit_events(dir.path()).await;
+    let named: Vec<(&str, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            let name = e.get("eventName").and_then(|v| v.as_str()).unwrap_or("");
+            let arn = e
+                .get("userIdentity")
+                .and_then(|i| i.get("arn"))
+                .and_then(|v| v.as_str());
+            (name, arn)
+        })
+        .collect();
+    let root = Some("arn:aws:iam::111111111111:root");
+    assert!(named.contains(&("GetCallerIdentity", root)), "{named:?}");
+    assert!(named.contains(&("ListUsers", root)), "{named:?}");
 }

@@ -2,8 +2,6 @@
 //! its authentication errors, the 403-versus-404 rule, bucket-policy denials explained in
 //! headers (HEAD included), Block Public Access, restarts, odd keys.
 
-use std::path::Path;
-
 use aws_sdk_s3::config::{Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::Client;
@@ -997,20 +995,6 @@ async fn versioning_keeps_objects_behind_delete_markers() {
     );
 }
 
-/// The audit events written so far, each parsed.
-async fn audit_events(dir: &Path) -> Vec<policy::json::Json> {
-    // The writer flushes when idle for 200 ms.
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    let mut events = Vec::new();
-    for entry in std::fs::read_dir(dir.join("audit")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for line in text.lines() {
-            events.push(policy::json::parse(line).unwrap());
-        }
-    }
-    events
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_is_in_the_audit_trail_and_denials_carry_their_trace() {
     let dir = tempfile::tempdir().unwrap();
@@ -1034,7 +1018,7 @@ async fn every_request_is_in_the_audit_trail_and_denials_carry_their_trace() {
     let (status, headers) = failure(s3.head_object().bucket("audited").key("k").send().await);
     assert_eq!(status, 403);
     let denied_id = header(&headers, "x-amz-request-id").unwrap().to_string();
-    let events = audit_events(dir.path()).await;
+    let events = common::audit_events(dir.path()).await;
     let names: Vec<&str> = events
         .iter()
         .filter_map(|e| e.get("eventName").and_then(|v| v.as_str()))

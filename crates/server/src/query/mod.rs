@@ -158,10 +158,24 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
         .find(|(k, _)| k == "Action")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
+    // The audit names the action only when it could be one: a client's string goes no
+    // further than an action-shaped name.
+    let named = !action.is_empty()
+        && action.len() <= 64
+        && action.bytes().all(|b| b.is_ascii_alphanumeric());
+    let audit = &app.gatehouse.audit;
+    if named {
+        audit.note(request_id, |p| p.operation = Some(action.clone()));
+    }
     let verified = match verified {
         Ok(v) => v,
         Err(e) => return error_response(sts_ns, from_sig(e), request_id),
     };
+    let identity = crate::caller::identity(&app.gatehouse, Some(&verified.access_key));
+    audit.note(request_id, |p| {
+        p.identity = Some(identity);
+        p.region = Some(verified.region.clone());
+    });
     let result = match verified.service.as_str() {
         "sts" => sts::dispatch(app, &verified, &action, &params, request_id),
         _ => Err(QueryError::sender(

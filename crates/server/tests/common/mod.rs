@@ -91,3 +91,17 @@ pub fn beta(server: &Server) -> Client {
         "beta-root-secret-example",
     )
 }
+
+/// The audit events written so far, each parsed.
+pub async fn audit_events(dir: &Path) -> Vec<policy::json::Json> {
+    // The writer flushes when idle for 200 ms.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let mut events = Vec::new();
+    for entry in std::fs::read_dir(dir.join("audit")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            events.push(policy::json::parse(line).unwrap());
+        }
+    }
+    events
+}

@@ -1,28 +1,10 @@
 //! The Query protocol on the S3 port, driven by boto3 (installed with pip when missing): STS
 //! GetCallerIdentity, AWS-shaped errors for a bad signature and for actions not built yet.
 
-use std::process::Command;
-
 mod common;
-
-fn python_has_boto3() -> bool {
-    Command::new("python3")
-        .args(["-c", "import boto3"])
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sts_answers_on_the_same_port() {
-    if !python_has_boto3() {
-        let installed = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "boto3"])
-            .status();
-        assert!(
-            installed.is_ok_and(|s| s.success()) && python_has_boto3(),
-            "boto3 could not be installed"
-        );
-    }
     let dir = tempfile::tempdir().unwrap();
     let server = common::start(dir.path()).await;
     let script = r#"
@@ -43,21 +25,7 @@ try:
 except botocore.exceptions.ClientError as e:
     print(e.response["Error"]["Code"])
 "#;
-    let endpoint = server.endpoint.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .args(["-c", script, &endpoint])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = common::boto3(script, &server.endpoint).await;
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
         lines,

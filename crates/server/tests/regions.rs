@@ -1,8 +1,6 @@
 //! One endpoint, several regions (DESIGN.md, "Regions"): the SDK for Rust sees the 301 and
 //! `x-amz-bucket-region` (it does not follow S3 redirects); boto3 follows them by itself.
 
-use std::process::Command;
-
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use aws_sdk_s3::Client;
 
@@ -137,15 +135,6 @@ async fn buckets_live_in_one_region_and_other_regions_are_redirected() {
 /// boto3, configured for another region, follows the redirect on its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_follows_the_redirect_by_itself() {
-    if !python_has_boto3() {
-        let installed = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "boto3"])
-            .status();
-        assert!(
-            installed.is_ok_and(|s| s.success()) && python_has_boto3(),
-            "boto3 could not be installed"
-        );
-    }
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let endpoint = server.endpoint.clone();
@@ -176,29 +165,8 @@ s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="eu-central-1",
                   aws_access_key_id="AKIAALPHAROOTEXAMPLE", aws_secret_access_key="alpha-root-secret-example")
 print(s3.get_object(Bucket="west", Key="hello.txt")["Body"].read().decode())
 "#;
-    let endpoint_for_python = endpoint.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .args(["-c", script, &endpoint_for_python])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        common::boto3(script, &endpoint).await.trim(),
         "hi from the west"
     );
-}
-
-fn python_has_boto3() -> bool {
-    Command::new("python3")
-        .args(["-c", "import boto3"])
-        .status()
-        .is_ok_and(|s| s.success())
 }

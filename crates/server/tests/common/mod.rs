@@ -105,3 +105,39 @@ pub async fn audit_events(dir: &Path) -> Vec<policy::json::Json> {
     }
     events
 }
+
+fn python_has_boto3() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import boto3"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs a Python script with `sys.argv[1]` the endpoint, pip-installing boto3 first when it is
+/// missing; returns its standard output, failing the test on a non-zero exit.
+pub async fn boto3(script: &'static str, endpoint: &str) -> String {
+    let endpoint = endpoint.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        if !python_has_boto3() {
+            let installed = std::process::Command::new("python3")
+                .args(["-m", "pip", "install", "--quiet", "boto3"])
+                .status();
+            assert!(
+                installed.is_ok_and(|s| s.success()) && python_has_boto3(),
+                "boto3 could not be installed"
+            );
+        }
+        std::process::Command::new("python3")
+            .args(["-c", script, &endpoint])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

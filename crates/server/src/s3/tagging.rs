@@ -63,16 +63,24 @@ fn encode_tags(tags: &[Tag]) -> S3Result<String> {
     Ok(parts.join("&"))
 }
 
-fn version_action(
-    base: &'static str,
-    versioned: &'static str,
-    version: &Option<String>,
-) -> &'static str {
-    if version.is_some() {
-        versioned
+/// The bucket, once the caller may run `actions.0` on the object, or `actions.1` when a
+/// version is named (S3's `...VersionTagging` actions).
+fn authorize(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    bucket: &str,
+    key: &str,
+    version_id: &Option<String>,
+    actions: (&'static str, &'static str),
+) -> S3Result<store::Bucket> {
+    let bucket = require(gatehouse, caller, bucket)?;
+    let action = if version_id.is_some() {
+        actions.1
     } else {
-        base
-    }
+        actions.0
+    };
+    check(gatehouse, caller, Question::on_object(action, &bucket, key))?;
+    Ok(bucket)
 }
 
 pub fn get(
@@ -81,16 +89,13 @@ pub fn get(
 ) -> S3Result<S3Response<GetObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &caller, &input.bucket)?;
-    let action = version_action(
-        "s3:GetObjectTagging",
-        "s3:GetObjectVersionTagging",
-        &input.version_id,
-    );
-    check(
+    let bucket = authorize(
         gatehouse,
         &caller,
-        Question::on_object(action, &bucket, &input.key),
+        &input.bucket,
+        &input.key,
+        &input.version_id,
+        ("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
     )?;
     let version = gatehouse
         .store
@@ -110,16 +115,13 @@ pub fn put(
 ) -> S3Result<S3Response<PutObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &caller, &input.bucket)?;
-    let action = version_action(
-        "s3:PutObjectTagging",
-        "s3:PutObjectVersionTagging",
-        &input.version_id,
-    );
-    check(
+    let bucket = authorize(
         gatehouse,
         &caller,
-        Question::on_object(action, &bucket, &input.key),
+        &input.bucket,
+        &input.key,
+        &input.version_id,
+        ("s3:PutObjectTagging", "s3:PutObjectVersionTagging"),
     )?;
     let encoded = encode_tags(&input.tagging.tag_set)?;
     let version = gatehouse
@@ -142,16 +144,13 @@ pub fn delete(
 ) -> S3Result<S3Response<DeleteObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &caller, &input.bucket)?;
-    let action = version_action(
-        "s3:DeleteObjectTagging",
-        "s3:DeleteObjectVersionTagging",
-        &input.version_id,
-    );
-    check(
+    let bucket = authorize(
         gatehouse,
         &caller,
-        Question::on_object(action, &bucket, &input.key),
+        &input.bucket,
+        &input.key,
+        &input.version_id,
+        ("s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"),
     )?;
     let version = gatehouse
         .store

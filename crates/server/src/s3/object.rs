@@ -203,6 +203,23 @@ pub fn with_existing_tags<'a>(mut q: Question<'a>, version: &ObjectVersion) -> Q
     q
 }
 
+/// GetObject's and HeadObject's outputs: the fields that describe the version, shared, plus
+/// each operation's own.
+macro_rules! described {
+    ($output:ident, $version:expr, { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+        $output {
+            $($field $(: $value)?,)*
+            accept_ranges: Some("bytes".to_string()),
+            content_type: $version.attributes.content_type.clone(),
+            e_tag: Some(quoted(&$version.etag)),
+            last_modified: Some(timestamp($version.modified_ms)),
+            metadata: metadata_of(&$version),
+            version_id: ($version.version_id != "null").then(|| $version.version_id.clone()),
+            ..Default::default()
+        }
+    };
+}
+
 pub fn get(
     gatehouse: &Gatehouse,
     req: S3Request<GetObjectInput>,
@@ -235,18 +252,11 @@ pub fn get(
         .store
         .read_object(&version, start, len)
         .map_err(from_store)?;
-    Ok(S3Response::new(GetObjectOutput {
+    Ok(S3Response::new(described!(GetObjectOutput, version, {
         body: Some(StreamingBlob::wrap(byte_stream(reader))),
         content_length: Some(len as i64),
         content_range,
-        accept_ranges: Some("bytes".to_string()),
-        content_type: version.attributes.content_type.clone(),
-        e_tag: Some(quoted(&version.etag)),
-        last_modified: Some(timestamp(version.modified_ms)),
-        metadata: metadata_of(&version),
-        version_id: (version.version_id != "null").then(|| version.version_id.clone()),
-        ..Default::default()
-    }))
+    })))
 }
 
 pub fn head(
@@ -263,16 +273,9 @@ pub fn head(
         req.input.version_id.as_deref(),
     )?;
     preconditions_of!(req.input).check(&version.etag, version.modified_ms)?;
-    Ok(S3Response::new(HeadObjectOutput {
+    Ok(S3Response::new(described!(HeadObjectOutput, version, {
         content_length: Some(version.size as i64),
-        accept_ranges: Some("bytes".to_string()),
-        content_type: version.attributes.content_type.clone(),
-        e_tag: Some(quoted(&version.etag)),
-        last_modified: Some(timestamp(version.modified_ms)),
-        metadata: metadata_of(&version),
-        version_id: (version.version_id != "null").then(|| version.version_id.clone()),
-        ..Default::default()
-    }))
+    })))
 }
 
 pub fn delete(

@@ -1,8 +1,10 @@
 //! The embedded data files. To add a service, write its `<prefix>.txt` from the SAR page (format:
-//! `parse.rs`) and add one line to [`SERVICES`].
+//! `parse.rs`; `scripts/sar-to-catalog.py` writes one from the SAR's machine-readable mirror)
+//! and add one line to [`SERVICES`].
 
 /// (file name, contents) of every service the catalogue knows.
 pub(super) const SERVICES: &[(&str, &str)] = &[
+    ("iam.txt", include_str!("iam.txt")),
     ("s3.txt", include_str!("s3.txt")),
     ("sts.txt", include_str!("sts.txt")),
 ];

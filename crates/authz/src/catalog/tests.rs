@@ -1,6 +1,7 @@
 //! Spot checks of the catalogue against the SAR pages it transcribes:
 //! S3: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html>,
 //! STS: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html>,
+//! IAM: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>,
 //! global keys: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>.
 
 use super::*;
@@ -29,9 +30,10 @@ fn every_data_file_parses() {
     }
     let catalog = catalog();
     assert_eq!(catalog.services().len(), data::SERVICES.len());
-    // The SAR (2026) lists 180 S3 actions and 16 STS actions.
+    // The SAR (2026) lists 180 S3 actions, 16 STS actions and 190 IAM actions.
     assert_eq!(catalog.service("s3").unwrap().actions.len(), 180);
     assert_eq!(catalog.service("STS").unwrap().actions.len(), 16);
+    assert_eq!(catalog.service("iam").unwrap().actions.len(), 190);
     assert_eq!(catalog.service("s3").unwrap().name, "Amazon S3");
 }
 
@@ -174,6 +176,15 @@ fn access_levels_follow_the_sar() {
     );
     assert_eq!(action("s3:PutObject").access_levels, [AccessLevel::Write]);
     assert_eq!(action("sts:AssumeRole").access_level, AccessLevel::Write);
+    assert_eq!(
+        action("iam:AttachRolePolicy").access_levels,
+        [AccessLevel::PermissionsManagement, AccessLevel::Write]
+    );
+    assert_eq!(action("iam:ListUsers").access_level, AccessLevel::List);
+    assert_eq!(
+        action("iam:TagUser").access_levels,
+        [AccessLevel::Tagging, AccessLevel::Write]
+    );
     assert_eq!(
         action("sts:GetCallerIdentity").access_level,
         AccessLevel::Read
@@ -371,6 +382,17 @@ fn resource_type_of_picks_the_fitting_type() {
         Some("role")
     );
     assert_eq!(
+        c.resource_type_of(
+            "iam:CreateUser",
+            "arn:aws:iam::111122223333:user/division/alice"
+        ),
+        Some("user")
+    );
+    assert_eq!(
+        c.resource_type_of("iam:CreateUser", "arn:aws:iam::111122223333:role/r"),
+        None
+    );
+    assert_eq!(
         c.resource_type_of("s3:ListAllMyBuckets", "arn:aws:s3:::b"),
         None
     );
@@ -399,4 +421,28 @@ fn every_resource_type_pattern_is_fittable() {
             );
         }
     }
+}
+
+#[test]
+fn iam_actions_that_gatehouse_serves() {
+    // SAR: CreateUser needs `user` and takes the boundary and tag keys; ListUsers has no
+    // resource type; PassRole and AttachRolePolicy carry their own keys.
+    assert_eq!(
+        resource_names("iam:CreateUser"),
+        [("user".to_string(), true)]
+    );
+    for key in [
+        "iam:PermissionsBoundary",
+        "aws:RequestTag/team",
+        "aws:TagKeys",
+    ] {
+        assert!(
+            catalog().carries_key("iam:CreateUser", Some("user"), key),
+            "{key}"
+        );
+    }
+    assert!(catalog().carries_key("iam:PassRole", Some("role"), "iam:PassedToService"));
+    assert!(catalog().carries_key("iam:AttachRolePolicy", Some("role"), "iam:PolicyARN"));
+    assert!(!catalog().carries_key("iam:CreateUser", Some("user"), "iam:PolicyARN"));
+    assert!(action("iam:ListUsers").resource_types.is_empty());
 }

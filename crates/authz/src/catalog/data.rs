@@ -5,6 +5,8 @@
 /// (file name, contents) of every service the catalogue knows.
 pub(super) const SERVICES: &[(&str, &str)] = &[
     ("iam.txt", include_str!("iam.txt")),
+    ("kms.txt", include_str!("kms.txt")),
+    ("organizations.txt", include_str!("organizations.txt")),
     ("s3.txt", include_str!("s3.txt")),
     ("sts.txt", include_str!("sts.txt")),
 ];

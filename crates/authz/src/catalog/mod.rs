@@ -11,6 +11,8 @@
 //!
 //! Sources, one data file each (the format is described in `parse.rs`):
 //! - `iam.txt`: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>
+//! - `kms.txt`: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html>
+//! - `organizations.txt`: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html>
 //! - `s3.txt`: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html>
 //! - `sts.txt`: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html>
 //! - `global.txt`: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>

@@ -2,6 +2,8 @@
 //! S3: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html>,
 //! STS: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html>,
 //! IAM: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>,
+//! KMS: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html>,
+//! Organizations: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html>,
 //! global keys: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>.
 
 use super::*;
@@ -34,6 +36,8 @@ fn every_data_file_parses() {
     assert_eq!(catalog.service("s3").unwrap().actions.len(), 180);
     assert_eq!(catalog.service("STS").unwrap().actions.len(), 16);
     assert_eq!(catalog.service("iam").unwrap().actions.len(), 190);
+    assert_eq!(catalog.service("kms").unwrap().actions.len(), 56);
+    assert_eq!(catalog.service("organizations").unwrap().actions.len(), 63);
     assert_eq!(catalog.service("s3").unwrap().name, "Amazon S3");
 }
 
@@ -445,4 +449,42 @@ fn iam_actions_that_gatehouse_serves() {
     assert!(catalog().carries_key("iam:AttachRolePolicy", Some("role"), "iam:PolicyARN"));
     assert!(!catalog().carries_key("iam:CreateUser", Some("user"), "iam:PolicyARN"));
     assert!(action("iam:ListUsers").resource_types.is_empty());
+}
+
+#[test]
+fn kms_and_organizations_spot_checks() {
+    // SAR: Decrypt needs a `key` and sees the encryption context; kms:ViaService is how a key
+    // policy limits a key to use through S3.
+    assert_eq!(resource_names("kms:Decrypt"), [("key".to_string(), true)]);
+    assert_eq!(action("kms:Decrypt").access_level, AccessLevel::Write);
+    for key in [
+        "kms:EncryptionContext:aws:s3:arn",
+        "kms:ViaService",
+        "kms:CallerAccount",
+    ] {
+        assert!(
+            catalog().carries_key("kms:Decrypt", Some("key"), key),
+            "{key}"
+        );
+        assert!(
+            catalog().carries_key("kms:GenerateDataKey", Some("key"), key),
+            "{key}"
+        );
+    }
+    assert!(action("organizations:DescribeOrganization")
+        .resource_types
+        .is_empty());
+    // TagResource's `policy` row carries organizations:PolicyType on its own.
+    assert!(catalog().carries_key(
+        "organizations:TagResource",
+        Some("policy"),
+        "organizations:PolicyType"
+    ));
+    assert_eq!(
+        catalog().resource_type_of(
+            "organizations:DescribePolicy",
+            "arn:aws:organizations::111111111111:policy/o-abc123defg/service_control_policy/p-abcd1234"
+        ),
+        Some("policy")
+    );
 }

@@ -52,3 +52,75 @@ except botocore.exceptions.ClientError as e:
     assert!(named.contains(&("GetCallerIdentity", root)), "{named:?}");
     assert!(named.contains(&("ListUsers", root)), "{named:?}");
 }
+
+/// AWS's Query APIs also take `GET /?Action=...`, here presigned with the official signer and
+/// sent over a raw socket; an unsigned one is refused, and S3's `GET /` is still ListBuckets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_requests_may_come_as_presigned_gets() {
+    use aws_sigv4::http_request::{
+        sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+    };
+    use aws_sigv4::sign::v4;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::start(dir.path()).await;
+    let identity = aws_credential_types::Credentials::new(
+        "AKIAALPHAROOTEXAMPLE",
+        "alpha-root-secret-example",
+        None,
+        None,
+        "test",
+    )
+    .into();
+    let mut settings = SigningSettings::default();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(std::time::Duration::from_secs(300));
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("sts")
+        .time(std::time::SystemTime::now())
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let uri = format!(
+        "http://{}/?Action=GetCallerIdentity&Version=2011-06-15",
+        server.addr
+    );
+    let host = [("host", server.addr.as_str())];
+    let signable =
+        SignableRequest::new("GET", &uri, host.into_iter(), SignableBody::Bytes(b"")).unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let mut request = http::Request::builder().uri(&uri).body(()).unwrap();
+    instructions.apply_to_request_http1x(&mut request);
+    let presigned = request.uri().path_and_query().unwrap().to_string();
+
+    let get = |target: String| {
+        let addr = server.addr.clone();
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            let head =
+                format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let mut bytes = Vec::new();
+            stream.read_to_end(&mut bytes).await.unwrap();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    let answer = get(presigned).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer.contains("<Arn>arn:aws:iam::111111111111:root</Arn>"),
+        "{answer}"
+    );
+    let unsigned = get("/?Action=GetCallerIdentity&Version=2011-06-15".into()).await;
+    assert!(
+        unsigned.contains("<Code>MissingAuthenticationToken</Code>"),
+        "{unsigned}"
+    );
+    let list_buckets = get("/".into()).await;
+    assert!(list_buckets.starts_with("HTTP/1.1 403"), "{list_buckets}");
+    assert!(list_buckets.contains("<Error><Code>"), "{list_buckets}");
+}

@@ -16,15 +16,24 @@ use crate::sigv4::{verify, SigError, SignedRequest};
 /// The largest form body accepted (IAM's largest policy document, URL-encoded, fits well).
 const MAX_BODY: usize = 1024 * 1024;
 
-/// Is this a Query-protocol request? (S3's own POSTs are multipart forms or carry a query.)
+/// Is this a Query-protocol request? A form `POST /` (S3's own POSTs are multipart forms or
+/// carry a query), or a `GET /` naming an `Action` (S3's `GET /`, ListBuckets, has no such
+/// parameter); AWS's Query APIs accept both.
 pub fn is_query_request<B>(req: &Request<B>) -> bool {
-    req.method() == http::Method::POST
-        && req.uri().path() == "/"
-        && req
+    if req.uri().path() != "/" {
+        return false;
+    }
+    match *req.method() {
+        http::Method::POST => req
             .headers()
             .get("content-type")
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded")),
+        http::Method::GET => form(req.uri().query().unwrap_or("").as_bytes())
+            .iter()
+            .any(|(k, _)| k == "Action"),
+        _ => false,
+    }
 }
 
 /// A Query API error: HTTP status, `Sender`/`Receiver`, code, message.
@@ -152,7 +161,11 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
         },
         now,
     );
-    let params = form(&bytes);
+    let params = if parts.method == http::Method::GET {
+        form(parts.uri.query().unwrap_or("").as_bytes())
+    } else {
+        form(&bytes)
+    };
     let action = params
         .iter()
         .find(|(k, _)| k == "Action")

@@ -28,6 +28,19 @@ pub fn require(gatehouse: &Gatehouse, caller: &Caller, name: &str) -> S3Result<s
     Ok(bucket)
 }
 
+/// [`require`], then the bucket-level question `action` on it: what most bucket operations
+/// ask before anything else.
+pub fn require_allowed(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    name: &str,
+    action: &'static str,
+) -> S3Result<store::Bucket> {
+    let bucket = require(gatehouse, caller, name)?;
+    check(gatehouse, caller, Question::on_bucket(action, &bucket))?;
+    Ok(bucket)
+}
+
 fn permanent_redirect(bucket: &store::Bucket) -> s3s::S3Error {
     let mut err = s3_error!(
         PermanentRedirect,
@@ -193,12 +206,7 @@ pub fn head(
     req: S3Request<HeadBucketInput>,
 ) -> S3Result<S3Response<HeadBucketOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
-        gatehouse,
-        &caller,
-        Question::on_bucket("s3:ListBucket", &bucket),
-    )?;
+    let bucket = require_allowed(gatehouse, &caller, &req.input.bucket, "s3:ListBucket")?;
     Ok(S3Response::new(HeadBucketOutput {
         bucket_region: Some(bucket.region),
         ..Default::default()
@@ -210,12 +218,7 @@ pub fn delete(
     req: S3Request<DeleteBucketInput>,
 ) -> S3Result<S3Response<DeleteBucketOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
-        gatehouse,
-        &caller,
-        Question::on_bucket("s3:DeleteBucket", &bucket),
-    )?;
+    let bucket = require_allowed(gatehouse, &caller, &req.input.bucket, "s3:DeleteBucket")?;
     gatehouse
         .store
         .delete_bucket(&bucket.name)

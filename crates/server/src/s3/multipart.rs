@@ -9,7 +9,7 @@ use store::{ObjectAttributes, MAX_PART_NUMBER};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::body::store_body;
-use crate::s3::bucket::require;
+use crate::s3::bucket::{require, require_allowed};
 use crate::s3::copy::copy_source_bytes;
 use crate::s3::{from_store, refuse_object_acls, timestamp};
 use crate::state::Gatehouse;
@@ -263,11 +263,11 @@ pub fn list_uploads(
 ) -> S3Result<S3Response<ListMultipartUploadsOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = require(gatehouse, &caller, &input.bucket)?;
-    check(
+    let bucket = require_allowed(
         gatehouse,
         &caller,
-        Question::on_bucket("s3:ListBucketMultipartUploads", &bucket),
+        &input.bucket,
+        "s3:ListBucketMultipartUploads",
     )?;
     let max = input.max_uploads.unwrap_or(1000).clamp(0, 1000) as usize;
     let prefix = input.prefix.clone().unwrap_or_default();

@@ -5,9 +5,8 @@
 use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 
-use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::s3::bucket::require;
+use crate::s3::bucket::require_allowed;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
 
@@ -16,12 +15,7 @@ pub fn get(
     req: S3Request<GetBucketPolicyInput>,
 ) -> S3Result<S3Response<GetBucketPolicyOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
-        gatehouse,
-        &caller,
-        Question::on_bucket("s3:GetBucketPolicy", &bucket),
-    )?;
+    let bucket = require_allowed(gatehouse, &caller, &req.input.bucket, "s3:GetBucketPolicy")?;
     match gatehouse
         .store
         .bucket_policy(&bucket.name)
@@ -42,12 +36,7 @@ pub fn put(
     req: S3Request<PutBucketPolicyInput>,
 ) -> S3Result<S3Response<PutBucketPolicyOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
-        gatehouse,
-        &caller,
-        Question::on_bucket("s3:PutBucketPolicy", &bucket),
-    )?;
+    let bucket = require_allowed(gatehouse, &caller, &req.input.bucket, "s3:PutBucketPolicy")?;
     let text = &req.input.policy;
     let parsed =
         authz::s3::bucket_policy::check_bucket_policy(text, &bucket.name).map_err(|e| {
@@ -78,11 +67,11 @@ pub fn delete(
     req: S3Request<DeleteBucketPolicyInput>,
 ) -> S3Result<S3Response<DeleteBucketPolicyOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
+    let bucket = require_allowed(
         gatehouse,
         &caller,
-        Question::on_bucket("s3:DeleteBucketPolicy", &bucket),
+        &req.input.bucket,
+        "s3:DeleteBucketPolicy",
     )?;
     gatehouse
         .store

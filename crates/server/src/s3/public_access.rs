@@ -5,9 +5,8 @@ use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result};
 use store::BlockPublicAccessFlags;
 
-use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::s3::bucket::require;
+use crate::s3::bucket::require_allowed;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
 
@@ -16,11 +15,11 @@ pub fn get(
     req: S3Request<GetPublicAccessBlockInput>,
 ) -> S3Result<S3Response<GetPublicAccessBlockOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
+    let bucket = require_allowed(
         gatehouse,
         &caller,
-        Question::on_bucket("s3:GetBucketPublicAccessBlock", &bucket),
+        &req.input.bucket,
+        "s3:GetBucketPublicAccessBlock",
     )?;
     let f = bucket.block_public_access;
     if f == BlockPublicAccessFlags::default() {
@@ -46,11 +45,11 @@ pub fn put(
     req: S3Request<PutPublicAccessBlockInput>,
 ) -> S3Result<S3Response<PutPublicAccessBlockOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
+    let bucket = require_allowed(
         gatehouse,
         &caller,
-        Question::on_bucket("s3:PutBucketPublicAccessBlock", &bucket),
+        &req.input.bucket,
+        "s3:PutBucketPublicAccessBlock",
     )?;
     let c = &req.input.public_access_block_configuration;
     let flags = BlockPublicAccessFlags {
@@ -72,11 +71,11 @@ pub fn delete(
     req: S3Request<DeletePublicAccessBlockInput>,
 ) -> S3Result<S3Response<DeletePublicAccessBlockOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
+    let bucket = require_allowed(
         gatehouse,
         &caller,
-        Question::on_bucket("s3:PutBucketPublicAccessBlock", &bucket),
+        &req.input.bucket,
+        "s3:PutBucketPublicAccessBlock",
     )?;
     gatehouse
         .store

@@ -7,7 +7,7 @@ use store::Versioning;
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::s3::bucket::require;
+use crate::s3::bucket::{require, require_allowed};
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
@@ -16,11 +16,11 @@ pub fn get(
     req: S3Request<GetBucketVersioningInput>,
 ) -> S3Result<S3Response<GetBucketVersioningOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
+    let bucket = require_allowed(
         gatehouse,
         &caller,
-        Question::on_bucket("s3:GetBucketVersioning", &bucket),
+        &req.input.bucket,
+        "s3:GetBucketVersioning",
     )?;
     // A bucket that was never versioned has no Status element [S3 GetBucketVersioning].
     let status = match bucket.versioning {
@@ -43,11 +43,11 @@ pub fn put(
     req: S3Request<PutBucketVersioningInput>,
 ) -> S3Result<S3Response<PutBucketVersioningOutput>> {
     let caller = Caller::of(gatehouse, &req);
-    let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    check(
+    let bucket = require_allowed(
         gatehouse,
         &caller,
-        Question::on_bucket("s3:PutBucketVersioning", &bucket),
+        &req.input.bucket,
+        "s3:PutBucketVersioning",
     )?;
     let config = &req.input.versioning_configuration;
     if config

@@ -136,8 +136,8 @@ pub fn copy_object(
             last_modified: Some(timestamp(version.modified_ms)),
             ..Default::default()
         }),
-        copy_source_version_id: (source.version_id != "null").then(|| source.version_id.clone()),
-        version_id: (version.version_id != "null").then(|| version.version_id.clone()),
+        copy_source_version_id: crate::s3::named_version(&source.version_id),
+        version_id: crate::s3::named_version(&version.version_id),
         ..Default::default()
     }))
 }

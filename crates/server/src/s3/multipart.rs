@@ -176,7 +176,7 @@ pub fn complete(
         key: Some(input.key.clone()),
         e_tag: Some(ETag::Strong(version.etag.clone())),
         location: Some(format!("/{}/{}", bucket.name, input.key)),
-        version_id: (version.version_id != "null").then(|| version.version_id.clone()),
+        version_id: crate::s3::named_version(&version.version_id),
         ..Default::default()
     }))
 }

@@ -119,7 +119,7 @@ pub async fn put(
         checksum_crc64nvme: checksum.checksum_crc64nvme,
         checksum_sha1: checksum.checksum_sha1,
         checksum_sha256: checksum.checksum_sha256,
-        version_id: (version.version_id != "null").then(|| version.version_id.clone()),
+        version_id: crate::s3::named_version(&version.version_id),
         ..Default::default()
     }))
 }
@@ -214,7 +214,7 @@ macro_rules! described {
             e_tag: Some(quoted(&$version.etag)),
             last_modified: Some(timestamp($version.modified_ms)),
             metadata: metadata_of(&$version),
-            version_id: ($version.version_id != "null").then(|| $version.version_id.clone()),
+            version_id: crate::s3::named_version(&$version.version_id),
             ..Default::default()
         }
     };

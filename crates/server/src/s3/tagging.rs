@@ -105,7 +105,7 @@ pub fn get(
         .ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
     Ok(S3Response::new(GetObjectTaggingOutput {
         tag_set: decode_tags(&version.attributes.tags),
-        version_id: (version.version_id != "null").then_some(version.version_id),
+        version_id: crate::s3::named_version(&version.version_id),
     }))
 }
 
@@ -134,7 +134,7 @@ pub fn put(
         )
         .map_err(from_store)?;
     Ok(S3Response::new(PutObjectTaggingOutput {
-        version_id: (version.version_id != "null").then_some(version.version_id),
+        version_id: crate::s3::named_version(&version.version_id),
     }))
 }
 
@@ -159,7 +159,7 @@ pub fn delete(
     Ok(S3Response {
         status: Some(http::StatusCode::NO_CONTENT),
         ..S3Response::new(DeleteObjectTaggingOutput {
-            version_id: (version.version_id != "null").then_some(version.version_id),
+            version_id: crate::s3::named_version(&version.version_id),
         })
     })
 }

@@ -1,35 +1,7 @@
 //! What the front door refuses before any signature is checked, and the request ids every
 //! response carries — seen over a raw socket, byte for byte.
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
 mod common;
-
-/// Sends `head` (request line and headers, without the final blank line); returns the status,
-/// the headers (lower-cased names) and the body.
-async fn raw(addr: &str, head: &str) -> (u16, Vec<(String, String)>, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("{head}\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).await.unwrap();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    (status, headers, body.to_string())
-}
 
 fn get<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
@@ -46,7 +18,7 @@ async fn refusals_come_with_aws_codes_and_matching_request_ids() {
     let server = common::start_with(dir.path(), "", None).await;
     let addr = server.addr.clone();
 
-    let (status, headers, body) = raw(
+    let (status, headers, body) = common::raw(
         &addr,
         "GET /bucket/key HTTP/1.1\r\nAuthorization: AWS AKIAEXAMPLE:c2lnbmF0dXJl",
     )
@@ -64,7 +36,7 @@ async fn refusals_come_with_aws_codes_and_matching_request_ids() {
         get(&headers, "x-amz-id-2").unwrap()
     )));
 
-    let (status, _, body) = raw(&addr, &format!("GET /bucket/key HTTP/1.1\r\n{V4}\r\nx-amz-date: 20261124T000000Z\r\nx-amz-meta-sneaky: 1")).await;
+    let (status, _, body) = common::raw(&addr, &format!("GET /bucket/key HTTP/1.1\r\n{V4}\r\nx-amz-date: 20261124T000000Z\r\nx-amz-meta-sneaky: 1")).await;
     assert_eq!(status, 403);
     assert!(
         body.contains("There were headers present in the request which were not signed"),
@@ -72,7 +44,7 @@ async fn refusals_come_with_aws_codes_and_matching_request_ids() {
     );
 
     let iam_scope = V4.replace("/s3/", "/iam/");
-    let (status, _, body) = raw(
+    let (status, _, body) = common::raw(
         &addr,
         &format!("GET /bucket/key HTTP/1.1\r\n{iam_scope}\r\nx-amz-date: 20261124T000000Z"),
     )
@@ -81,7 +53,7 @@ async fn refusals_come_with_aws_codes_and_matching_request_ids() {
     assert!(body.contains("AuthorizationHeaderMalformed"), "{body}");
 
     let presigned = "GET /bucket/key?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T000000Z&X-Amz-Expires=604801&X-Amz-SignedHeaders=host&X-Amz-Signature=00 HTTP/1.1";
-    let (status, _, body) = raw(&addr, presigned).await;
+    let (status, _, body) = common::raw(&addr, presigned).await;
     assert_eq!(status, 400);
     assert!(
         body.contains("X-Amz-Expires must be less than a week"),
@@ -89,7 +61,7 @@ async fn refusals_come_with_aws_codes_and_matching_request_ids() {
     );
 
     // Anonymous and allowed through to S3, which answers with its own error and our ids.
-    let (status, headers, body) = raw(&addr, "GET /no-such-bucket/key HTTP/1.1").await;
+    let (status, headers, body) = common::raw(&addr, "GET /no-such-bucket/key HTTP/1.1").await;
     assert_eq!(status, 404);
     assert!(body.contains("NoSuchBucket"), "{body}");
     assert!(body.contains(&format!(

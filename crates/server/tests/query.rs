@@ -61,7 +61,6 @@ async fn query_requests_may_come_as_presigned_gets() {
         sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
     };
     use aws_sigv4::sign::v4;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     let dir = tempfile::tempdir().unwrap();
     let server = common::start(dir.path()).await;
@@ -97,30 +96,22 @@ async fn query_requests_may_come_as_presigned_gets() {
     instructions.apply_to_request_http1x(&mut request);
     let presigned = request.uri().path_and_query().unwrap().to_string();
 
-    let get = |target: String| {
-        let addr = server.addr.clone();
-        async move {
-            let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-            let head =
-                format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-            stream.write_all(head.as_bytes()).await.unwrap();
-            let mut bytes = Vec::new();
-            stream.read_to_end(&mut bytes).await.unwrap();
-            String::from_utf8_lossy(&bytes).into_owned()
-        }
-    };
-    let answer = get(presigned).await;
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, _, body) = common::raw(&server.addr, &format!("GET {presigned} HTTP/1.1")).await;
+    assert_eq!(status, 200, "{body}");
     assert!(
-        answer.contains("<Arn>arn:aws:iam::111111111111:root</Arn>"),
-        "{answer}"
+        body.contains("<Arn>arn:aws:iam::111111111111:root</Arn>"),
+        "{body}"
     );
-    let unsigned = get("/?Action=GetCallerIdentity&Version=2011-06-15".into()).await;
+    let (_, _, unsigned) = common::raw(
+        &server.addr,
+        "GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1",
+    )
+    .await;
     assert!(
         unsigned.contains("<Code>MissingAuthenticationToken</Code>"),
         "{unsigned}"
     );
-    let list_buckets = get("/".into()).await;
-    assert!(list_buckets.starts_with("HTTP/1.1 403"), "{list_buckets}");
+    let (status, _, list_buckets) = common::raw(&server.addr, "GET / HTTP/1.1").await;
+    assert_eq!(status, 403, "{list_buckets}");
     assert!(list_buckets.contains("<Error><Code>"), "{list_buckets}");
 }

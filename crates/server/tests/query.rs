@@ -57,43 +57,22 @@ except botocore.exceptions.ClientError as e:
 /// sent over a raw socket; an unsigned one is refused, and S3's `GET /` is still ListBuckets.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_requests_may_come_as_presigned_gets() {
-    use aws_sigv4::http_request::{
-        sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
-    };
-    use aws_sigv4::sign::v4;
-
     let dir = tempfile::tempdir().unwrap();
     let server = common::start(dir.path()).await;
-    let identity = aws_credential_types::Credentials::new(
-        "AKIAALPHAROOTEXAMPLE",
-        "alpha-root-secret-example",
-        None,
-        None,
-        "test",
-    )
-    .into();
-    let mut settings = SigningSettings::default();
-    settings.signature_location = SignatureLocation::QueryParams;
-    settings.expires_in = Some(std::time::Duration::from_secs(300));
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("sts")
-        .time(std::time::SystemTime::now())
-        .settings(settings)
-        .build()
-        .unwrap()
-        .into();
     let uri = format!(
         "http://{}/?Action=GetCallerIdentity&Version=2011-06-15",
         server.addr
     );
-    let host = [("host", server.addr.as_str())];
-    let signable =
-        SignableRequest::new("GET", &uri, host.into_iter(), SignableBody::Bytes(b"")).unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    let mut request = http::Request::builder().uri(&uri).body(()).unwrap();
-    instructions.apply_to_request_http1x(&mut request);
+    let request = common::sign_as_alpha_root(
+        "GET",
+        &uri,
+        &[("host", server.addr.as_str())],
+        b"",
+        "sts",
+        "us-east-1",
+        aws_sigv4::http_request::SignatureLocation::QueryParams,
+        std::time::SystemTime::now(),
+    );
     let presigned = request.uri().path_and_query().unwrap().to_string();
 
     let (status, _, body) = common::raw(&server.addr, &format!("GET {presigned} HTTP/1.1")).await;

@@ -4,12 +4,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{
-    sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
-};
-use aws_sigv4::sign::v4;
+use aws_sigv4::http_request::SignatureLocation;
 use server::sigv4::{verify, SigError, SignedRequest};
+
+mod common;
 
 const AK: &str = "AKIAALPHAROOTEXAMPLE";
 const SK: &str = "alpha-root-secret-example";
@@ -31,41 +29,23 @@ fn signed(
     location: SignatureLocation,
     at: SystemTime,
 ) -> Signed {
-    let identity = Credentials::new(AK, SK, None, None, "test").into();
-    let mut settings = SigningSettings::default();
-    settings.signature_location = location;
-    settings.expires_in = Some(Duration::from_secs(300));
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(service)
-        .time(at)
-        .settings(settings)
-        .build()
-        .unwrap()
-        .into();
-    let base = vec![
-        ("host".to_string(), "iam.amazonaws.com".to_string()),
-        (
-            "content-type".to_string(),
-            "application/x-www-form-urlencoded; charset=utf-8".to_string(),
-        ),
-    ];
     let uri = format!("https://iam.amazonaws.com{path_and_query}");
-    let signable = SignableRequest::new(
+    let request = common::sign_as_alpha_root(
         "POST",
-        uri.clone(),
-        base.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(body.as_bytes()),
-    )
-    .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    let mut request = http::Request::builder().method("POST").uri(&uri);
-    for (k, v) in &base {
-        request = request.header(k, v);
-    }
-    let mut request = request.body(()).unwrap();
-    instructions.apply_to_request_http1x(&mut request);
+        &uri,
+        &[
+            ("host", "iam.amazonaws.com"),
+            (
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            ),
+        ],
+        body.as_bytes(),
+        service,
+        region,
+        location,
+        at,
+    );
     Signed {
         path: request.uri().path().to_string(),
         query: request.uri().query().unwrap_or("").to_string(),

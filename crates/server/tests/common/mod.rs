@@ -171,3 +171,55 @@ pub async fn raw(addr: &str, head: &str) -> (u16, Vec<(String, String)>, String)
         .collect();
     (status, headers, body.to_string())
 }
+
+/// `method uri` with `headers` and `body`, signed by the official `aws-sigv4` crate as the
+/// alpha account's root for `service` in `region` at `at` (presigned for 300 s when
+/// `location` is the query string).
+#[allow(clippy::too_many_arguments)]
+pub fn sign_as_alpha_root(
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    service: &str,
+    region: &str,
+    location: aws_sigv4::http_request::SignatureLocation,
+    at: std::time::SystemTime,
+) -> http::Request<()> {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    let identity = aws_credential_types::Credentials::new(
+        "AKIAALPHAROOTEXAMPLE",
+        "alpha-root-secret-example",
+        None,
+        None,
+        "test",
+    )
+    .into();
+    let mut settings = SigningSettings::default();
+    settings.signature_location = location;
+    settings.expires_in = Some(std::time::Duration::from_secs(300));
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(at)
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let signable = SignableRequest::new(
+        method,
+        uri,
+        headers.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let mut request = http::Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let mut request = request.body(()).unwrap();
+    instructions.apply_to_request_http1x(&mut request);
+    request
+}

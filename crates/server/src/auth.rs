@@ -13,6 +13,9 @@ pub struct KeyLookup(pub Arc<Gatehouse>);
 impl S3Auth for KeyLookup {
     async fn get_secret_key(&self, access_key: &str) -> S3Result<SecretKey> {
         match self.0.store.access_key(access_key) {
+            Ok(Some(key)) if key.active && crate::identity::expired(&key) => {
+                Err(s3_error!(ExpiredToken, "The provided token has expired."))
+            }
             Ok(Some(key)) if key.active => Ok(SecretKey::from(key.secret.as_str())),
             Ok(_) => Err(s3_error!(
                 InvalidAccessKeyId,

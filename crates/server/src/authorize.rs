@@ -94,7 +94,7 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
     if let Some(ua) = &caller.user_agent {
         c.insert("aws:UserAgent", single(ua.clone()));
     }
-    let p = &caller.principal;
+    let p = &caller.identity.principal;
     let kind = match p.kind {
         PrincipalType::Anonymous => "Anonymous",
         PrincipalType::Account => "Account",
@@ -112,8 +112,8 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
             );
             c.insert("aws:PrincipalAccount", single(account.clone()));
             c.insert("aws:PrincipalIsAWSService", single("false"));
-            if p.kind == PrincipalType::Account {
-                c.insert("aws:userid", single(account.clone()));
+            for (key, value) in &caller.identity.keys {
+                c.insert(key, value.clone());
             }
             c.insert(
                 "s3:authType",
@@ -181,7 +181,7 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
         .collect();
     let policies = Policies {
         resource: bucket_policy.map(|(p, _)| p),
-        ..Policies::default()
+        ..identity_policies(caller)
     };
     let s3 = S3Facts {
         bucket_owner: q.bucket.owner.clone(),
@@ -190,7 +190,7 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
         ..S3Facts::default()
     };
     let request = AuthzRequest {
-        principal: &caller.principal,
+        principal: caller.principal(),
         action: q.action,
         resource: &resource,
         resource_account: &q.bucket.owner,
@@ -201,6 +201,16 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
     decide(gatehouse, caller, &request, &consulted)
 }
 
+/// The caller's identity-side layers: identity policies, permissions boundary, session policies.
+pub fn identity_policies(caller: &Caller) -> Policies {
+    Policies {
+        identity: caller.identity.identity.clone(),
+        permissions_boundary: caller.identity.boundary.clone(),
+        session: caller.identity.session.clone(),
+        ..Policies::default()
+    }
+}
+
 /// Decides a question that no bucket holds (ListBuckets, CreateBucket): the caller's own
 /// account is the resource's.
 pub fn check_account_action(
@@ -209,11 +219,24 @@ pub fn check_account_action(
     action: &str,
     resource: &str,
 ) -> S3Result<Decision> {
+    check_in_own_account(gatehouse, caller, action, resource, Vec::new()).map_err(s3_denial)
+}
+
+/// Decides `action` on a resource of the caller's own account (IAM's resources, S3's account
+/// actions), with the request keys the catalogue says the action carries.
+pub fn check_in_own_account(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    keys: Vec<(String, ContextValue)>,
+) -> Result<Decision, Denied> {
     let account = caller.account().unwrap_or("anonymous").to_string();
-    let context = request_context(gatehouse, caller, &account);
-    let policies = Policies::default();
+    let mut context = request_context(gatehouse, caller, &account);
+    add_carried_keys(&mut context, action, resource, keys);
+    let policies = identity_policies(caller);
     let request = AuthzRequest {
-        principal: &caller.principal,
+        principal: caller.principal(),
         action,
         resource,
         resource_account: &account,
@@ -221,7 +244,22 @@ pub fn check_account_action(
         policies: &policies,
         s3: None,
     };
-    decide(gatehouse, caller, &request, &[])
+    decide_recorded(gatehouse, caller, &request, &[])
+}
+
+/// Adds the request's service keys that the catalogue says `action` carries on `resource`.
+pub fn add_carried_keys(
+    context: &mut Context,
+    action: &str,
+    resource: &str,
+    keys: Vec<(String, ContextValue)>,
+) {
+    let resource_type = catalog().resource_type_of(action, resource);
+    for (key, value) in keys {
+        if catalog().carries_key(action, resource_type, &key) {
+            context.insert(&key, value);
+        }
+    }
 }
 
 /// Decides, and records the decision for the audit trail: an allow with its statement and the
@@ -232,12 +270,37 @@ fn decide(
     request: &AuthzRequest,
     consulted: &[(String, i64)],
 ) -> S3Result<Decision> {
+    decide_recorded(gatehouse, caller, request, consulted).map_err(s3_denial)
+}
+
+/// [`decide`] for any protocol: the decision, recorded in the audit trail, or the denial.
+pub fn decide_recorded(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    consulted: &[(String, i64)],
+) -> Result<Decision, Denied> {
+    decide_with_documents(gatehouse, caller, request, consulted, &[])
+}
+
+/// [`decide_recorded`] naming, besides the caller's identity-side documents, others consulted
+/// (a role's trust policy) by id and digest.
+pub fn decide_with_documents(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    consulted: &[(String, i64)],
+    documents: &[(String, String)],
+) -> Result<Decision, Denied> {
     let decision = authorize(request, false);
-    let record = if decision.is_allowed() {
+    let mut record = if decision.is_allowed() {
         allowed_record(request, &decision, consulted)
     } else {
         denied_record(request, &authorize(request, true))
     };
+    let mut all = caller.identity.documents.clone();
+    all.extend_from_slice(documents);
+    identity_documents_json(&mut record, &all);
     gatehouse.audit.note(&caller.connection.request_id, |p| {
         p.decisions.push(record);
         p.region = Some(caller.region.clone());
@@ -247,7 +310,28 @@ fn decide(
     if decision.is_allowed() {
         return Ok(decision);
     }
-    Err(denial(gatehouse, caller, request, &decision))
+    Err(denied(gatehouse, caller, request, &decision))
+}
+
+/// Appends to a record (a JSON object) the caller's identity-side documents by id and digest:
+/// documents are kept by digest for ever, so the decision can be re-evaluated exactly.
+fn identity_documents_json(record: &mut String, documents: &[(String, String)]) {
+    if documents.is_empty() {
+        return;
+    }
+    record.pop();
+    record.push_str(",\"identity_documents\":[");
+    for (i, (id, digest)) in documents.iter().enumerate() {
+        if i > 0 {
+            record.push(',');
+        }
+        record.push_str("{\"id\":");
+        policy::json::write_str(record, id);
+        record.push_str(",\"digest\":");
+        policy::json::write_str(record, digest);
+        record.push('}');
+    }
+    record.push_str("]}");
 }
 
 fn question_json(out: &mut String, request: &AuthzRequest) {
@@ -292,36 +376,40 @@ fn denied_record(request: &AuthzRequest, traced: &Decision) -> String {
     out
 }
 
-/// AWS's AccessDenied, with Gatehouse's headers for the callers `explain_denials` admits.
-pub fn denial(
+/// A denial as every protocol reports it: AWS's message, and the `x-gatehouse-*` headers for
+/// the callers `explain_denials` admits (percent-encoded, RFC 3986).
+pub struct Denied {
+    pub message: String,
+    pub headers: Vec<(&'static str, HeaderValue)>,
+}
+
+pub fn denied(
     gatehouse: &Gatehouse,
     caller: &Caller,
     request: &AuthzRequest,
     d: &Decision,
-) -> S3Error {
+) -> Denied {
     let message = d
         .message
         .clone()
         .unwrap_or_else(|| "Access Denied".to_string());
-    let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, message);
     let layer = d.denied_by.unwrap_or(authz::Layer::Identity);
     let admitted = match gatehouse.config.explain_denials {
         ExplainDenials::All => true,
         ExplainDenials::None => false,
         ExplainDenials::SameAccount => authz::message::gets_enhanced(
-            &caller.principal,
+            caller.principal(),
             request.action,
             request.resource_account,
             false,
             layer,
         ),
     };
-    let mut headers = HeaderMap::new();
-    headers.insert("content-type", HeaderValue::from_static("application/xml"));
+    let mut headers = Vec::new();
     if admitted {
         let mut put = |name: &'static str, value: &str| {
             if let Ok(v) = HeaderValue::from_str(&crate::percent::encode(value)) {
-                headers.insert(name, v);
+                headers.push((name, v));
             }
         };
         put("x-gatehouse-decision", d.verdict.as_str());
@@ -332,6 +420,17 @@ pub fn denial(
         if let Some(s) = &d.statement {
             put("x-gatehouse-statement", s);
         }
+    }
+    Denied { message, headers }
+}
+
+/// AWS's AccessDenied for S3, with Gatehouse's headers.
+fn s3_denial(denied: Denied) -> S3Error {
+    let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, denied.message);
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static("application/xml"));
+    for (name, value) in denied.headers {
+        headers.insert(name, value);
     }
     err.set_headers(headers);
     err

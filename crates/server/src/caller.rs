@@ -3,9 +3,11 @@
 
 use std::net::SocketAddr;
 
-use policy::{Context, RequestPrincipal};
+use std::sync::Arc;
+
 use s3s::S3Request;
 
+use crate::identity::CallerIdentity;
 use crate::state::Gatehouse;
 
 /// Put into every request's extensions by the front door.
@@ -19,7 +21,7 @@ pub struct Connection {
 }
 
 pub struct Caller {
-    pub principal: RequestPrincipal,
+    pub identity: Arc<CallerIdentity>,
     pub connection: Connection,
     pub region: String,
     pub presigned: bool,
@@ -28,49 +30,54 @@ pub struct Caller {
 
 impl Caller {
     pub fn of<T>(gatehouse: &Gatehouse, req: &S3Request<T>) -> Caller {
-        let connection = req
-            .extensions
-            .get::<Connection>()
-            .cloned()
-            .unwrap_or(Connection {
+        let key = req
+            .credentials
+            .as_ref()
+            .and_then(|c| gatehouse.store.access_key(&c.access_key).ok().flatten());
+        Caller::new(
+            gatehouse,
+            req.extensions.get::<Connection>().cloned(),
+            key.as_ref(),
+            req.region.as_ref().map(|r| r.as_str().to_string()),
+            req.uri
+                .query()
+                .is_some_and(|q| q.contains("X-Amz-Signature=")),
+            req.headers.get("user-agent").and_then(|v| v.to_str().ok()),
+        )
+    }
+
+    /// The caller of a request signed with `key` (`None`: anonymous), in `region` (`None`:
+    /// the default region).
+    pub fn new(
+        gatehouse: &Gatehouse,
+        connection: Option<Connection>,
+        key: Option<&store::AccessKey>,
+        region: Option<String>,
+        presigned: bool,
+        user_agent: Option<&str>,
+    ) -> Caller {
+        Caller {
+            identity: key
+                .map(|k| gatehouse.identities.resolve(&gatehouse.store, k))
+                .unwrap_or_else(|| Arc::new(CallerIdentity::anonymous())),
+            connection: connection.unwrap_or(Connection {
                 peer: ([127, 0, 0, 1], 0).into(),
                 secure: false,
                 tls_version: None,
                 request_id: String::new(),
-            });
-        let arn = req
-            .credentials
-            .as_ref()
-            .and_then(|c| gatehouse.store.access_key(&c.access_key).ok().flatten())
-            .map(|k| k.principal_arn)
-            .unwrap_or_else(|| "anonymous".to_string());
-        let principal =
-            authz::principal::parse_principal(&arn, &Context::new()).unwrap_or_else(|_| {
-                authz::principal::parse_principal("anonymous", &Context::new())
-                    .expect("anonymous parses")
-            });
-        Caller {
-            principal,
-            connection,
-            region: req
-                .region
-                .as_ref()
-                .map(|r| r.as_str().to_string())
-                .unwrap_or_else(|| gatehouse.config.default_region.clone()),
-            presigned: req
-                .uri
-                .query()
-                .is_some_and(|q| q.contains("X-Amz-Signature=")),
-            user_agent: req
-                .headers
-                .get("user-agent")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
+            }),
+            region: region.unwrap_or_else(|| gatehouse.config.default_region.clone()),
+            presigned,
+            user_agent: user_agent.map(str::to_string),
         }
     }
 
     pub fn account(&self) -> Option<&str> {
-        self.principal.account.as_deref()
+        self.identity.principal.account.as_deref()
+    }
+
+    pub fn principal(&self) -> &policy::RequestPrincipal {
+        &self.identity.principal
     }
 }
 
@@ -88,6 +95,8 @@ pub fn identity(gatehouse: &Gatehouse, access_key: Option<&str>) -> crate::audit
         Some(k) => crate::audit::Identity {
             kind: if k.principal_arn.ends_with(":root") {
                 "Root".into()
+            } else if k.principal_arn.contains(":assumed-role/") {
+                "AssumedRole".into()
             } else {
                 "IAMUser".into()
             },

@@ -8,6 +8,7 @@ pub mod authorize;
 pub mod caller;
 pub mod config;
 pub mod front_door;
+pub mod identity;
 pub mod percent;
 pub mod precheck;
 pub mod query;

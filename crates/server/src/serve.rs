@@ -49,6 +49,35 @@ impl S3Access for DecideInOperations {
         };
         let identity =
             crate::caller::identity(&self.0, cx.credentials().map(|c| c.access_key.as_str()));
+        if let Some(c) = cx.credentials() {
+            let key = self.0.store.access_key(&c.access_key).ok().flatten();
+            let token = cx
+                .headers()
+                .get("x-amz-security-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+                .or_else(|| {
+                    crate::query::form(cx.uri().query().unwrap_or("").as_bytes())
+                        .into_iter()
+                        .find(|(k, _)| k == "X-Amz-Security-Token")
+                        .map(|(_, v)| v)
+                });
+            match key {
+                Some(k) if k.session_token.is_some() && token.is_none() => {
+                    return Err(s3s::s3_error!(
+                        InvalidAccessKeyId,
+                        "The AWS Access Key Id you provided does not exist in our records."
+                    ))
+                }
+                Some(k) if !crate::identity::token_matches(&k, token.as_deref()) => {
+                    return Err(s3s::s3_error!(
+                        InvalidToken,
+                        "The provided token is malformed or otherwise invalid."
+                    ))
+                }
+                _ => {}
+            }
+        }
         let operation = cx.s3_op().name().to_string();
         self.0.audit.note(&connection.request_id, |p| {
             p.operation = Some(operation);
@@ -132,6 +161,8 @@ fn ensure_accounts(store: &Store, config: &Config, data_dir: &Path) -> Result<()
                 account_id: a.id.clone(),
                 principal_arn: format!("arn:aws:iam::{}:root", a.id),
                 active: true,
+                session_token: None,
+                expires_ms: None,
             })
             .map_err(|e| e.to_string())?;
     }
@@ -157,6 +188,8 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
     let store = Store::open(&options.data_dir)
         .map_err(|e| format!("cannot open {}: {e}", options.data_dir.display()))?;
     ensure_accounts(&store, &options.config, &options.data_dir)?;
+    crate::query::iam::aws_managed::ensure(&store)
+        .map_err(|e| format!("cannot create the AWS managed policies: {e}"))?;
     let audit = AuditLog::start(options.data_dir.join("audit"))
         .map_err(|e| format!("cannot start the audit trail: {e}"))?;
     let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config, audit));

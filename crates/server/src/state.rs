@@ -14,6 +14,7 @@ pub struct Gatehouse {
     pub store: Arc<Store>,
     pub config: Config,
     pub audit: AuditLog,
+    pub identities: crate::identity::Identities,
     /// Compiled bucket policies by (bucket id, policy version): a change is a new version, so
     /// the cache never serves a stale policy.
     policies: Mutex<HashMap<(i64, i64), NamedPolicy>>,
@@ -25,6 +26,7 @@ impl Gatehouse {
             store,
             config,
             audit,
+            identities: Default::default(),
             policies: Mutex::new(HashMap::new()),
         }
     }

@@ -22,6 +22,9 @@ pub struct AccessKey {
     pub account_id: String,
     pub principal_arn: String,
     pub active: bool,
+    /// Temporary credentials only: the token the request must carry, and when they expire.
+    pub session_token: Option<String>,
+    pub expires_ms: Option<i64>,
 }
 
 fn account_row(r: &Row) -> rusqlite::Result<Account> {
@@ -116,7 +119,7 @@ impl Store {
         self.cache.keys.get_or_load(&access_key_id.to_string(), || {
             let conn = self.db.read();
             let mut stmt = conn.prepare_cached(
-                "SELECT access_key_id, secret, account_id, principal_arn, active FROM access_keys WHERE access_key_id = ?1",
+                "SELECT access_key_id, secret, account_id, principal_arn, active, session_token, expires_ms FROM access_keys WHERE access_key_id = ?1",
             )?;
             Ok(stmt
                 .query_row([access_key_id], |r| {
@@ -126,6 +129,8 @@ impl Store {
                         account_id: r.get(2)?,
                         principal_arn: r.get(3)?,
                         active: r.get(4)?,
+                        session_token: r.get(5)?,
+                        expires_ms: r.get(6)?,
                     })
                 })
                 .optional()?)

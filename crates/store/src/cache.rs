@@ -39,6 +39,10 @@ impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
         Ok(loaded)
     }
 
+    pub(crate) fn clear(&self) {
+        self.map.write().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     pub(crate) fn forget(&self, key: &K) {
         self.map
             .write()

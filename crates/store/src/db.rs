@@ -11,7 +11,9 @@ use rusqlite::Connection;
 use crate::error::{Result, StoreError};
 
 const SCHEMA: &str = include_str!("schema.sql");
-const SCHEMA_VERSION: i64 = 1;
+/// Each step takes the schema from the version before it to its own; `schema.sql` is version 1.
+const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrations/2.sql"))];
+const SCHEMA_VERSION: i64 = 2;
 
 /// One writer connection (SQLite has one writer) and a few readers, which WAL lets run beside
 /// it and each other.
@@ -38,19 +40,24 @@ impl Db {
         let conn = Connection::open(path)?;
         configure(&conn)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        match version {
-            0 => {
-                let tx = conn.unchecked_transaction()?;
+        if !(0..=SCHEMA_VERSION).contains(&version) {
+            return Err(StoreError::Corrupt(format!(
+                "metadata schema version {version}; this build reads up to {SCHEMA_VERSION}"
+            )));
+        }
+        if version < SCHEMA_VERSION {
+            // One transaction for all the steps: a crash mid-way leaves the old version whole.
+            let tx = conn.unchecked_transaction()?;
+            if version == 0 {
                 tx.execute_batch(SCHEMA)?;
-                tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
-                tx.commit()?;
             }
-            SCHEMA_VERSION => {}
-            other => {
-                return Err(StoreError::Corrupt(format!(
-                    "metadata schema version {other}; this build reads {SCHEMA_VERSION}"
-                )))
+            for (step, sql) in MIGRATIONS {
+                if *step > version.max(1) {
+                    tx.execute_batch(sql)?;
+                }
             }
+            tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
+            tx.commit()?;
         }
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {

@@ -23,6 +23,11 @@ pub enum StoreError {
     EntityTooLarge,
     NoSuchAccount,
     AccountExists,
+    /// IAM's errors, with IAM's message.
+    NoSuchEntity(String),
+    EntityAlreadyExists(String),
+    DeleteConflict(String),
+    LimitExceeded(String),
     Io(std::io::Error),
     Db(rusqlite::Error),
     /// The data directory holds something this version cannot read.

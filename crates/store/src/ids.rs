@@ -36,3 +36,37 @@ pub fn blob_id() -> String {
 pub fn upload_id() -> String {
     random_hex(24)
 }
+
+const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn random_from(alphabet: &[u8], len: usize) -> String {
+    let mut buf = vec![0u8; len];
+    getrandom::fill(&mut buf).expect("the operating system's random generator failed");
+    // 32 and 64 divide 256: every symbol is equally likely.
+    buf.iter()
+        .map(|b| alphabet[*b as usize % alphabet.len()] as char)
+        .collect()
+}
+
+/// An IAM unique id: a four-letter kind prefix (`AIDA`, `AROA`, `AGPA`, `ANPA`) and 17 more
+/// upper-case characters, 21 in all as IAM's [IAM `reference_identifiers`, unique ids].
+pub fn iam_unique_id(prefix: &str) -> String {
+    format!("{prefix}{}", random_from(UPPER_ALNUM, 17))
+}
+
+/// `AKIA...` (long-term) or `ASIA...` (temporary): 20 characters.
+pub fn access_key_id(prefix: &str) -> String {
+    format!("{prefix}{}", random_from(UPPER_ALNUM, 16))
+}
+
+const SECRET_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// 40 characters from the base64 alphabet, as AWS's secret keys.
+pub fn secret_access_key() -> String {
+    random_from(SECRET_ALPHABET, 40)
+}
+
+/// An opaque session token (256 random bits).
+pub fn session_token() -> String {
+    format!("GH{}", random_from(SECRET_ALPHABET, 171))
+}

@@ -26,6 +26,7 @@ mod blobs;
 mod buckets;
 mod cache;
 mod db;
+mod directory;
 mod error;
 mod ids;
 mod listing;
@@ -39,6 +40,11 @@ use std::path::{Path, PathBuf};
 pub use accounts::{AccessKey, Account};
 pub use blobs::{BlobInfo, BlobStore, BlobWriter};
 pub use buckets::{BlockPublicAccessFlags, Bucket, NewBucket, StoredPolicy, Versioning};
+pub use directory::{
+    Entity, EntityKind, EntityUpdate, IdentityDocument, IdentityInputs, KeyInfo, ManagedPolicy,
+    NewEntity, NewSession, PolicyVersion, Session, SessionTag, MAX_KEYS_PER_USER,
+    MAX_POLICY_VERSIONS, MAX_TAGS,
+};
 pub use error::{Result, StoreError};
 pub use listing::{ListPage, ListQuery};
 pub use multipart::{Part, Upload, MAX_PART_NUMBER, MIN_PART_SIZE};
@@ -50,6 +56,7 @@ pub struct Store {
     db: db::Db,
     blobs: BlobStore,
     cache: cache::Caches,
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Store {
@@ -63,6 +70,7 @@ impl Store {
             db,
             blobs,
             cache: cache::Caches::new(),
+            generation: std::sync::atomic::AtomicU64::new(0),
         };
         let referenced = store.referenced_blobs()?;
         store.blobs.sweep(&referenced)?;

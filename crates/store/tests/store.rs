@@ -97,6 +97,8 @@ fn accounts_have_distinct_canonical_ids_and_keys_resolve() {
         account_id: ALPHA.into(),
         principal_arn: format!("arn:aws:iam::{ALPHA}:root"),
         active: true,
+        session_token: None,
+        expires_ms: None,
     };
     store.put_access_key(&key).unwrap();
     assert_eq!(store.access_key("AKIAALPHAROOTEXAMPLE").unwrap(), Some(key));

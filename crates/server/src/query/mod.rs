@@ -2,14 +2,19 @@
 //! answers, `<ErrorResponse>` errors): STS now, IAM with its issue. Verified by Gatehouse's own
 //! SigV4 verifier ([`crate::sigv4`]), since s3s 0.14.1 cannot verify `iam`-scoped requests.
 
+pub mod iam;
+pub mod params;
 mod sts;
+pub mod xml;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, Request, Response, StatusCode};
 use s3s::Body;
 
+use crate::caller::{Caller, Connection};
 use crate::percent::decode;
+use crate::query::params::Params;
 use crate::serve::App;
 use crate::sigv4::{verify, SigError, SignedRequest};
 
@@ -41,6 +46,8 @@ pub struct QueryError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// `x-gatehouse-*` on a denial.
+    pub headers: Vec<(&'static str, HeaderValue)>,
 }
 
 impl QueryError {
@@ -49,6 +56,24 @@ impl QueryError {
             status: StatusCode::BAD_REQUEST,
             code,
             message: message.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn forbidden(code: &'static str, message: String) -> QueryError {
+        QueryError {
+            status: StatusCode::FORBIDDEN,
+            code,
+            message,
+            headers: Vec::new(),
+        }
+    }
+
+    /// AWS's 403 AccessDenied with the engine's message and Gatehouse's headers.
+    pub fn access_denied(denied: crate::authorize::Denied) -> QueryError {
+        QueryError {
+            headers: denied.headers,
+            ..QueryError::forbidden("AccessDenied", denied.message)
         }
     }
 }
@@ -57,16 +82,8 @@ fn from_sig(e: SigError) -> QueryError {
     match e {
         SigError::Missing => QueryError::sender("MissingAuthenticationToken", "Request is missing Authentication Token"),
         SigError::Malformed(m) => QueryError::sender("IncompleteSignature", m),
-        SigError::InvalidClientTokenId => QueryError {
-            status: StatusCode::FORBIDDEN,
-            code: "InvalidClientTokenId",
-            message: "The security token included in the request is invalid.".into(),
-        },
-        SigError::SignatureDoesNotMatch => QueryError {
-            status: StatusCode::FORBIDDEN,
-            code: "SignatureDoesNotMatch",
-            message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
-        },
+        SigError::InvalidClientTokenId => QueryError::forbidden("InvalidClientTokenId", "The security token included in the request is invalid.".into()),
+        SigError::SignatureDoesNotMatch => QueryError::forbidden("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into()),
         SigError::RequestExpired => QueryError::sender("RequestExpired", "Request has expired."),
         SigError::WrongService(s) => QueryError::sender("InvalidClientTokenId", format!("Credential should be scoped to correct service: '{s}' is not served on this endpoint.")),
         SigError::WrongRegion(r) => QueryError::sender("InvalidClientTokenId", format!("Credential should be scoped to a valid region, not '{r}'.")),
@@ -106,14 +123,18 @@ fn error_response(namespace: &str, e: QueryError, request_id: &str) -> Response<
     } else {
         "Sender"
     };
-    xml_response(
+    let mut resp = xml_response(
         e.status,
         format!(
             "<ErrorResponse xmlns=\"{namespace}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>",
             e.code,
             xml_escape(&e.message)
         ),
-    )
+    );
+    for (name, value) in e.headers {
+        resp.headers_mut().insert(name, value);
+    }
+    resp
 }
 
 /// Answers one Query-protocol request.
@@ -189,12 +210,48 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
         p.identity = Some(identity);
         p.region = Some(verified.region.clone());
     });
+    let Some(key) = store.access_key(&verified.access_key).ok().flatten() else {
+        return error_response(sts_ns, from_sig(SigError::InvalidClientTokenId), request_id);
+    };
+    let token = parts
+        .headers
+        .get("x-amz-security-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            params
+                .iter()
+                .find(|(k, _)| k == "X-Amz-Security-Token" || k == "SecurityToken")
+                .map(|(_, v)| v.clone())
+        });
+    if !crate::identity::token_matches(&key, token.as_deref()) {
+        return error_response(sts_ns, from_sig(SigError::InvalidClientTokenId), request_id);
+    }
+    if crate::identity::expired(&key) {
+        let e = QueryError::forbidden(
+            "ExpiredToken",
+            "The security token included in the request is expired".into(),
+        );
+        return error_response(sts_ns, e, request_id);
+    }
+    let caller = Caller::new(
+        &app.gatehouse,
+        parts.extensions.get::<Connection>().cloned(),
+        Some(&key),
+        Some(verified.region.clone()),
+        parts
+            .uri
+            .query()
+            .is_some_and(|q| q.contains("X-Amz-Signature=")),
+        parts
+            .headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok()),
+    );
+    let params = Params(params);
     let result = match verified.service.as_str() {
-        "sts" => sts::dispatch(app, &verified, &action, &params, request_id),
-        _ => Err(QueryError::sender(
-            "InvalidAction",
-            format!("Could not find operation {action} for version 2010-05-08"),
-        )),
+        "sts" => sts::dispatch(app, &caller, &action, &params, request_id),
+        _ => iam::dispatch(app, &caller, &action, &params, request_id),
     };
     let namespace = if verified.service == "iam" {
         "https://iam.amazonaws.com/doc/2010-05-08/"

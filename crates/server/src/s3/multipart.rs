@@ -54,7 +54,12 @@ pub fn create(
     };
     let upload = gatehouse
         .store
-        .create_upload(&bucket.name, &input.key, &caller.principal.arn, &attributes)
+        .create_upload(
+            &bucket.name,
+            &input.key,
+            &caller.principal().arn,
+            &attributes,
+        )
         .map_err(from_store)?;
     Ok(S3Response::new(CreateMultipartUploadOutput {
         bucket: Some(bucket.name),

@@ -49,7 +49,7 @@ pub fn put(
         let mut err = s3_error!(
             AccessDenied,
             "User: {} is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::{}\" because public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access.",
-            caller.principal.arn,
+            caller.principal().arn,
             bucket.name
         );
         err.set_status_code(http::StatusCode::FORBIDDEN);

@@ -1,0 +1,208 @@
+//! Who a verified access key is, as the engine needs it: the principal (root, IAM user, role
+//! session), its identity policies, permissions boundary and session policies, compiled, and
+//! the principal's context keys (`aws:username`, `aws:userid`, `aws:PrincipalTag/*`,
+//! `aws:SourceIdentity`). Resolved once per key and directory generation, so a change to any
+//! policy is seen by the next request and an unchanged directory costs one map lookup.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use authz::NamedPolicy;
+use policy::{CompiledPolicy, ContextValue, PrincipalType, RequestPrincipal};
+use store::{AccessKey, EntityKind, IdentityDocument, Store};
+
+#[derive(Debug, Clone)]
+pub struct CallerIdentity {
+    pub principal: RequestPrincipal,
+    pub identity: Vec<NamedPolicy>,
+    pub boundary: Option<NamedPolicy>,
+    pub session: Vec<NamedPolicy>,
+    /// Keys the principal brings to every request's context.
+    pub keys: Vec<(String, ContextValue)>,
+    /// Every document consulted, by id and digest: enough to replay a decision.
+    pub documents: Vec<(String, String)>,
+    /// The IAM user's or role's name, for IAM messages.
+    pub entity_name: Option<String>,
+    /// For temporary credentials: the session's tags (empty for GetSessionToken's).
+    pub session_tags: Option<Vec<store::SessionTag>>,
+    pub source_identity: Option<String>,
+}
+
+impl CallerIdentity {
+    pub fn anonymous() -> CallerIdentity {
+        CallerIdentity::bare(
+            authz::principal::parse_principal("anonymous", &policy::Context::new())
+                .expect("anonymous parses"),
+        )
+    }
+
+    fn bare(principal: RequestPrincipal) -> CallerIdentity {
+        CallerIdentity {
+            principal,
+            identity: Vec::new(),
+            boundary: None,
+            session: Vec::new(),
+            keys: Vec::new(),
+            documents: Vec::new(),
+            entity_name: None,
+            session_tags: None,
+            source_identity: None,
+        }
+    }
+}
+
+/// Temporary credentials past their expiry.
+pub fn expired(key: &AccessKey) -> bool {
+    key.expires_ms.is_some_and(|at| at <= now_ms())
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Does the request carry the session token of `key`'s temporary credentials? `token` is the
+/// `x-amz-security-token` header or `X-Amz-Security-Token` parameter; long-term keys need none.
+/// Constant-time: the token is a secret.
+pub fn token_matches(key: &AccessKey, token: Option<&str>) -> bool {
+    match (&key.session_token, token) {
+        (None, _) => true,
+        // Comparing digests: where the first difference lies says nothing about the token.
+        (Some(expected), Some(given)) => {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(expected.as_bytes()) == Sha256::digest(given.as_bytes())
+        }
+        (Some(_), None) => false,
+    }
+}
+
+/// Compiled documents by digest, and resolved callers by access key.
+#[derive(Default)]
+pub struct Identities {
+    compiled: Mutex<HashMap<String, Arc<CompiledPolicy>>>,
+    callers: Mutex<HashMap<String, (u64, Arc<CallerIdentity>)>>,
+}
+
+const MAX_CACHED: usize = 10_000;
+
+fn single(v: impl Into<String>) -> ContextValue {
+    ContextValue::Single(v.into())
+}
+
+impl Identities {
+    /// A stored document compiled (once per digest) under the id decisions name it by.
+    pub fn compile(&self, doc: &IdentityDocument) -> Option<NamedPolicy> {
+        let mut cache = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = cache.get(&doc.digest) {
+            return Some(NamedPolicy::new(doc.id.clone(), p.clone()));
+        }
+        // Documents were validated when put; one that no longer parses grants nothing.
+        let parsed = policy::parse_policy(&doc.document).ok()?;
+        let compiled = Arc::new(CompiledPolicy::compile(parsed));
+        if cache.len() >= MAX_CACHED {
+            cache.clear();
+        }
+        cache.insert(doc.digest.clone(), compiled.clone());
+        Some(NamedPolicy::new(doc.id.clone(), compiled))
+    }
+
+    /// The caller behind `key`, from the cache when the directory has not changed since.
+    pub fn resolve(&self, store: &Store, key: &AccessKey) -> Arc<CallerIdentity> {
+        let generation = store.directory_generation();
+        if let Some((g, c)) = self
+            .callers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key.access_key_id)
+        {
+            if *g == generation {
+                return c.clone();
+            }
+        }
+        let resolved = Arc::new(self.load(store, key));
+        let mut callers = self.callers.lock().unwrap_or_else(|e| e.into_inner());
+        if callers.len() >= MAX_CACHED {
+            callers.clear();
+        }
+        callers.insert(key.access_key_id.clone(), (generation, resolved.clone()));
+        resolved
+    }
+
+    fn load(&self, store: &Store, key: &AccessKey) -> CallerIdentity {
+        let Ok(inputs) = store.identity_inputs(key) else {
+            return CallerIdentity::anonymous();
+        };
+        let mut context = policy::Context::new();
+        if let (Some(entity), Some(_)) = (&inputs.entity, &inputs.session_info) {
+            if entity.kind == EntityKind::Role {
+                // The session ARN drops the role's path; aws:PrincipalArn keeps it.
+                context.insert("aws:PrincipalArn", single(entity.arn.clone()));
+            }
+        }
+        let Ok(mut principal) = authz::principal::parse_principal(&key.principal_arn, &context)
+        else {
+            return CallerIdentity::anonymous();
+        };
+        let mut caller = CallerIdentity::bare(principal.clone());
+        if let Some(s) = &inputs.session_info {
+            caller.session_tags = Some(s.tags.clone());
+            caller.source_identity = s.source_identity.clone();
+        }
+        if principal.kind == PrincipalType::Account {
+            caller
+                .keys
+                .push(("aws:userid".into(), single(key.account_id.clone())));
+            return caller;
+        }
+        let Some(entity) = &inputs.entity else {
+            return caller;
+        };
+        principal.unique_id = Some(entity.id.clone());
+        principal.has_permissions_boundary = inputs.boundary.is_some();
+        caller.entity_name = Some(entity.name.clone());
+        match (entity.kind, &inputs.session_info) {
+            (EntityKind::Role, Some(s)) => {
+                let name = s.session_name.clone().unwrap_or_default();
+                caller
+                    .keys
+                    .push(("aws:userid".into(), single(format!("{}:{name}", entity.id))));
+                caller
+                    .keys
+                    .push(("aws:RoleSessionName".into(), single(name)));
+                if let Some(source) = &s.source_identity {
+                    caller
+                        .keys
+                        .push(("aws:SourceIdentity".into(), single(source.clone())));
+                }
+            }
+            _ => {
+                caller
+                    .keys
+                    .push(("aws:userid".into(), single(entity.id.clone())));
+                caller
+                    .keys
+                    .push(("aws:username".into(), single(entity.name.clone())));
+            }
+        }
+        for (k, v) in &inputs.tags {
+            caller
+                .keys
+                .push((format!("aws:PrincipalTag/{k}"), single(v.clone())));
+        }
+        let mut documents = Vec::new();
+        let mut compile_all = |docs: &[IdentityDocument]| -> Vec<NamedPolicy> {
+            docs.iter()
+                .inspect(|d| documents.push((d.id.clone(), d.digest.clone())))
+                .filter_map(|d| self.compile(d))
+                .collect()
+        };
+        caller.identity = compile_all(&inputs.identity);
+        caller.boundary = compile_all(inputs.boundary.as_slice()).pop();
+        caller.session = compile_all(&inputs.session);
+        caller.documents = documents;
+        caller.principal = principal;
+        caller
+    }
+}

@@ -1,0 +1,427 @@
+//! Users, groups and roles: create, get, list, update, delete; group membership; permissions
+//! boundaries. Names: users and roles up to 64 characters, groups 128 [IAM API reference].
+
+use policy::{ContextValue, PolicyType};
+use store::{Entity, EntityKind, EntityUpdate, NewEntity};
+
+use super::{check_document, date, request_tag_keys, store_error, Call};
+use crate::percent;
+use crate::query::params::{Params, Shape};
+use crate::query::xml::Xml;
+use crate::query::QueryError;
+
+const USER_NAME: Shape = Shape::Name { max: 64 };
+const ROLE_NAME: Shape = Shape::Name { max: 64 };
+const GROUP_NAME: Shape = Shape::Name { max: 128 };
+/// A role's sessions last one to twelve hours [IAM CreateRole, MaxSessionDuration].
+const SESSION_RANGE: (i64, i64) = (3600, 43_200);
+
+fn kind_name(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::User => "User",
+        EntityKind::Role => "Role",
+        EntityKind::Group => "Group",
+    }
+}
+
+fn name_shape(kind: EntityKind) -> Shape {
+    match kind {
+        EntityKind::User => USER_NAME,
+        EntityKind::Role => ROLE_NAME,
+        EntityKind::Group => GROUP_NAME,
+    }
+}
+
+/// `<User>`, `<Role>` or `<Group>`'s fields.
+pub fn entity_xml(call: &Call, out: &mut Xml, e: &Entity, with_tags: bool) {
+    let noun = kind_name(e.kind);
+    out.el("Path", &e.path)
+        .el(&format!("{noun}Name"), &e.name)
+        .el(&format!("{noun}Id"), &e.id)
+        .el("Arn", &e.arn)
+        .el("CreateDate", &date(e.created_ms));
+    if e.kind == EntityKind::Role {
+        if let Some(trust) = &e.trust_policy {
+            out.el("AssumeRolePolicyDocument", &percent::encode(trust));
+        }
+        out.opt("Description", e.description.as_deref());
+        out.el(
+            "MaxSessionDuration",
+            &e.max_session_s.unwrap_or(3600).to_string(),
+        );
+    }
+    if let Some(b) = &e.boundary_arn {
+        out.open("PermissionsBoundary")
+            .el("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+            .el("PermissionsBoundaryArn", b)
+            .close("PermissionsBoundary");
+    }
+    if with_tags && e.kind != EntityKind::Group {
+        let tags = call.store().tags(&e.id).unwrap_or_default();
+        if !tags.is_empty() {
+            tags_xml(out, &tags);
+        }
+    }
+}
+
+pub fn tags_xml(out: &mut Xml, tags: &[(String, String)]) {
+    out.members("Tags", tags, |x, (k, v)| {
+        x.el("Key", k).el("Value", v);
+    });
+}
+
+fn boundary_param(params: &Params) -> Result<Option<&str>, QueryError> {
+    let b = params.optional("PermissionsBoundary", Shape::Text { max: 2048 })?;
+    if let Some(arn) = b {
+        if !arn.starts_with("arn:aws:iam::") || !arn.contains(":policy/") {
+            return Err(QueryError::sender(
+                "InvalidInput",
+                format!("ARN {arn} is not valid."),
+            ));
+        }
+    }
+    Ok(b)
+}
+
+fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let p = call.params;
+    let noun = kind_name(kind);
+    let name = p.shaped(&format!("{noun}Name"), name_shape(kind))?;
+    let path = p.optional("Path", Shape::Path)?.unwrap_or("/");
+    let tags = if kind == EntityKind::Group {
+        Vec::new()
+    } else {
+        p.tags("Tags")?
+    };
+    let boundary = if kind == EntityKind::Group {
+        None
+    } else {
+        boundary_param(p)?
+    };
+    let mut keys = request_tag_keys(&tags);
+    if let Some(b) = boundary {
+        keys.push((
+            "iam:PermissionsBoundary".into(),
+            ContextValue::Single(b.into()),
+        ));
+    }
+    let arn = format!(
+        "arn:aws:iam::{}:{}{path}{name}",
+        call.account,
+        kind.as_str()
+    );
+    call.authorize(&format!("Create{noun}"), &arn, keys)?;
+    let (trust, max_session, description) = if kind == EntityKind::Role {
+        let trust = p.shaped("AssumeRolePolicyDocument", Shape::Text { max: 131_072 })?;
+        check_document(trust, PolicyType::Trust)?;
+        (
+            Some(trust),
+            Some(
+                p.int("MaxSessionDuration", SESSION_RANGE.0, SESSION_RANGE.1)?
+                    .unwrap_or(3600),
+            ),
+            p.optional("Description", Shape::Text { max: 1000 })?,
+        )
+    } else {
+        (None, None, None)
+    };
+    if let Some(b) = boundary {
+        call.store().managed_policy(b).map_err(store_error)?;
+    }
+    let entity = call
+        .store()
+        .create_entity(&NewEntity {
+            account_id: &call.account,
+            kind,
+            name,
+            path,
+            description,
+            trust_policy: trust,
+            max_session_s: max_session,
+            boundary_arn: boundary,
+            tags: &tags,
+        })
+        .map_err(store_error)?;
+    let mut out = Xml::new();
+    out.open(noun);
+    entity_xml(call, &mut out, &entity, true);
+    out.close(noun);
+    Ok(out)
+}
+
+fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let noun = kind_name(kind);
+    call.authorize(&format!("List{noun}s"), "*", Vec::new())?;
+    let prefix = call
+        .params
+        .optional("PathPrefix", Shape::Text { max: 512 })?
+        .unwrap_or("/");
+    let all = call
+        .store()
+        .entities(&call.account, kind, prefix)
+        .map_err(store_error)?;
+    let mut out = Xml::new();
+    let mut tail = Xml::new();
+    let page = call.page(&all, &mut tail)?;
+    out.members(&format!("{noun}s"), page, |x, e| {
+        entity_xml(call, x, e, false)
+    });
+    out.append(tail);
+    Ok(out)
+}
+
+fn delete(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let noun = kind_name(kind);
+    let name = call
+        .params
+        .shaped(&format!("{noun}Name"), name_shape(kind))?;
+    call.on_entity(&format!("Delete{noun}"), kind, name, Vec::new())?;
+    call.store()
+        .delete_entity(&call.account, kind, name)
+        .map_err(store_error)?;
+    Ok(Xml::new())
+}
+
+pub fn create_user(call: &Call) -> Result<Xml, QueryError> {
+    create(call, EntityKind::User)
+}
+
+pub fn create_group(call: &Call) -> Result<Xml, QueryError> {
+    create(call, EntityKind::Group)
+}
+
+pub fn create_role(call: &Call) -> Result<Xml, QueryError> {
+    create(call, EntityKind::Role)
+}
+
+/// GetUser without a name answers for the calling user [IAM GetUser].
+pub fn get_user(call: &Call) -> Result<Xml, QueryError> {
+    let name = match call.params.optional("UserName", USER_NAME)? {
+        Some(n) => n.to_string(),
+        None => match &call.caller.identity.entity_name {
+            Some(n) if call.caller.principal().kind == policy::PrincipalType::User => n.clone(),
+            _ => {
+                return Err(QueryError::sender(
+                    "ValidationError",
+                    "Must specify userName when calling with non-User credentials",
+                ))
+            }
+        },
+    };
+    let user = call.on_entity("GetUser", EntityKind::User, &name, Vec::new())?;
+    let mut out = Xml::new();
+    out.open("User");
+    entity_xml(call, &mut out, &user, true);
+    out.close("User");
+    Ok(out)
+}
+
+pub fn get_role(call: &Call) -> Result<Xml, QueryError> {
+    let name = call.params.shaped("RoleName", ROLE_NAME)?;
+    let role = call.on_entity("GetRole", EntityKind::Role, name, Vec::new())?;
+    let mut out = Xml::new();
+    out.open("Role");
+    entity_xml(call, &mut out, &role, true);
+    out.close("Role");
+    Ok(out)
+}
+
+pub fn get_group(call: &Call) -> Result<Xml, QueryError> {
+    let name = call.params.shaped("GroupName", GROUP_NAME)?;
+    let group = call.on_entity("GetGroup", EntityKind::Group, name, Vec::new())?;
+    let members = call.store().members_of(&group.id).map_err(store_error)?;
+    let mut out = Xml::new();
+    out.open("Group");
+    entity_xml(call, &mut out, &group, false);
+    out.close("Group");
+    let mut tail = Xml::new();
+    let page = call.page(&members, &mut tail)?;
+    out.members("Users", page, |x, u| entity_xml(call, x, u, false));
+    out.append(tail);
+    Ok(out)
+}
+
+pub fn list_users(call: &Call) -> Result<Xml, QueryError> {
+    list(call, EntityKind::User)
+}
+
+pub fn list_groups(call: &Call) -> Result<Xml, QueryError> {
+    list(call, EntityKind::Group)
+}
+
+pub fn list_roles(call: &Call) -> Result<Xml, QueryError> {
+    list(call, EntityKind::Role)
+}
+
+fn rename(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let noun = kind_name(kind);
+    let p = call.params;
+    let name = p.shaped(&format!("{noun}Name"), name_shape(kind))?;
+    let new_name = p.optional(&format!("New{noun}Name"), name_shape(kind))?;
+    let new_path = p.optional("NewPath", Shape::Path)?;
+    call.on_entity(&format!("Update{noun}"), kind, name, Vec::new())?;
+    call.store()
+        .update_entity(
+            &call.account,
+            kind,
+            name,
+            &EntityUpdate {
+                new_name,
+                new_path,
+                ..Default::default()
+            },
+        )
+        .map_err(store_error)?;
+    Ok(Xml::new())
+}
+
+pub fn update_user(call: &Call) -> Result<Xml, QueryError> {
+    rename(call, EntityKind::User)
+}
+
+pub fn update_group(call: &Call) -> Result<Xml, QueryError> {
+    rename(call, EntityKind::Group)
+}
+
+pub fn update_role(call: &Call) -> Result<Xml, QueryError> {
+    let p = call.params;
+    let name = p.shaped("RoleName", ROLE_NAME)?;
+    let description = p.optional("Description", Shape::Text { max: 1000 })?;
+    let max_session_s = p.int("MaxSessionDuration", SESSION_RANGE.0, SESSION_RANGE.1)?;
+    call.on_entity("UpdateRole", EntityKind::Role, name, Vec::new())?;
+    let role = call
+        .store()
+        .update_entity(
+            &call.account,
+            EntityKind::Role,
+            name,
+            &EntityUpdate {
+                description,
+                max_session_s,
+                ..Default::default()
+            },
+        )
+        .map_err(store_error)?;
+    let mut out = Xml::new();
+    if p.get("Action") == Some("UpdateRoleDescription") {
+        out.open("Role");
+        entity_xml(call, &mut out, &role, true);
+        out.close("Role");
+    }
+    Ok(out)
+}
+
+pub fn update_assume_role_policy(call: &Call) -> Result<Xml, QueryError> {
+    let p = call.params;
+    let name = p.shaped("RoleName", ROLE_NAME)?;
+    let document = p.shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
+    call.on_entity("UpdateAssumeRolePolicy", EntityKind::Role, name, Vec::new())?;
+    check_document(document, PolicyType::Trust)?;
+    call.store()
+        .set_trust_policy(&call.account, name, document)
+        .map_err(store_error)?;
+    Ok(Xml::new())
+}
+
+pub fn delete_user(call: &Call) -> Result<Xml, QueryError> {
+    delete(call, EntityKind::User)
+}
+
+pub fn delete_group(call: &Call) -> Result<Xml, QueryError> {
+    delete(call, EntityKind::Group)
+}
+
+pub fn delete_role(call: &Call) -> Result<Xml, QueryError> {
+    delete(call, EntityKind::Role)
+}
+
+fn membership(call: &Call, add: bool) -> Result<Xml, QueryError> {
+    let group = call.params.shaped("GroupName", GROUP_NAME)?;
+    let user = call.params.shaped("UserName", USER_NAME)?;
+    let action = if add {
+        "AddUserToGroup"
+    } else {
+        "RemoveUserFromGroup"
+    };
+    call.on_entity(action, EntityKind::Group, group, Vec::new())?;
+    let store = call.store();
+    if add {
+        store.add_user_to_group(&call.account, group, user)
+    } else {
+        store.remove_user_from_group(&call.account, group, user)
+    }
+    .map_err(store_error)?;
+    Ok(Xml::new())
+}
+
+pub fn add_user_to_group(call: &Call) -> Result<Xml, QueryError> {
+    membership(call, true)
+}
+
+pub fn remove_user_from_group(call: &Call) -> Result<Xml, QueryError> {
+    membership(call, false)
+}
+
+pub fn list_groups_for_user(call: &Call) -> Result<Xml, QueryError> {
+    let name = call.params.shaped("UserName", USER_NAME)?;
+    let user = call.on_entity("ListGroupsForUser", EntityKind::User, name, Vec::new())?;
+    let groups = call.store().groups_of(&user.id).map_err(store_error)?;
+    let mut out = Xml::new();
+    let mut tail = Xml::new();
+    let page = call.page(&groups, &mut tail)?;
+    out.members("Groups", page, |x, g| entity_xml(call, x, g, false));
+    out.append(tail);
+    Ok(out)
+}
+
+fn boundary(call: &Call, kind: EntityKind, put: bool) -> Result<Xml, QueryError> {
+    let noun = kind_name(kind);
+    let name = call
+        .params
+        .shaped(&format!("{noun}Name"), name_shape(kind))?;
+    let arn = if put {
+        let arn = boundary_param(call.params)?.ok_or_else(|| {
+            QueryError::sender(
+                "ValidationError",
+                "1 validation error detected: Value null at 'permissionsBoundary' failed to satisfy constraint: Member must not be null",
+            )
+        })?;
+        Some(arn)
+    } else {
+        None
+    };
+    let action = if put {
+        format!("Put{noun}PermissionsBoundary")
+    } else {
+        format!("Delete{noun}PermissionsBoundary")
+    };
+    let keys = arn
+        .map(|a| {
+            vec![(
+                "iam:PermissionsBoundary".to_string(),
+                ContextValue::Single(a.into()),
+            )]
+        })
+        .unwrap_or_default();
+    call.on_entity(&action, kind, name, keys)?;
+    call.store()
+        .set_boundary(&call.account, kind, name, arn)
+        .map_err(store_error)?;
+    Ok(Xml::new())
+}
+
+pub fn put_user_boundary(call: &Call) -> Result<Xml, QueryError> {
+    boundary(call, EntityKind::User, true)
+}
+
+pub fn delete_user_boundary(call: &Call) -> Result<Xml, QueryError> {
+    boundary(call, EntityKind::User, false)
+}
+
+pub fn put_role_boundary(call: &Call) -> Result<Xml, QueryError> {
+    boundary(call, EntityKind::Role, true)
+}
+
+pub fn delete_role_boundary(call: &Call) -> Result<Xml, QueryError> {
+    boundary(call, EntityKind::Role, false)
+}

@@ -1,0 +1,138 @@
+//! Inline policies of users, groups and roles: put, get, list, delete. Documents are checked
+//! with the size limit of their kind (user 2,048, group 5,120, role 10,240 characters,
+//! white space not counted) [IAM `reference_iam-quotas`].
+
+use policy::PolicyType;
+use store::EntityKind;
+
+use super::{check_document, store_error, Call};
+use crate::percent;
+use crate::query::params::Shape;
+use crate::query::xml::Xml;
+use crate::query::QueryError;
+
+const POLICY_NAME: Shape = Shape::Name { max: 128 };
+
+fn noun(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::User => "User",
+        EntityKind::Role => "Role",
+        EntityKind::Group => "Group",
+    }
+}
+
+fn owner_name<'a>(call: &'a Call, kind: EntityKind) -> Result<&'a str, QueryError> {
+    let max = if kind == EntityKind::Group { 128 } else { 64 };
+    call.params
+        .shaped(&format!("{}Name", noun(kind)), Shape::Name { max })
+}
+
+fn put(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let owner = owner_name(call, kind)?;
+    let name = call.params.shaped("PolicyName", POLICY_NAME)?;
+    let document = call
+        .params
+        .shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
+    call.on_entity(&format!("Put{}Policy", noun(kind)), kind, owner, Vec::new())?;
+    let policy_type = match kind {
+        EntityKind::User => PolicyType::UserInline,
+        EntityKind::Group => PolicyType::GroupInline,
+        EntityKind::Role => PolicyType::RoleInline,
+    };
+    check_document(document, policy_type)?;
+    call.store()
+        .put_inline_policy(&call.account, kind, owner, name, document)
+        .map_err(store_error)?;
+    Ok(Xml::new())
+}
+
+fn get(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let owner = owner_name(call, kind)?;
+    let name = call.params.shaped("PolicyName", POLICY_NAME)?;
+    call.on_entity(&format!("Get{}Policy", noun(kind)), kind, owner, Vec::new())?;
+    let document = call
+        .store()
+        .inline_policy(&call.account, kind, owner, name)
+        .map_err(store_error)?;
+    let mut out = Xml::new();
+    out.el(&format!("{}Name", noun(kind)), owner)
+        .el("PolicyName", name)
+        .el("PolicyDocument", &percent::encode(&document));
+    Ok(out)
+}
+
+fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let owner = owner_name(call, kind)?;
+    call.on_entity(
+        &format!("List{}Policies", noun(kind)),
+        kind,
+        owner,
+        Vec::new(),
+    )?;
+    let names = call
+        .store()
+        .inline_policy_names(&call.account, kind, owner)
+        .map_err(store_error)?;
+    let mut out = Xml::new();
+    let mut tail = Xml::new();
+    let page = call.page(&names, &mut tail)?;
+    out.open("PolicyNames");
+    for n in page {
+        out.el("member", n);
+    }
+    out.close("PolicyNames");
+    out.append(tail);
+    Ok(out)
+}
+
+fn delete(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
+    let owner = owner_name(call, kind)?;
+    let name = call.params.shaped("PolicyName", POLICY_NAME)?;
+    call.on_entity(
+        &format!("Delete{}Policy", noun(kind)),
+        kind,
+        owner,
+        Vec::new(),
+    )?;
+    call.store()
+        .delete_inline_policy(&call.account, kind, owner, name)
+        .map_err(store_error)?;
+    Ok(Xml::new())
+}
+
+pub fn put_user_policy(call: &Call) -> Result<Xml, QueryError> {
+    put(call, EntityKind::User)
+}
+pub fn put_group_policy(call: &Call) -> Result<Xml, QueryError> {
+    put(call, EntityKind::Group)
+}
+pub fn put_role_policy(call: &Call) -> Result<Xml, QueryError> {
+    put(call, EntityKind::Role)
+}
+pub fn get_user_policy(call: &Call) -> Result<Xml, QueryError> {
+    get(call, EntityKind::User)
+}
+pub fn get_group_policy(call: &Call) -> Result<Xml, QueryError> {
+    get(call, EntityKind::Group)
+}
+pub fn get_role_policy(call: &Call) -> Result<Xml, QueryError> {
+    get(call, EntityKind::Role)
+}
+pub fn list_user_policies(call: &Call) -> Result<Xml, QueryError> {
+    list(call, EntityKind::User)
+}
+pub fn list_group_policies(call: &Call) -> Result<Xml, QueryError> {
+    list(call, EntityKind::Group)
+}
+pub fn list_role_policies(call: &Call) -> Result<Xml, QueryError> {
+    list(call, EntityKind::Role)
+}
+pub fn delete_user_policy(call: &Call) -> Result<Xml, QueryError> {
+    delete(call, EntityKind::User)
+}
+pub fn delete_group_policy(call: &Call) -> Result<Xml, QueryError> {
+    delete(call, EntityKind::Group)
+}
+pub fn delete_role_policy(call: &Call) -> Result<Xml, QueryError> {
+    delete(call, EntityKind::Role)
+}

@@ -300,7 +300,7 @@ pub fn decide_with_documents(
     };
     let mut all = caller.identity.documents.clone();
     all.extend_from_slice(documents);
-    identity_documents_json(&mut record, &all);
+    identity_json(&mut record, &all, &caller.identity.keys);
     gatehouse.audit.note(&caller.connection.request_id, |p| {
         p.decisions.push(record);
         p.region = Some(caller.region.clone());
@@ -313,10 +313,11 @@ pub fn decide_with_documents(
     Err(denied(gatehouse, caller, request, &decision))
 }
 
-/// Appends to a record (a JSON object) the caller's identity-side documents by id and digest:
-/// documents are kept by digest for ever, so the decision can be re-evaluated exactly.
-fn identity_documents_json(record: &mut String, documents: &[(String, String)]) {
-    if documents.is_empty() {
+/// Appends to a record (a JSON object) the caller's identity-side documents by id and digest
+/// (documents are kept by digest for ever) and the keys the principal brought (tags, user
+/// id): with the question, enough to re-evaluate the decision exactly.
+fn identity_json(record: &mut String, documents: &[(String, String)], keys: &[(String, ContextValue)]) {
+    if documents.is_empty() && keys.is_empty() {
         return;
     }
     record.pop();
@@ -331,7 +332,28 @@ fn identity_documents_json(record: &mut String, documents: &[(String, String)]) 
         policy::json::write_str(record, digest);
         record.push('}');
     }
-    record.push_str("]}");
+    record.push_str("],\"principal_keys\":{");
+    for (i, (key, value)) in keys.iter().enumerate() {
+        if i > 0 {
+            record.push(',');
+        }
+        policy::json::write_str(record, key);
+        record.push(':');
+        match value {
+            ContextValue::Single(v) => policy::json::write_str(record, v),
+            ContextValue::Multi(vs) => {
+                record.push('[');
+                for (j, v) in vs.iter().enumerate() {
+                    if j > 0 {
+                        record.push(',');
+                    }
+                    policy::json::write_str(record, v);
+                }
+                record.push(']');
+            }
+        }
+    }
+    record.push_str("}}");
 }
 
 fn question_json(out: &mut String, request: &AuthzRequest) {

@@ -1,5 +1,6 @@
 //! The Query protocol on the S3 port, driven by boto3 (installed with pip when missing): STS
-//! GetCallerIdentity, AWS-shaped errors for a bad signature and for actions not built yet.
+//! GetCallerIdentity, IAM ListUsers, AWS-shaped errors for a bad signature and for actions not
+//! built yet.
 
 mod common;
 
@@ -20,8 +21,9 @@ except botocore.exceptions.ClientError as e:
     print(e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"])
 iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
                    aws_access_key_id="AKIAALPHAROOTEXAMPLE", aws_secret_access_key="alpha-root-secret-example")
+print(len(iam.list_users()["Users"]))
 try:
-    iam.list_users()
+    iam.list_saml_providers()
 except botocore.exceptions.ClientError as e:
     print(e.response["Error"]["Code"])
 "#;
@@ -32,6 +34,7 @@ except botocore.exceptions.ClientError as e:
         [
             "111111111111 arn:aws:iam::111111111111:root 111111111111",
             "SignatureDoesNotMatch 403",
+            "0",
             "InvalidAction"
         ]
     );

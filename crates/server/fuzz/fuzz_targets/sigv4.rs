@@ -1,5 +1,6 @@
 //! `cargo fuzz run sigv4` (from crates/server): arbitrary Authorization headers, query strings,
-//! form bodies and dates through the Query protocol's parsing and Gatehouse's SigV4 verifier —
+//! form bodies and dates through the Query protocol's parsing (the form, then the parameters as
+//! IAM and STS read them) and Gatehouse's SigV4 verifier —
 //! never a panic, never an accepted signature without the secret.
 #![no_main]
 
@@ -23,5 +24,13 @@ fuzz_target!(|data: &[u8]| {
     // A random signature must never verify against a real secret.
     let result = verify(&request, &["iam", "sts"], &regions, |_| Some("secret".to_string()), 1_795_478_400);
     assert!(result.is_err());
-    let _ = server::query::form(body);
+    // The parameters as the IAM and STS handlers read them.
+    use server::query::params::{Params, Shape};
+    let params = Params(server::query::form(body));
+    let _ = params.list("PolicyArns", "arn");
+    let _ = params.tags("Tags");
+    let _ = params.int("MaxItems", 1, 1000);
+    let _ = params.shaped("UserName", Shape::Name { max: 64 });
+    let _ = params.optional("Path", Shape::Path);
+    let _ = params.optional("Description", Shape::Text { max: 1000 });
 });

@@ -391,8 +391,14 @@ impl Store {
             _ => {}
         }
         tx.execute("DELETE FROM iam_tags WHERE owner = ?1", [&entity.id])?;
+        // Its sessions end with it: a later user or role of the same name is someone else.
+        tx.execute(
+            "DELETE FROM access_keys WHERE access_key_id IN (SELECT access_key_id FROM sessions WHERE source_arn = ?1)",
+            [&entity.arn],
+        )?;
         tx.execute("DELETE FROM iam_entities WHERE id = ?1", [&entity.id])?;
         tx.commit()?;
+        self.cache.keys.clear();
         self.directory_changed();
         Ok(())
     }

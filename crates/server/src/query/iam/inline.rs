@@ -39,11 +39,49 @@ fn put(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
         EntityKind::Group => PolicyType::GroupInline,
         EntityKind::Role => PolicyType::RoleInline,
     };
+    check_aggregate_size(call, kind, owner, name, document)?;
     check_document(document, policy_type)?;
     call.store()
         .put_inline_policy(&call.account, kind, owner, name, document)
         .map_err(store_error)?;
     Ok(Xml::new())
+}
+
+/// The inline policies of one user, group or role share one size limit, white space not
+/// counted [IAM `reference_iam-quotas`, "aggregate policy size"].
+fn check_aggregate_size(
+    call: &Call,
+    kind: EntityKind,
+    owner: &str,
+    name: &str,
+    document: &str,
+) -> Result<(), QueryError> {
+    let limit = match kind {
+        EntityKind::User => 2_048,
+        EntityKind::Group => 5_120,
+        EntityKind::Role => 10_240,
+    };
+    let size = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
+    let store = call.store();
+    let mut total = size(document);
+    for other in store
+        .inline_policy_names(&call.account, kind, owner)
+        .map_err(store_error)?
+    {
+        if other != name {
+            let text = store
+                .inline_policy(&call.account, kind, owner, &other)
+                .map_err(store_error)?;
+            total += size(&text);
+        }
+    }
+    if total > limit {
+        return Err(store_error(store::StoreError::LimitExceeded(format!(
+            "Maximum policy size of {limit} bytes exceeded for {} {owner}",
+            kind.noun()
+        ))));
+    }
+    Ok(())
 }
 
 fn get(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {

@@ -42,8 +42,24 @@ def start_s3s_fs(work):
     raise SystemExit("s3s-fs did not start")
 
 
-def client(endpoint):
-    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=AK, aws_secret_access_key=SK,
+def iam_user(endpoint):
+    """An IAM user whose requests go through the directory: a group with a managed policy, an
+    inline policy and a permissions boundary. Returns its (access key id, secret)."""
+    iam = boto3.client("iam", endpoint_url=endpoint, aws_access_key_id=AK, aws_secret_access_key=SK,
+                       region_name="us-east-1")
+    iam.create_user(UserName="bench", PermissionsBoundary="arn:aws:iam::aws:policy/AmazonS3FullAccess")
+    iam.create_group(GroupName="readers")
+    iam.add_user_to_group(GroupName="readers", UserName="bench")
+    iam.attach_group_policy(GroupName="readers", PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    iam.put_user_policy(UserName="bench", PolicyName="home", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*",
+                                                "Resource": "arn:aws:s3:::bench/home/${aws:username}/*"}]}))
+    key = iam.create_access_key(UserName="bench")["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def client(endpoint, creds=(AK, SK)):
+    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=creds[0], aws_secret_access_key=creds[1],
                         region_name="us-east-1", config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
 
 
@@ -86,10 +102,20 @@ def main():
                     r[f"{method} c={c}"] = oha(sign(op, Key="one-kib"), method, c)
             r["GET 64 MiB"] = curl_speed([sign("get_object", Key="big.bin")])
             r["PUT 64 MiB"] = curl_speed(["-T", big, sign("put_object", Key="put.bin")])
+            if name == "gatehouse":
+                user = iam_user(gh_url)
+                signed_as_user = client(url, user).generate_presigned_url(
+                    "head_object", Params={"Bucket": "bench", "Key": "one-kib"}, ExpiresIn=3600)
+                for c in (1, 32):
+                    r[f"HEAD c={c} IAM user"] = oha(signed_as_user, "HEAD", c)
             results[name] = r
         print(f"{'':14}{'gatehouse':>28}{'s3s-fs':>28}{'ratio':>10}")
         for key in results["gatehouse"]:
-            g, f = results["gatehouse"][key], results["s3s-fs"][key]
+            g, f = results["gatehouse"][key], results["s3s-fs"].get(key)
+            if f is None:
+                root = results["gatehouse"][key.removesuffix(" IAM user")]
+                print(f"{key:14}{g[0]:>12,.0f} req/s {g[1]:>7.0f} µs{'':>28}{g[0] / root[0]:>8.2f}x  (vs root's own requests)")
+                continue
             if isinstance(g, tuple):
                 print(f"{key:14}{g[0]:>12,.0f} req/s {g[1]:>7.0f} µs{f[0]:>12,.0f} req/s {f[1]:>7.0f} µs"
                       f"{g[0] / f[0]:>8.2f}x  (median latency {g[1] / f[1]:.2f}x)")

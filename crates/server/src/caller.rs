@@ -100,7 +100,17 @@ pub fn identity(gatehouse: &Gatehouse, access_key: Option<&str>) -> crate::audit
             } else {
                 "IAMUser".into()
             },
-            principal_id: k.account_id.clone(),
+            // CloudTrail's principalId is aws:userid: the account for root, AIDA... for a
+            // user, AROA...:SESSION for a role session.
+            principal_id: gatehouse
+                .identities
+                .resolve(&gatehouse.store, &k)
+                .keys
+                .iter()
+                .find(|(name, _)| name == "aws:userid")
+                .and_then(|(_, v)| v.single())
+                .map(str::to_string)
+                .unwrap_or_else(|| k.account_id.clone()),
             arn: Some(k.principal_arn),
             account_id: k.account_id,
             access_key_id: Some(k.access_key_id),

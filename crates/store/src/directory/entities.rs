@@ -41,6 +41,16 @@ impl EntityKind {
         }
     }
 
+    /// "User", "Role", "Group": as IAM's parameter and element names spell them
+    /// (`UserName`, `<Role>`).
+    pub fn title(self) -> &'static str {
+        match self {
+            EntityKind::User => "User",
+            EntityKind::Role => "Role",
+            EntityKind::Group => "Group",
+        }
+    }
+
     /// "user", "role", "group" as IAM's messages name them.
     pub fn noun(self) -> &'static str {
         match self {
@@ -178,11 +188,7 @@ impl Store {
         if known.is_some() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "{} with name {} already exists.",
-                match new.kind {
-                    EntityKind::User => "User",
-                    EntityKind::Role => "Role",
-                    EntityKind::Group => "Group",
-                },
+                new.kind.title(),
                 new.name
             )));
         }
@@ -265,11 +271,7 @@ impl Store {
         {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "{} with name {new_name} already exists.",
-                match kind {
-                    EntityKind::User => "User",
-                    EntityKind::Role => "Role",
-                    EntityKind::Group => "Group",
-                }
+                kind.title()
             )));
         }
         let arn = arn_of(account, kind, new_path, new_name);

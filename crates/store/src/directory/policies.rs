@@ -125,11 +125,7 @@ impl Store {
         if attached > MAX_ATTACHED {
             return Err(StoreError::LimitExceeded(format!(
                 "Cannot exceed quota for PoliciesPer{}: {MAX_ATTACHED}",
-                match kind {
-                    EntityKind::User => "User",
-                    EntityKind::Role => "Role",
-                    EntityKind::Group => "Group",
-                }
+                kind.title()
             )));
         }
         tx.commit()?;

@@ -49,11 +49,7 @@ fn boundary(out: &mut Xml, e: &Entity) {
 }
 
 fn entity_detail(call: &Call, out: &mut Xml, e: &Entity) -> Result<(), QueryError> {
-    let noun = match e.kind {
-        EntityKind::User => "User",
-        EntityKind::Role => "Role",
-        EntityKind::Group => "Group",
-    };
+    let noun = e.kind.title();
     out.el("Path", &e.path)
         .el(&format!("{noun}Name"), &e.name)
         .el(&format!("{noun}Id"), &e.id)
@@ -84,20 +80,7 @@ fn entity_detail(call: &Call, out: &mut Xml, e: &Entity) -> Result<(), QueryErro
 }
 
 fn policy_detail(call: &Call, out: &mut Xml, p: &ManagedPolicy) -> Result<(), QueryError> {
-    out.el("PolicyName", &p.name)
-        .el("PolicyId", &p.id)
-        .el("Arn", &p.arn)
-        .el("Path", &p.path)
-        .el("DefaultVersionId", &p.default_version)
-        .el("AttachmentCount", &p.attachment_count.to_string())
-        .el(
-            "PermissionsBoundaryUsageCount",
-            &p.boundary_count.to_string(),
-        )
-        .el("IsAttachable", "true")
-        .opt("Description", p.description.as_deref())
-        .el("CreateDate", &date(p.created_ms))
-        .el("UpdateDate", &date(p.updated_ms));
+    super::managed::policy_xml(out, p);
     let versions = call.store().policy_versions(&p.arn).map_err(store_error)?;
     out.members("PolicyVersionList", &versions, |x, v| {
         x.el("Document", &percent::encode(&v.document))

@@ -4,37 +4,18 @@
 use policy::{ContextValue, PolicyType};
 use store::{Entity, EntityKind, EntityUpdate, NewEntity};
 
-use super::{check_document, date, request_tag_keys, store_error, Call};
+use super::{check_document, date, name_shape, request_tag_keys, store_error, Call};
 use crate::percent;
 use crate::query::params::{Params, Shape};
 use crate::query::xml::Xml;
 use crate::query::QueryError;
 
-const USER_NAME: Shape = Shape::Name { max: 64 };
-const ROLE_NAME: Shape = Shape::Name { max: 64 };
-const GROUP_NAME: Shape = Shape::Name { max: 128 };
 /// A role's sessions last one to twelve hours [IAM CreateRole, MaxSessionDuration].
 const SESSION_RANGE: (i64, i64) = (3600, 43_200);
 
-fn kind_name(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::User => "User",
-        EntityKind::Role => "Role",
-        EntityKind::Group => "Group",
-    }
-}
-
-fn name_shape(kind: EntityKind) -> Shape {
-    match kind {
-        EntityKind::User => USER_NAME,
-        EntityKind::Role => ROLE_NAME,
-        EntityKind::Group => GROUP_NAME,
-    }
-}
-
 /// `<User>`, `<Role>` or `<Group>`'s fields.
 pub fn entity_xml(call: &Call, out: &mut Xml, e: &Entity, with_tags: bool) {
-    let noun = kind_name(e.kind);
+    let noun = e.kind.title();
     out.el("Path", &e.path)
         .el(&format!("{noun}Name"), &e.name)
         .el(&format!("{noun}Id"), &e.id)
@@ -85,8 +66,8 @@ fn boundary_param(params: &Params) -> Result<Option<&str>, QueryError> {
 
 fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let p = call.params;
-    let noun = kind_name(kind);
-    let name = p.shaped(&format!("{noun}Name"), name_shape(kind))?;
+    let noun = kind.title();
+    let name = call.entity_name(kind)?;
     let path = p.optional("Path", Shape::Path)?.unwrap_or("/");
     let tags = if kind == EntityKind::Group {
         Vec::new()
@@ -150,7 +131,7 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
 }
 
 fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
-    let noun = kind_name(kind);
+    let noun = kind.title();
     call.authorize(&format!("List{noun}s"), "*", Vec::new())?;
     let prefix = call
         .params
@@ -171,10 +152,8 @@ fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
 }
 
 fn delete(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
-    let noun = kind_name(kind);
-    let name = call
-        .params
-        .shaped(&format!("{noun}Name"), name_shape(kind))?;
+    let noun = kind.title();
+    let name = call.entity_name(kind)?;
     call.on_entity(&format!("Delete{noun}"), kind, name, Vec::new())?;
     call.store()
         .delete_entity(&call.account, kind, name)
@@ -196,18 +175,7 @@ pub fn create_role(call: &Call) -> Result<Xml, QueryError> {
 
 /// GetUser without a name answers for the calling user [IAM GetUser].
 pub fn get_user(call: &Call) -> Result<Xml, QueryError> {
-    let name = match call.params.optional("UserName", USER_NAME)? {
-        Some(n) => n.to_string(),
-        None => match &call.caller.identity.entity_name {
-            Some(n) if call.caller.principal().kind == policy::PrincipalType::User => n.clone(),
-            _ => {
-                return Err(QueryError::sender(
-                    "ValidationError",
-                    "Must specify userName when calling with non-User credentials",
-                ))
-            }
-        },
-    };
+    let name = call.user_name_or_caller()?;
     let user = call.on_entity("GetUser", EntityKind::User, &name, Vec::new())?;
     let mut out = Xml::new();
     out.open("User");
@@ -217,7 +185,7 @@ pub fn get_user(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn get_role(call: &Call) -> Result<Xml, QueryError> {
-    let name = call.params.shaped("RoleName", ROLE_NAME)?;
+    let name = call.entity_name(EntityKind::Role)?;
     let role = call.on_entity("GetRole", EntityKind::Role, name, Vec::new())?;
     let mut out = Xml::new();
     out.open("Role");
@@ -227,7 +195,7 @@ pub fn get_role(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn get_group(call: &Call) -> Result<Xml, QueryError> {
-    let name = call.params.shaped("GroupName", GROUP_NAME)?;
+    let name = call.entity_name(EntityKind::Group)?;
     let group = call.on_entity("GetGroup", EntityKind::Group, name, Vec::new())?;
     let members = call.store().members_of(&group.id).map_err(store_error)?;
     let mut out = Xml::new();
@@ -254,9 +222,9 @@ pub fn list_roles(call: &Call) -> Result<Xml, QueryError> {
 }
 
 fn rename(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
-    let noun = kind_name(kind);
+    let noun = kind.title();
     let p = call.params;
-    let name = p.shaped(&format!("{noun}Name"), name_shape(kind))?;
+    let name = call.entity_name(kind)?;
     let new_name = p.optional(&format!("New{noun}Name"), name_shape(kind))?;
     let new_path = p.optional("NewPath", Shape::Path)?;
     call.on_entity(&format!("Update{noun}"), kind, name, Vec::new())?;
@@ -285,7 +253,7 @@ pub fn update_group(call: &Call) -> Result<Xml, QueryError> {
 
 pub fn update_role(call: &Call) -> Result<Xml, QueryError> {
     let p = call.params;
-    let name = p.shaped("RoleName", ROLE_NAME)?;
+    let name = call.entity_name(EntityKind::Role)?;
     let description = p.optional("Description", Shape::Text { max: 1000 })?;
     let max_session_s = p.int("MaxSessionDuration", SESSION_RANGE.0, SESSION_RANGE.1)?;
     call.on_entity("UpdateRole", EntityKind::Role, name, Vec::new())?;
@@ -313,7 +281,7 @@ pub fn update_role(call: &Call) -> Result<Xml, QueryError> {
 
 pub fn update_assume_role_policy(call: &Call) -> Result<Xml, QueryError> {
     let p = call.params;
-    let name = p.shaped("RoleName", ROLE_NAME)?;
+    let name = call.entity_name(EntityKind::Role)?;
     let document = p.shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
     call.on_entity("UpdateAssumeRolePolicy", EntityKind::Role, name, Vec::new())?;
     check_document(document, PolicyType::Trust)?;
@@ -336,8 +304,8 @@ pub fn delete_role(call: &Call) -> Result<Xml, QueryError> {
 }
 
 fn membership(call: &Call, add: bool) -> Result<Xml, QueryError> {
-    let group = call.params.shaped("GroupName", GROUP_NAME)?;
-    let user = call.params.shaped("UserName", USER_NAME)?;
+    let group = call.entity_name(EntityKind::Group)?;
+    let user = call.entity_name(EntityKind::User)?;
     let action = if add {
         "AddUserToGroup"
     } else {
@@ -363,7 +331,7 @@ pub fn remove_user_from_group(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn list_groups_for_user(call: &Call) -> Result<Xml, QueryError> {
-    let name = call.params.shaped("UserName", USER_NAME)?;
+    let name = call.entity_name(EntityKind::User)?;
     let user = call.on_entity("ListGroupsForUser", EntityKind::User, name, Vec::new())?;
     let groups = call.store().groups_of(&user.id).map_err(store_error)?;
     let mut out = Xml::new();
@@ -375,10 +343,8 @@ pub fn list_groups_for_user(call: &Call) -> Result<Xml, QueryError> {
 }
 
 fn boundary(call: &Call, kind: EntityKind, put: bool) -> Result<Xml, QueryError> {
-    let noun = kind_name(kind);
-    let name = call
-        .params
-        .shaped(&format!("{noun}Name"), name_shape(kind))?;
+    let noun = kind.title();
+    let name = call.entity_name(kind)?;
     let arn = if put {
         let arn = boundary_param(call.params)?.ok_or_else(|| {
             QueryError::sender(

@@ -13,18 +13,8 @@ use crate::query::QueryError;
 
 const POLICY_NAME: Shape = Shape::Name { max: 128 };
 
-fn noun(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::User => "User",
-        EntityKind::Role => "Role",
-        EntityKind::Group => "Group",
-    }
-}
-
 fn owner_name<'a>(call: &'a Call, kind: EntityKind) -> Result<&'a str, QueryError> {
-    let max = if kind == EntityKind::Group { 128 } else { 64 };
-    call.params
-        .shaped(&format!("{}Name", noun(kind)), Shape::Name { max })
+    call.entity_name(kind)
 }
 
 fn put(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
@@ -33,7 +23,12 @@ fn put(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let document = call
         .params
         .shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
-    call.on_entity(&format!("Put{}Policy", noun(kind)), kind, owner, Vec::new())?;
+    call.on_entity(
+        &format!("Put{}Policy", kind.title()),
+        kind,
+        owner,
+        Vec::new(),
+    )?;
     let policy_type = match kind {
         EntityKind::User => PolicyType::UserInline,
         EntityKind::Group => PolicyType::GroupInline,
@@ -87,13 +82,18 @@ fn check_aggregate_size(
 fn get(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let owner = owner_name(call, kind)?;
     let name = call.params.shaped("PolicyName", POLICY_NAME)?;
-    call.on_entity(&format!("Get{}Policy", noun(kind)), kind, owner, Vec::new())?;
+    call.on_entity(
+        &format!("Get{}Policy", kind.title()),
+        kind,
+        owner,
+        Vec::new(),
+    )?;
     let document = call
         .store()
         .inline_policy(&call.account, kind, owner, name)
         .map_err(store_error)?;
     let mut out = Xml::new();
-    out.el(&format!("{}Name", noun(kind)), owner)
+    out.el(&format!("{}Name", kind.title()), owner)
         .el("PolicyName", name)
         .el("PolicyDocument", &percent::encode(&document));
     Ok(out)
@@ -102,7 +102,7 @@ fn get(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
 fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let owner = owner_name(call, kind)?;
     call.on_entity(
-        &format!("List{}Policies", noun(kind)),
+        &format!("List{}Policies", kind.title()),
         kind,
         owner,
         Vec::new(),
@@ -127,7 +127,7 @@ fn delete(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let owner = owner_name(call, kind)?;
     let name = call.params.shaped("PolicyName", POLICY_NAME)?;
     call.on_entity(
-        &format!("Delete{}Policy", noun(kind)),
+        &format!("Delete{}Policy", kind.title()),
         kind,
         owner,
         Vec::new(),

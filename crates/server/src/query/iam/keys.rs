@@ -9,22 +9,6 @@ use crate::query::params::Shape;
 use crate::query::xml::Xml;
 use crate::query::QueryError;
 
-const USER_NAME: Shape = Shape::Name { max: 64 };
-
-fn user_name(call: &Call) -> Result<String, QueryError> {
-    if let Some(n) = call.params.optional("UserName", USER_NAME)? {
-        return Ok(n.to_string());
-    }
-    match &call.caller.identity.entity_name {
-        Some(n) if call.caller.principal().kind == policy::PrincipalType::User => Ok(n.clone()),
-        // Root's own keys are managed in the configuration, not through the API.
-        _ => Err(QueryError::sender(
-            "ValidationError",
-            "Must specify userName when calling with non-User credentials",
-        )),
-    }
-}
-
 fn status_of(active: bool) -> &'static str {
     if active {
         "Active"
@@ -34,7 +18,7 @@ fn status_of(active: bool) -> &'static str {
 }
 
 pub fn create_access_key(call: &Call) -> Result<Xml, QueryError> {
-    let name = user_name(call)?;
+    let name = call.user_name_or_caller()?;
     call.on_entity("CreateAccessKey", EntityKind::User, &name, Vec::new())?;
     let key = call
         .store()
@@ -52,7 +36,7 @@ pub fn create_access_key(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn list_access_keys(call: &Call) -> Result<Xml, QueryError> {
-    let name = user_name(call)?;
+    let name = call.user_name_or_caller()?;
     call.on_entity("ListAccessKeys", EntityKind::User, &name, Vec::new())?;
     let keys = call
         .store()
@@ -72,7 +56,7 @@ pub fn list_access_keys(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn update_access_key(call: &Call) -> Result<Xml, QueryError> {
-    let name = user_name(call)?;
+    let name = call.user_name_or_caller()?;
     let id = call
         .params
         .shaped("AccessKeyId", Shape::Name { max: 128 })?;
@@ -94,7 +78,7 @@ pub fn update_access_key(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn delete_access_key(call: &Call) -> Result<Xml, QueryError> {
-    let name = user_name(call)?;
+    let name = call.user_name_or_caller()?;
     let id = call
         .params
         .shaped("AccessKeyId", Shape::Name { max: 128 })?;

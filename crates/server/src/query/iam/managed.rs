@@ -15,7 +15,7 @@ const POLICY_NAME: Shape = Shape::Name { max: 128 };
 const ARN: Shape = Shape::Text { max: 2048 };
 const DOCUMENT: Shape = Shape::Text { max: 131_072 };
 
-fn policy_xml(out: &mut Xml, p: &ManagedPolicy) {
+pub(super) fn policy_xml(out: &mut Xml, p: &ManagedPolicy) {
     out.el("PolicyName", &p.name)
         .el("PolicyId", &p.id)
         .el("Arn", &p.arn)
@@ -30,6 +30,18 @@ fn policy_xml(out: &mut Xml, p: &ManagedPolicy) {
         .opt("Description", p.description.as_deref())
         .el("CreateDate", &date(p.created_ms))
         .el("UpdateDate", &date(p.updated_ms));
+}
+
+/// `<Policy>` with its tags, as CreatePolicy and GetPolicy answer.
+fn policy_answer(policy: &ManagedPolicy, tags: &[(String, String)]) -> Xml {
+    let mut out = Xml::new();
+    out.open("Policy");
+    policy_xml(&mut out, policy);
+    if !tags.is_empty() {
+        tags_xml(&mut out, tags);
+    }
+    out.close("Policy");
+    out
 }
 
 /// An AWS managed policy cannot be changed by anyone [IAM `access_policies_managed-vs-inline`].
@@ -92,14 +104,7 @@ pub fn create_policy(call: &Call) -> Result<Xml, QueryError> {
             &tags,
         )
         .map_err(store_error)?;
-    let mut out = Xml::new();
-    out.open("Policy");
-    policy_xml(&mut out, &policy);
-    if !tags.is_empty() {
-        tags_xml(&mut out, &tags);
-    }
-    out.close("Policy");
-    Ok(out)
+    Ok(policy_answer(&policy, &tags))
 }
 
 pub fn get_policy(call: &Call) -> Result<Xml, QueryError> {
@@ -107,14 +112,7 @@ pub fn get_policy(call: &Call) -> Result<Xml, QueryError> {
     authorize_on_policy(call, "GetPolicy", arn)?;
     let policy = visible(call, arn)?;
     let tags = call.store().tags(&policy.id).map_err(store_error)?;
-    let mut out = Xml::new();
-    out.open("Policy");
-    policy_xml(&mut out, &policy);
-    if !tags.is_empty() {
-        tags_xml(&mut out, &tags);
-    }
-    out.close("Policy");
-    Ok(out)
+    Ok(policy_answer(&policy, &tags))
 }
 
 /// `Scope` All (default), AWS or Local; `OnlyAttached`; `PathPrefix` [IAM ListPolicies].
@@ -239,26 +237,15 @@ pub fn set_default_policy_version(call: &Call) -> Result<Xml, QueryError> {
     Ok(Xml::new())
 }
 
-fn noun(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::User => "User",
-        EntityKind::Role => "Role",
-        EntityKind::Group => "Group",
-    }
-}
-
 fn attachment(call: &Call, kind: EntityKind, attach: bool) -> Result<Xml, QueryError> {
-    let max = if kind == EntityKind::Group { 128 } else { 64 };
-    let name = call
-        .params
-        .shaped(&format!("{}Name", noun(kind)), Shape::Name { max })?;
+    let name = call.entity_name(kind)?;
     let arn = call.params.shaped("PolicyArn", ARN)?;
     let verb = if attach { "Attach" } else { "Detach" };
     let keys = vec![(
         "iam:PolicyARN".to_string(),
         ContextValue::Single(arn.into()),
     )];
-    call.on_entity(&format!("{verb}{}Policy", noun(kind)), kind, name, keys)?;
+    call.on_entity(&format!("{verb}{}Policy", kind.title()), kind, name, keys)?;
     visible(call, arn)?;
     let store = call.store();
     if attach {
@@ -290,12 +277,9 @@ pub fn detach_role_policy(call: &Call) -> Result<Xml, QueryError> {
 }
 
 fn attached(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
-    let max = if kind == EntityKind::Group { 128 } else { 64 };
-    let name = call
-        .params
-        .shaped(&format!("{}Name", noun(kind)), Shape::Name { max })?;
+    let name = call.entity_name(kind)?;
     call.on_entity(
-        &format!("ListAttached{}Policies", noun(kind)),
+        &format!("ListAttached{}Policies", kind.title()),
         kind,
         name,
         Vec::new(),
@@ -338,9 +322,9 @@ pub fn list_entities_for_policy(call: &Call) -> Result<Xml, QueryError> {
     let mut out = Xml::new();
     for kind in [EntityKind::Group, EntityKind::User, EntityKind::Role] {
         let of_kind: Vec<&store::Entity> = entities.iter().filter(|e| e.kind == kind).collect();
-        out.members(&format!("Policy{}s", noun(kind)), &of_kind, |x, e| {
-            x.el(&format!("{}Name", noun(kind)), &e.name)
-                .el(&format!("{}Id", noun(kind)), &e.id);
+        out.members(&format!("Policy{}s", kind.title()), &of_kind, |x, e| {
+            x.el(&format!("{}Name", kind.title()), &e.name)
+                .el(&format!("{}Id", kind.title()), &e.id);
         });
     }
     out.el("IsTruncated", "false");

@@ -17,7 +17,7 @@ use store::{Entity, EntityKind, StoreError};
 
 use crate::authorize::{check_in_own_account, iso8601};
 use crate::caller::Caller;
-use crate::query::params::Params;
+use crate::query::params::{Params, Shape};
 use crate::query::xml::Xml;
 use crate::query::QueryError;
 use crate::serve::App;
@@ -247,6 +247,31 @@ impl Call<'_> {
         keys
     }
 
+    /// The `UserName`, `RoleName` or `GroupName` parameter (64 characters for users and roles,
+    /// 128 for groups) [IAM API reference].
+    pub fn entity_name(&self, kind: EntityKind) -> Result<&str, QueryError> {
+        self.params
+            .shaped(&format!("{}Name", kind.title()), name_shape(kind))
+    }
+
+    /// `UserName`, or without it the calling user [IAM GetUser, CreateAccessKey: "IAM
+    /// determines the user name implicitly based on the access key ID signing the request"].
+    pub fn user_name_or_caller(&self) -> Result<String, QueryError> {
+        if let Some(n) = self
+            .params
+            .optional("UserName", name_shape(EntityKind::User))?
+        {
+            return Ok(n.to_string());
+        }
+        match &self.caller.identity.entity_name {
+            Some(n) if self.caller.principal().kind == policy::PrincipalType::User => Ok(n.clone()),
+            _ => Err(QueryError::sender(
+                "ValidationError",
+                "Must specify userName when calling with non-User credentials",
+            )),
+        }
+    }
+
     /// Paginates `items` by `Marker`/`MaxItems` (1–1000, default 100) and writes IAM's
     /// `IsTruncated` and `Marker`.
     pub fn page<'t, T>(&self, items: &'t [T], out: &mut Xml) -> Result<&'t [T], QueryError> {
@@ -268,6 +293,13 @@ impl Call<'_> {
             out.el("Marker", &end.to_string());
         }
         Ok(&items[start..end])
+    }
+}
+
+pub fn name_shape(kind: EntityKind) -> Shape {
+    match kind {
+        EntityKind::Group => Shape::Name { max: 128 },
+        EntityKind::User | EntityKind::Role => Shape::Name { max: 64 },
     }
 }
 

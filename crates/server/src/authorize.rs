@@ -169,11 +169,7 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
     let resource = arn(&q.bucket.name, q.key);
     let mut context = request_context(gatehouse, caller, &q.bucket.owner);
     let resource_type = if q.key.is_some() { "object" } else { "bucket" };
-    for (key, value) in q.keys {
-        if catalog().carries_key(q.action, Some(resource_type), &key) {
-            context.insert(&key, value);
-        }
-    }
+    add_carried_keys(&mut context, q.action, Some(resource_type), q.keys);
     let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(internal)?;
     let consulted: Vec<(String, i64)> = bucket_policy
         .iter()
@@ -233,7 +229,8 @@ pub fn check_in_own_account(
 ) -> Result<Decision, Denied> {
     let account = caller.account().unwrap_or("anonymous").to_string();
     let mut context = request_context(gatehouse, caller, &account);
-    add_carried_keys(&mut context, action, resource, keys);
+    let resource_type = catalog().resource_type_of(action, resource);
+    add_carried_keys(&mut context, action, resource_type, keys);
     let policies = identity_policies(caller);
     let request = AuthzRequest {
         principal: caller.principal(),
@@ -247,14 +244,13 @@ pub fn check_in_own_account(
     decide_recorded(gatehouse, caller, &request, &[])
 }
 
-/// Adds the request's service keys that the catalogue says `action` carries on `resource`.
+/// Adds the request's keys that the catalogue says `action` carries on its resource type.
 pub fn add_carried_keys(
     context: &mut Context,
     action: &str,
-    resource: &str,
+    resource_type: Option<&str>,
     keys: Vec<(String, ContextValue)>,
 ) {
-    let resource_type = catalog().resource_type_of(action, resource);
     for (key, value) in keys {
         if catalog().carries_key(action, resource_type, &key) {
             context.insert(&key, value);

@@ -97,3 +97,70 @@ async fn query_requests_may_come_as_presigned_gets() {
     assert_eq!(status, 403, "{list_buckets}");
     assert!(list_buckets.contains("<Error><Code>"), "{list_buckets}");
 }
+
+/// IAM calls are decided and audited like S3 calls: a user without IAM permissions gets AWS's
+/// AccessDenied with the x-gatehouse-* headers, and the audit trail keeps the denial's trace and,
+/// for an allowed request, the digests of the identity documents that allowed it and the
+/// principal's keys — enough to re-evaluate either decision later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iam_decisions_are_explained_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::start(dir.path()).await;
+    let script = r#"
+import sys, json, boto3, botocore
+def client(service, key, secret):
+    return boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                        aws_access_key_id=key, aws_secret_access_key=secret)
+root = client("iam", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+root.create_user(UserName="carol", Tags=[{"Key": "team", "Value": "blue"}])
+key = root.create_access_key(UserName="carol")["AccessKey"]
+carol = client("iam", key["AccessKeyId"], key["SecretAccessKey"])
+try:
+    carol.list_users()
+    print("allowed?")
+except botocore.exceptions.ClientError as e:
+    h = e.response["ResponseMetadata"]["HTTPHeaders"]
+    print(e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"])
+    print(e.response["Error"]["Message"])
+    print(h.get("x-gatehouse-decision"), h.get("x-gatehouse-denied-by"))
+root.put_user_policy(UserName="carol", PolicyName="list", PolicyDocument=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+                   "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}}]}))
+print(len(carol.list_users()["Users"]))
+"#;
+    let stdout = common::boto3(script, &server.endpoint).await;
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "403 AccessDenied",
+            "User: arn:aws:iam::111111111111:user/carol is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action",
+            "implicitDeny identity",
+            "1",
+        ]
+    );
+    let events = common::audit_events(dir.path()).await;
+    let decisions: Vec<String> = events
+        .iter()
+        .filter(|e| e.get("eventName").and_then(|v| v.as_str()) == Some("ListUsers"))
+        .filter_map(|e| e.get("additionalEventData"))
+        .filter_map(|d| d.get("gatehouseDecisions"))
+        .map(|d| format!("{d:?}"))
+        .collect();
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert!(decisions[0].contains("implicitDeny"), "{}", decisions[0]);
+    assert!(decisions[0].contains("trace"), "{}", decisions[0]);
+    assert!(decisions[1].contains("allowed"), "{}", decisions[1]);
+    assert!(
+        decisions[1].contains("arn:aws:iam::111111111111:user/carol#inline/list"),
+        "{}",
+        decisions[1]
+    );
+    assert!(decisions[1].contains("digest"), "{}", decisions[1]);
+    assert!(
+        decisions[1].contains("aws:PrincipalTag/team"),
+        "{}",
+        decisions[1]
+    );
+}

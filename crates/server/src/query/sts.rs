@@ -4,6 +4,7 @@
 //! allow too; across accounts both sides must allow; boundaries, session policies and SCPs
 //! limit it like any resource-policy grant [IAM `id_roles_use_permissions-to-switch`].
 
+use authz::catalog::catalog;
 use authz::AuthzRequest;
 use policy::{ContextValue, PolicyType, PrincipalType};
 use store::{EntityKind, IdentityDocument, NewSession, SessionTag};
@@ -247,7 +248,12 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
         .collect();
     for action in actions {
         let mut context = request_context(&app.gatehouse, caller, &role_account);
-        add_carried_keys(&mut context, action, role_arn, keys.clone());
+        add_carried_keys(
+            &mut context,
+            action,
+            catalog().resource_type_of(action, role_arn),
+            keys.clone(),
+        );
         let request = AuthzRequest {
             principal: caller.principal(),
             action,

@@ -192,6 +192,23 @@ impl Store {
                 new.name
             )));
         }
+        // IAM's default account quotas [IAM `reference_iam-quotas`].
+        let quota = match new.kind {
+            EntityKind::User => ("UsersPerAccount", 5000),
+            EntityKind::Group => ("GroupsPerAccount", 300),
+            EntityKind::Role => ("RolesPerAccount", 1000),
+        };
+        let count: i64 = tx.query_row(
+            "SELECT count(*) FROM iam_entities WHERE account_id = ?1 AND kind = ?2",
+            params![new.account_id, new.kind.as_str()],
+            |r| r.get(0),
+        )?;
+        if count >= quota.1 {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for {}: {}",
+                quota.0, quota.1
+            )));
+        }
         let id = ids::iam_unique_id(new.kind.id_prefix());
         let arn = arn_of(new.account_id, new.kind, new.path, new.name);
         let trust = new

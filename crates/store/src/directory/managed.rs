@@ -10,6 +10,8 @@ use super::entities::Entity;
 
 /// A managed policy keeps at most five versions [IAM `access_policies_managed-versioning`].
 pub const MAX_POLICY_VERSIONS: i64 = 5;
+/// Customer managed policies per account (IAM's default quota) [IAM `reference_iam-quotas`].
+pub const MAX_CUSTOMER_POLICIES: i64 = 1500;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManagedPolicy {
@@ -138,6 +140,16 @@ impl Store {
         if same_name.is_some() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "A policy called {name} already exists. Duplicate names are not allowed."
+            )));
+        }
+        let local: i64 = tx.query_row(
+            "SELECT count(*) FROM managed_policies WHERE account_id IS ?1",
+            [account],
+            |r| r.get(0),
+        )?;
+        if account.is_some() && local >= MAX_CUSTOMER_POLICIES {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for PoliciesPerAccount: {MAX_CUSTOMER_POLICIES}"
             )));
         }
         let id = ids::iam_unique_id("ANPA");

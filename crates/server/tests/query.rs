@@ -135,7 +135,7 @@ print(len(carol.list_users()["Users"]))
         lines,
         [
             "403 AccessDenied",
-            "User: arn:aws:iam::111111111111:user/carol is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action",
+            "User: arn:aws:iam::111111111111:user/carol is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::111111111111:user/ because no identity-based policy allows the iam:ListUsers action",
             "implicitDeny identity",
             "1",
         ]

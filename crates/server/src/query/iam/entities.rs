@@ -132,11 +132,15 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
 
 fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let noun = kind.title();
-    call.authorize(&format!("List{noun}s"), "*", Vec::new())?;
     let prefix = call
         .params
         .optional("PathPrefix", Shape::Text { max: 512 })?
         .unwrap_or("/");
+    // Decision [memory]: AWS's denials of ListUsers/ListRoles/ListGroups name the path prefix's
+    // ARN ("... iam:ListUsers on resource: arn:aws:iam::123456789012:user/"), so that is the
+    // resource asked about; `"Resource": "*"` and `user/*` both cover it.
+    let resource = format!("arn:aws:iam::{}:{}{prefix}", call.account, kind.as_str());
+    call.authorize(&format!("List{noun}s"), &resource, Vec::new())?;
     let all = call
         .store()
         .entities(&call.account, kind, prefix)

@@ -157,6 +157,14 @@ impl Identities {
             return caller;
         }
         let Some(entity) = &inputs.entity else {
+            // A deleted role's session: still itself (`AROA...:name`), with no permissions.
+            if let Some(s) = &inputs.session_info {
+                if let (Some(id), Some(name)) = (&s.source_id, &s.session_name) {
+                    caller
+                        .keys
+                        .push(("aws:userid".into(), single(format!("{id}:{name}"))));
+                }
+            }
             return caller;
         };
         principal.unique_id = Some(entity.id.clone());

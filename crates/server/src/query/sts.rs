@@ -169,6 +169,7 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     }
     let external_id = params.optional("ExternalId", Shape::Text { max: 1224 })?;
     let source_identity = params.optional("SourceIdentity", Shape::Name { max: 64 })?;
+    let duration = params.int("DurationSeconds", 900, 43_200)?.unwrap_or(3600);
     let (policy, policy_arns) = session_policies(app, params)?;
     let tags = session_tags(caller, params)?;
     let store = &app.gatehouse.store;
@@ -268,7 +269,6 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     }
     let role = role.ok_or_else(|| QueryError::forbidden("AccessDenied", "Access denied".into()))?;
     let max = role.max_session_s.unwrap_or(3600);
-    let duration = params.int("DurationSeconds", 900, 43_200)?.unwrap_or(3600);
     // A role session assuming a role ("role chaining") gets at most an hour [IAM
     // `id_roles_terms-and-concepts`, role chaining].
     if caller.principal().kind == PrincipalType::AssumedRole && duration > 3600 {
@@ -288,6 +288,7 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
             account_id: &role.account_id,
             principal_arn: &principal_arn,
             source_arn: &role.arn,
+            source_id: Some(&role.id),
             session_name: Some(session_name),
             source_identity: source_identity.or(caller.identity.source_identity.as_deref()),
             policy: policy.as_deref(),
@@ -302,7 +303,23 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
         .el("AssumedRoleId", &format!("{}:{session_name}", role.id))
         .el("Arn", &principal_arn)
         .close("AssumedRoleUser");
-    out.el("PackedPolicySize", "0");
+    // The share of the packed-size limit the session's policies and tags use, given when the
+    // request passed any [STS AssumeRole, PackedPolicySize]. Decision: measured against the
+    // documented 2,048-character plain-text limit, tags counted as `key=value`.
+    if policy.is_some() || !policy_arns.is_empty() || !requested.is_empty() {
+        let chars = policy
+            .as_deref()
+            .map_or(0, |p| p.chars().filter(|c| !c.is_whitespace()).count())
+            + policy_arns.iter().map(String::len).sum::<usize>()
+            + requested
+                .iter()
+                .map(|t| t.key.len() + t.value.len() + 1)
+                .sum::<usize>();
+        out.el(
+            "PackedPolicySize",
+            &(chars * 100).div_ceil(2048).to_string(),
+        );
+    }
     out.opt("SourceIdentity", source_identity);
     Ok(out)
 }
@@ -340,6 +357,7 @@ fn get_session_token(app: &App, caller: &Caller, params: &Params) -> Result<Xml,
             account_id: &account,
             principal_arn: &p.arn,
             source_arn: &p.arn,
+            source_id: p.unique_id.as_deref(),
             session_name: None,
             source_identity: None,
             policy: None,

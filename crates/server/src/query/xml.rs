@@ -5,11 +5,24 @@ use crate::query::xml_escape;
 
 pub struct Xml {
     out: String,
+    /// Write `<ActionResult/>` even when empty (UpdateRole's answer has one; boto3 needs it).
+    result_always: bool,
 }
 
 impl Xml {
     pub fn new() -> Xml {
-        Xml { out: String::new() }
+        Xml {
+            out: String::new(),
+            result_always: false,
+        }
+    }
+
+    /// An answer whose (empty) result element is part of the API's shape.
+    pub fn empty_result() -> Xml {
+        Xml {
+            result_always: true,
+            ..Xml::new()
+        }
     }
 
     pub fn el(&mut self, name: &str, value: &str) -> &mut Xml {
@@ -62,7 +75,7 @@ impl Xml {
 
     /// The whole answer to `action` in `namespace`, this builder's text as its result.
     pub fn answer(self, action: &str, namespace: &str, request_id: &str) -> String {
-        let result = if self.out.is_empty() {
+        let result = if self.out.is_empty() && !self.result_always {
             String::new()
         } else {
             format!("<{action}Result>{}</{action}Result>", self.out)

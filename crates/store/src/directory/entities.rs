@@ -209,6 +209,9 @@ impl Store {
                 quota.0, quota.1
             )));
         }
+        if let Some(arn) = new.boundary_arn {
+            super::managed::find_attachable(&tx, new.account_id, arn)?;
+        }
         let id = ids::iam_unique_id(new.kind.id_prefix());
         let arn = arn_of(new.account_id, new.kind, new.path, new.name);
         let trust = new
@@ -410,11 +413,6 @@ impl Store {
             _ => {}
         }
         tx.execute("DELETE FROM iam_tags WHERE owner = ?1", [&entity.id])?;
-        // Its sessions end with it: a later user or role of the same name is someone else.
-        tx.execute(
-            "DELETE FROM access_keys WHERE access_key_id IN (SELECT access_key_id FROM sessions WHERE source_arn = ?1)",
-            [&entity.arn],
-        )?;
         tx.execute("DELETE FROM iam_entities WHERE id = ?1", [&entity.id])?;
         tx.commit()?;
         self.cache.keys.clear();

@@ -77,12 +77,17 @@ impl Store {
         } else {
             None
         };
-        let source_arn = session
-            .as_ref()
-            .map(|s| s.source_arn.clone())
-            .unwrap_or_else(|| key.principal_arn.clone());
+        // A session belongs to its role's (or user's) unique id: a deleted role's sessions keep
+        // their credentials but none of a later role of the same name's permissions, as IAM's.
+        let entity = match &session {
+            Some(s) => match &s.source_id {
+                Some(id) => self.entity_by_id(id)?,
+                None => None,
+            },
+            None => self.entity_by_arn(&key.principal_arn)?,
+        };
         let mut inputs = IdentityInputs::default();
-        let Some(entity) = self.entity_by_arn(&source_arn)? else {
+        let Some(entity) = entity else {
             inputs.session_info = session;
             return Ok(inputs);
         };

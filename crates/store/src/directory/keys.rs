@@ -19,48 +19,69 @@ pub struct KeyInfo {
     pub created_ms: i64,
 }
 
+/// At most two long-term keys per principal.
+fn insert_key(tx: &rusqlite::Transaction, account: &str, principal_arn: &str) -> Result<AccessKey> {
+    let count: i64 = tx.query_row(
+        "SELECT count(*) FROM access_keys WHERE principal_arn = ?1 AND session_token IS NULL",
+        [principal_arn],
+        |r| r.get(0),
+    )?;
+    if count >= MAX_KEYS_PER_USER {
+        return Err(StoreError::LimitExceeded(format!(
+            "Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS_PER_USER}"
+        )));
+    }
+    let key = AccessKey {
+        access_key_id: ids::access_key_id("AKIA"),
+        secret: ids::secret_access_key(),
+        account_id: account.to_string(),
+        principal_arn: principal_arn.to_string(),
+        active: true,
+        session_token: None,
+        expires_ms: None,
+    };
+    tx.execute(
+        "INSERT INTO access_keys (access_key_id, secret, account_id, principal_arn, active, created_ms) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+        params![key.access_key_id, key.secret, key.account_id, key.principal_arn, now_ms()],
+    )?;
+    Ok(key)
+}
+
 impl Store {
     /// A new access key for the user; the secret is in the answer and nowhere else outside
     /// the store.
     pub fn create_user_key(&self, account: &str, user: &str) -> Result<AccessKey> {
         let mut conn = self.db.lock();
         let tx = conn.transaction()?;
-        let entity = find(&tx, account, EntityKind::User, user)?;
-        let count: i64 = tx.query_row(
-            "SELECT count(*) FROM access_keys WHERE principal_arn = ?1 AND session_token IS NULL",
-            [&entity.arn],
-            |r| r.get(0),
-        )?;
-        if count >= MAX_KEYS_PER_USER {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS_PER_USER}"
-            )));
-        }
-        let key = AccessKey {
-            access_key_id: ids::access_key_id("AKIA"),
-            secret: ids::secret_access_key(),
-            account_id: account.to_string(),
-            principal_arn: entity.arn,
-            active: true,
-            session_token: None,
-            expires_ms: None,
-        };
-        tx.execute(
-            "INSERT INTO access_keys (access_key_id, secret, account_id, principal_arn, active, created_ms) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-            params![key.access_key_id, key.secret, key.account_id, key.principal_arn, now_ms()],
-        )?;
+        let arn = find(&tx, account, EntityKind::User, user)?.arn;
+        let key = insert_key(&tx, account, &arn)?;
+        tx.commit()?;
+        self.directory_changed();
+        Ok(key)
+    }
+
+    /// A new access key for the account's root user.
+    pub fn create_root_key(&self, account: &str) -> Result<AccessKey> {
+        let mut conn = self.db.lock();
+        let tx = conn.transaction()?;
+        let key = insert_key(&tx, account, &format!("arn:aws:iam::{account}:root"))?;
         tx.commit()?;
         self.directory_changed();
         Ok(key)
     }
 
     pub fn user_keys(&self, account: &str, user: &str) -> Result<Vec<KeyInfo>> {
+        let arn = find(&self.db.read(), account, EntityKind::User, user)?.arn;
+        self.keys_of(&arn)
+    }
+
+    /// A principal's long-term keys, oldest first.
+    pub fn keys_of(&self, principal_arn: &str) -> Result<Vec<KeyInfo>> {
         let conn = self.db.read();
-        let entity = find(&conn, account, EntityKind::User, user)?;
         let mut stmt = conn.prepare_cached(
             "SELECT access_key_id, active, created_ms FROM access_keys WHERE principal_arn = ?1 AND session_token IS NULL ORDER BY created_ms",
         )?;
-        let rows = stmt.query_map([&entity.arn], |r| {
+        let rows = stmt.query_map([principal_arn], |r| {
             Ok(KeyInfo {
                 access_key_id: r.get(0)?,
                 active: r.get(1)?,
@@ -70,9 +91,9 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn users_key(&self, account: &str, user: &str, key_id: &str) -> Result<()> {
+    fn owned_key(&self, principal_arn: &str, key_id: &str) -> Result<()> {
         if self
-            .user_keys(account, user)?
+            .keys_of(principal_arn)?
             .iter()
             .any(|k| k.access_key_id == key_id)
         {
@@ -90,7 +111,12 @@ impl Store {
         key_id: &str,
         active: bool,
     ) -> Result<()> {
-        self.users_key(account, user, key_id)?;
+        let arn = find(&self.db.read(), account, EntityKind::User, user)?.arn;
+        self.set_key_active(&arn, key_id, active)
+    }
+
+    pub fn set_key_active(&self, principal_arn: &str, key_id: &str, active: bool) -> Result<()> {
+        self.owned_key(principal_arn, key_id)?;
         self.db.lock().execute(
             "UPDATE access_keys SET active = ?2 WHERE access_key_id = ?1",
             params![key_id, active],
@@ -101,7 +127,12 @@ impl Store {
     }
 
     pub fn delete_user_key(&self, account: &str, user: &str, key_id: &str) -> Result<()> {
-        self.users_key(account, user, key_id)?;
+        let arn = find(&self.db.read(), account, EntityKind::User, user)?.arn;
+        self.delete_key(&arn, key_id)
+    }
+
+    pub fn delete_key(&self, principal_arn: &str, key_id: &str) -> Result<()> {
+        self.owned_key(principal_arn, key_id)?;
         self.db
             .lock()
             .execute("DELETE FROM access_keys WHERE access_key_id = ?1", [key_id])?;

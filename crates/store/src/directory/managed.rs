@@ -302,6 +302,18 @@ impl Store {
                 "Cannot delete a policy attached to entities.".into(),
             ));
         }
+        let versions: i64 = tx.query_row(
+            "SELECT count(*) FROM managed_policy_versions WHERE policy_arn = ?1",
+            [arn],
+            |r| r.get(0),
+        )?;
+        // [IAM DeletePolicy: "you must delete all the policy's versions ... other than the
+        // default version"].
+        if versions > 1 {
+            return Err(StoreError::DeleteConflict(
+                "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.".into(),
+            ));
+        }
         tx.execute("DELETE FROM iam_tags WHERE owner = ?1", [&policy.id])?;
         tx.execute("DELETE FROM managed_policies WHERE arn = ?1", [arn])?;
         tx.commit()?;
@@ -309,22 +321,33 @@ impl Store {
         Ok(())
     }
 
+    /// The users and roles whose permissions boundary a managed policy is.
+    pub fn boundary_entities(&self, arn: &str) -> Result<Vec<Entity>> {
+        self.entities_where("SELECT id FROM iam_entities WHERE boundary_arn = ?1", arn)
+    }
+
     /// The users, groups and roles a managed policy is attached to.
     pub fn policy_entities(&self, arn: &str) -> Result<Vec<Entity>> {
-        let conn = self.db.read();
-        find_policy(&conn, arn)?;
-        let mut stmt =
-            conn.prepare_cached("SELECT entity_id FROM attachments WHERE policy_arn = ?1")?;
-        let ids: Vec<String> = stmt
-            .query_map([arn], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
-        drop(conn);
+        find_policy(&self.db.read(), arn)?;
+        self.entities_where(
+            "SELECT entity_id FROM attachments WHERE policy_arn = ?1",
+            arn,
+        )
+    }
+
+    /// The entities whose ids `sql` selects for `arn`, by name.
+    fn entities_where(&self, sql: &str, arn: &str) -> Result<Vec<Entity>> {
+        let ids: Vec<String> = {
+            let conn = self.db.read();
+            let mut stmt = conn.prepare_cached(sql)?;
+            let ids = stmt
+                .query_map([arn], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids
+        };
         let mut out = Vec::new();
         for id in ids {
-            if let Some(e) = self.entity_by_id(&id)? {
-                out.push(e);
-            }
+            out.extend(self.entity_by_id(&id)?);
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)

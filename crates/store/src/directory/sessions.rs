@@ -20,8 +20,9 @@ pub struct NewSession<'a> {
     pub account_id: &'a str,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, or the user's ARN for GetSessionToken.
     pub principal_arn: &'a str,
-    /// The role's (or user's) ARN.
+    /// The role's (or user's) ARN and unique id (`None` for root).
     pub source_arn: &'a str,
+    pub source_id: Option<&'a str>,
     pub session_name: Option<&'a str>,
     pub source_identity: Option<&'a str>,
     pub policy: Option<&'a str>,
@@ -34,6 +35,7 @@ pub struct NewSession<'a> {
 pub struct Session {
     pub access_key_id: String,
     pub source_arn: String,
+    pub source_id: Option<String>,
     pub session_name: Option<String>,
     pub source_identity: Option<String>,
     pub policy: Option<(String, String)>,
@@ -67,9 +69,9 @@ impl Store {
             .map(|d| super::keep_document(&tx, d))
             .transpose()?;
         tx.execute(
-            "INSERT INTO sessions (access_key_id, source_arn, session_name, source_identity, policy_digest, policy_arns, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![key.access_key_id, new.source_arn, new.session_name, new.source_identity, digest, new.policy_arns.join("\n"), now],
+            "INSERT INTO sessions (access_key_id, source_arn, source_id, session_name, source_identity, policy_digest, policy_arns, created_ms)
+             VALUES (?1, ?2, ?8, ?3, ?4, ?5, ?6, ?7)",
+            params![key.access_key_id, new.source_arn, new.session_name, new.source_identity, digest, new.policy_arns.join("\n"), now, new.source_id],
         )?;
         for t in new.tags {
             tx.execute(
@@ -91,7 +93,7 @@ impl Store {
         let conn = self.db.read();
         let row = conn
             .query_row(
-                "SELECT s.source_arn, s.session_name, s.source_identity, s.policy_digest, d.document, s.policy_arns, k.expires_ms
+                "SELECT s.source_arn, s.session_name, s.source_identity, s.policy_digest, d.document, s.policy_arns, k.expires_ms, s.source_id
                  FROM sessions s JOIN access_keys k ON k.access_key_id = s.access_key_id
                  LEFT JOIN policy_documents d ON d.digest = s.policy_digest WHERE s.access_key_id = ?1",
                 [access_key_id],
@@ -102,6 +104,7 @@ impl Store {
                     Ok(Session {
                         access_key_id: access_key_id.to_string(),
                         source_arn: r.get(0)?,
+                        source_id: r.get(7)?,
                         session_name: r.get(1)?,
                         source_identity: r.get(2)?,
                         policy: digest.zip(document).map(|(d, doc)| (doc, d)),

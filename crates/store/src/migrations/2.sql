@@ -84,6 +84,8 @@ ALTER TABLE access_keys ADD COLUMN expires_ms INTEGER;
 CREATE TABLE sessions (
     access_key_id    TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
     source_arn       TEXT NOT NULL,              -- the role (AssumeRole) or user (GetSessionToken)
+    source_id        TEXT,                       -- its unique id (NULL for root): a deleted role's
+                                                 -- sessions keep nothing of a new one of that name
     session_name     TEXT,
     source_identity  TEXT,
     policy_digest    TEXT REFERENCES policy_documents(digest),   -- inline session policy

@@ -3,7 +3,7 @@
 
 use store::{Entity, EntityKind, ManagedPolicy};
 
-use super::entities::tags_xml;
+use super::entities::{boundary_xml, tags_xml};
 use super::{date, store_error, Call};
 use crate::percent;
 use crate::query::xml::Xml;
@@ -39,15 +39,6 @@ fn attached_list(call: &Call, out: &mut Xml, e: &Entity) -> Result<(), QueryErro
     Ok(())
 }
 
-fn boundary(out: &mut Xml, e: &Entity) {
-    if let Some(b) = &e.boundary_arn {
-        out.open("PermissionsBoundary")
-            .el("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
-            .el("PermissionsBoundaryArn", b)
-            .close("PermissionsBoundary");
-    }
-}
-
 fn entity_detail(call: &Call, out: &mut Xml, e: &Entity) -> Result<(), QueryError> {
     let noun = e.kind.title();
     out.el("Path", &e.path)
@@ -69,7 +60,7 @@ fn entity_detail(call: &Call, out: &mut Xml, e: &Entity) -> Result<(), QueryErro
         out.close("GroupList");
     }
     attached_list(call, out, e)?;
-    boundary(out, e);
+    boundary_xml(out, e);
     if e.kind != EntityKind::Group {
         let tags = call.store().tags(&e.id).map_err(store_error)?;
         if !tags.is_empty() {

@@ -1,10 +1,10 @@
 //! Users, groups and roles: create, get, list, update, delete; group membership; permissions
 //! boundaries. Names: users and roles up to 64 characters, groups 128 [IAM API reference].
 
-use policy::{ContextValue, PolicyType};
+use policy::ContextValue;
 use store::{Entity, EntityKind, EntityUpdate, NewEntity};
 
-use super::{check_document, date, name_shape, request_tag_keys, store_error, Call};
+use super::{date, name_shape, request_tag_keys, store_error, Call};
 use crate::percent;
 use crate::query::params::{Params, Shape};
 use crate::query::xml::Xml;
@@ -13,8 +13,10 @@ use crate::query::QueryError;
 /// A role's sessions last one to twelve hours [IAM CreateRole, MaxSessionDuration].
 const SESSION_RANGE: (i64, i64) = (3600, 43_200);
 
-/// `<User>`, `<Role>` or `<Group>`'s fields.
-pub fn entity_xml(call: &Call, out: &mut Xml, e: &Entity, with_tags: bool) {
+/// `<User>`, `<Role>` or `<Group>`'s fields; `full` for a Get or Create answer, which has the
+/// permissions boundary and tags that list answers leave out [IAM ListUsers, ListRoles: "does
+/// not return ... PermissionsBoundary ... Tags"].
+pub fn entity_xml(call: &Call, out: &mut Xml, e: &Entity, full: bool) {
     let noun = e.kind.title();
     out.el("Path", &e.path)
         .el(&format!("{noun}Name"), &e.name)
@@ -31,17 +33,23 @@ pub fn entity_xml(call: &Call, out: &mut Xml, e: &Entity, with_tags: bool) {
             &e.max_session_s.unwrap_or(3600).to_string(),
         );
     }
+    if full {
+        boundary_xml(out, e);
+    }
+    if full && e.kind != EntityKind::Group {
+        let tags = call.store().tags(&e.id).unwrap_or_default();
+        if !tags.is_empty() {
+            tags_xml(out, &tags);
+        }
+    }
+}
+
+pub fn boundary_xml(out: &mut Xml, e: &Entity) {
     if let Some(b) = &e.boundary_arn {
         out.open("PermissionsBoundary")
             .el("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
             .el("PermissionsBoundaryArn", b)
             .close("PermissionsBoundary");
-    }
-    if with_tags && e.kind != EntityKind::Group {
-        let tags = call.store().tags(&e.id).unwrap_or_default();
-        if !tags.is_empty() {
-            tags_xml(out, &tags);
-        }
     }
 }
 
@@ -94,7 +102,7 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     call.authorize(&format!("Create{noun}"), &arn, keys)?;
     let (trust, max_session, description) = if kind == EntityKind::Role {
         let trust = p.shaped("AssumeRolePolicyDocument", Shape::Text { max: 131_072 })?;
-        check_document(trust, PolicyType::Trust)?;
+        super::check_trust_document(call.store(), trust)?;
         (
             Some(trust),
             Some(
@@ -106,9 +114,6 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     } else {
         (None, None, None)
     };
-    if let Some(b) = boundary {
-        call.store().managed_policy(b).map_err(store_error)?;
-    }
     let entity = call
         .store()
         .create_entity(&NewEntity {
@@ -179,12 +184,35 @@ pub fn create_role(call: &Call) -> Result<Xml, QueryError> {
 
 /// GetUser without a name answers for the calling user [IAM GetUser].
 pub fn get_user(call: &Call) -> Result<Xml, QueryError> {
+    if call.caller.principal().kind == policy::PrincipalType::Account
+        && call.params.get("UserName").is_none()
+    {
+        return get_root_user(call);
+    }
     let name = call.user_name_or_caller()?;
     let user = call.on_entity("GetUser", EntityKind::User, &name, Vec::new())?;
     let mut out = Xml::new();
     out.open("User");
     entity_xml(call, &mut out, &user, true);
     out.close("User");
+    Ok(out)
+}
+
+/// GetUser signed by root without a name: the root user, whose UserId is the account id.
+fn get_root_user(call: &Call) -> Result<Xml, QueryError> {
+    let arn = format!("arn:aws:iam::{}:root", call.account);
+    call.authorize("GetUser", &arn, Vec::new())?;
+    let account = call
+        .store()
+        .account(&call.account)
+        .map_err(store_error)?
+        .ok_or_else(|| QueryError::forbidden("AccessDenied", "No such account".into()))?;
+    let mut out = Xml::new();
+    out.open("User")
+        .el("UserId", &call.account)
+        .el("Arn", &arn)
+        .el("CreateDate", &date(account.created_ms))
+        .close("User");
     Ok(out)
 }
 
@@ -274,7 +302,7 @@ pub fn update_role(call: &Call) -> Result<Xml, QueryError> {
             },
         )
         .map_err(store_error)?;
-    let mut out = Xml::new();
+    let mut out = Xml::empty_result();
     if p.get("Action") == Some("UpdateRoleDescription") {
         out.open("Role");
         entity_xml(call, &mut out, &role, true);
@@ -288,7 +316,7 @@ pub fn update_assume_role_policy(call: &Call) -> Result<Xml, QueryError> {
     let name = call.entity_name(EntityKind::Role)?;
     let document = p.shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
     call.on_entity("UpdateAssumeRolePolicy", EntityKind::Role, name, Vec::new())?;
-    check_document(document, PolicyType::Trust)?;
+    super::check_trust_document(call.store(), document)?;
     call.store()
         .set_trust_policy(&call.account, name, document)
         .map_err(store_error)?;

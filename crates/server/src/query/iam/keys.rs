@@ -1,6 +1,7 @@
-//! Access keys of IAM users. Without `UserName`, the calling user's own [IAM CreateAccessKey:
-//! "If you do not specify a user name, IAM determines the user name implicitly based on the
-//! Amazon Web Services access key ID signing the request"].
+//! Access keys of IAM users and of the root user. Without `UserName`, the caller's own [IAM
+//! CreateAccessKey: "If you do not specify a user name, IAM determines the user name implicitly
+//! based on the Amazon Web Services access key ID signing the request ... this operation works
+//! for access keys under the Amazon Web Services account"].
 
 use store::EntityKind;
 
@@ -17,16 +18,31 @@ fn status_of(active: bool) -> &'static str {
     }
 }
 
-pub fn create_access_key(call: &Call) -> Result<Xml, QueryError> {
+/// Whose keys a call is about: the named (or calling) user, or — no `UserName`, signed by
+/// root — the root user. Authorizes `action` on it and returns (user name, principal ARN).
+fn owner(call: &Call, action: &str) -> Result<(Option<String>, String), QueryError> {
+    let root = call.caller.principal().kind == policy::PrincipalType::Account;
+    if root && call.params.get("UserName").is_none() {
+        let arn = format!("arn:aws:iam::{}:root", call.account);
+        call.authorize(action, &arn, Vec::new())?;
+        return Ok((None, arn));
+    }
     let name = call.user_name_or_caller()?;
-    call.on_entity("CreateAccessKey", EntityKind::User, &name, Vec::new())?;
-    let key = call
-        .store()
-        .create_user_key(&call.account, &name)
-        .map_err(store_error)?;
+    let user = call.on_entity(action, EntityKind::User, &name, Vec::new())?;
+    Ok((Some(name), user.arn))
+}
+
+pub fn create_access_key(call: &Call) -> Result<Xml, QueryError> {
+    let (name, _) = owner(call, "CreateAccessKey")?;
+    let store = call.store();
+    let key = match &name {
+        Some(user) => store.create_user_key(&call.account, user),
+        None => store.create_root_key(&call.account),
+    }
+    .map_err(store_error)?;
     let mut out = Xml::new();
     out.open("AccessKey")
-        .el("UserName", &name)
+        .opt("UserName", name.as_deref())
         .el("AccessKeyId", &key.access_key_id)
         .el("Status", "Active")
         .el("SecretAccessKey", &key.secret)
@@ -36,17 +52,13 @@ pub fn create_access_key(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn list_access_keys(call: &Call) -> Result<Xml, QueryError> {
-    let name = call.user_name_or_caller()?;
-    call.on_entity("ListAccessKeys", EntityKind::User, &name, Vec::new())?;
-    let keys = call
-        .store()
-        .user_keys(&call.account, &name)
-        .map_err(store_error)?;
+    let (name, arn) = owner(call, "ListAccessKeys")?;
+    let keys = call.store().keys_of(&arn).map_err(store_error)?;
     let mut out = Xml::new();
     let mut tail = Xml::new();
     let page = call.page(&keys, &mut tail)?;
     out.members("AccessKeyMetadata", page, |x, k| {
-        x.el("UserName", &name)
+        x.opt("UserName", name.as_deref())
             .el("AccessKeyId", &k.access_key_id)
             .el("Status", status_of(k.active))
             .el("CreateDate", &date(k.created_ms));
@@ -56,7 +68,6 @@ pub fn list_access_keys(call: &Call) -> Result<Xml, QueryError> {
 }
 
 pub fn update_access_key(call: &Call) -> Result<Xml, QueryError> {
-    let name = call.user_name_or_caller()?;
     let id = call
         .params
         .shaped("AccessKeyId", Shape::Name { max: 128 })?;
@@ -70,22 +81,19 @@ pub fn update_access_key(call: &Call) -> Result<Xml, QueryError> {
             ))
         }
     };
-    call.on_entity("UpdateAccessKey", EntityKind::User, &name, Vec::new())?;
+    let (_, arn) = owner(call, "UpdateAccessKey")?;
     call.store()
-        .set_user_key_active(&call.account, &name, id, active)
+        .set_key_active(&arn, id, active)
         .map_err(store_error)?;
     Ok(Xml::new())
 }
 
 pub fn delete_access_key(call: &Call) -> Result<Xml, QueryError> {
-    let name = call.user_name_or_caller()?;
     let id = call
         .params
         .shaped("AccessKeyId", Shape::Name { max: 128 })?;
-    call.on_entity("DeleteAccessKey", EntityKind::User, &name, Vec::new())?;
-    call.store()
-        .delete_user_key(&call.account, &name, id)
-        .map_err(store_error)?;
+    let (_, arn) = owner(call, "DeleteAccessKey")?;
+    call.store().delete_key(&arn, id).map_err(store_error)?;
     Ok(Xml::new())
 }
 

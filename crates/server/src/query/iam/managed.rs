@@ -130,6 +130,14 @@ pub fn list_policies(call: &Call) -> Result<Xml, QueryError> {
         .optional("PathPrefix", Shape::Text { max: 512 })?
         .unwrap_or("/");
     let only_attached = p.bool("OnlyAttached");
+    // `PolicyUsageFilter` says which use "attached" means: as a permissions policy or as a
+    // boundary; without it, either [IAM ListPolicies].
+    let usage = usage_filter(p)?;
+    let in_use = |m: &ManagedPolicy| match usage {
+        Some(Usage::Permissions) => m.attachment_count > 0,
+        Some(Usage::Boundary) => m.boundary_count > 0,
+        None => m.attachment_count > 0 || m.boundary_count > 0,
+    };
     let all: Vec<ManagedPolicy> = call
         .store()
         .managed_policies(&call.account, prefix)
@@ -140,7 +148,7 @@ pub fn list_policies(call: &Call) -> Result<Xml, QueryError> {
             "Local" => m.account_id.is_some(),
             _ => true,
         })
-        .filter(|m| !only_attached || m.attachment_count > 0)
+        .filter(|m| !only_attached || in_use(m))
         .collect();
     let mut out = Xml::new();
     let mut tail = Xml::new();
@@ -308,17 +316,53 @@ pub fn list_attached_role_policies(call: &Call) -> Result<Xml, QueryError> {
     attached(call, EntityKind::Role)
 }
 
+#[derive(Clone, Copy)]
+enum Usage {
+    Permissions,
+    Boundary,
+}
+
+fn usage_filter(p: &crate::query::params::Params) -> Result<Option<Usage>, QueryError> {
+    match p.get("PolicyUsageFilter") {
+        None => Ok(None),
+        Some("PermissionsPolicy") => Ok(Some(Usage::Permissions)),
+        Some("PermissionsBoundary") => Ok(Some(Usage::Boundary)),
+        Some(other) => Err(QueryError::sender(
+            "ValidationError",
+            format!("1 validation error detected: Value '{other}' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]"),
+        )),
+    }
+}
+
+/// `EntityFilter` (User, Role, Group; LocalManagedPolicy and AWSManagedPolicy select nothing
+/// here) and `PolicyUsageFilter` (attached as a permissions policy, used as a boundary, or
+/// both by default) [IAM ListEntitiesForPolicy].
 pub fn list_entities_for_policy(call: &Call) -> Result<Xml, QueryError> {
     let arn = call.params.shaped("PolicyArn", ARN)?;
     authorize_on_policy(call, "ListEntitiesForPolicy", arn)?;
     visible(call, arn)?;
-    let entities: Vec<store::Entity> = call
-        .store()
-        .policy_entities(arn)
-        .map_err(store_error)?
-        .into_iter()
-        .filter(|e| e.account_id == call.account)
-        .collect();
+    let store = call.store();
+    let usage = usage_filter(call.params)?;
+    let mut entities = Vec::new();
+    if !matches!(usage, Some(Usage::Boundary)) {
+        entities.extend(store.policy_entities(arn).map_err(store_error)?);
+    }
+    if !matches!(usage, Some(Usage::Permissions)) {
+        for e in store.boundary_entities(arn).map_err(store_error)? {
+            if !entities
+                .iter()
+                .any(|known: &store::Entity| known.id == e.id)
+            {
+                entities.push(e);
+            }
+        }
+    }
+    let wanted = |kind: EntityKind| match call.params.get("EntityFilter") {
+        None => true,
+        Some(f) => f == kind.title(),
+    };
+    entities.retain(|e| e.account_id == call.account && wanted(e.kind));
+    entities.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = Xml::new();
     for kind in [EntityKind::Group, EntityKind::User, EntityKind::Role] {
         let of_kind: Vec<&store::Entity> = entities.iter().filter(|e| e.kind == kind).collect();

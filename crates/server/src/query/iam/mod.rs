@@ -132,6 +132,21 @@ pub fn dispatch(
             "Anonymous callers cannot call IAM.".into(),
         ));
     };
+    // Credentials from GetSessionToken call IAM only with MFA [STS GetSessionToken: "You
+    // cannot call any IAM API operations unless MFA authentication information is included in
+    // the request"]; Gatehouse has no MFA, so never.
+    let p = caller.principal().kind;
+    if caller.identity.session_tags.is_some()
+        && matches!(
+            p,
+            policy::PrincipalType::User | policy::PrincipalType::Account
+        )
+    {
+        return Err(QueryError::forbidden(
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid".into(),
+        ));
+    }
     let call = Call {
         app,
         caller,
@@ -168,6 +183,41 @@ pub fn check_document(text: &str, kind: PolicyType) -> Result<(), QueryError> {
     policy::validate(text, kind)
         .map(|_| ())
         .map_err(|e| QueryError::sender("MalformedPolicyDocument", e.first().to_string()))
+}
+
+/// A role's trust policy: valid, and every IAM user or role it names exists. IAM resolves
+/// named principals when the policy is saved and refuses one that does not exist [IAM
+/// `reference_policies_elements_principal`: "If the principal ... is deleted ... or does not
+/// exist ... Invalid principal in policy"]. Accounts (`123456789012`, `:root`) need not be known.
+pub fn check_trust_document(store: &store::Store, text: &str) -> Result<(), QueryError> {
+    let policy = policy::validate(text, PolicyType::Trust)
+        .map_err(|e| QueryError::sender("MalformedPolicyDocument", e.first().to_string()))?;
+    for statement in &policy.statements {
+        let Some(principals) = &statement.principal else {
+            continue;
+        };
+        for entry in &principals.entries {
+            let named = entry.kind == policy::document::PrincipalKind::Aws
+                && entry.value.starts_with("arn:aws:iam::")
+                && (entry.value.contains(":user/") || entry.value.contains(":role/"));
+            if named
+                && store
+                    .entity_by_arn(&entry.value)
+                    .map_err(store_error)?
+                    .is_none()
+            {
+                let at = principals.span.start;
+                return Err(QueryError::sender(
+                    "MalformedPolicyDocument",
+                    format!(
+                        "Invalid principal in policy: \"AWS\":\"{}\" (line {}, column {})",
+                        entry.value, at.line, at.column
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn date(ms: i64) -> String {

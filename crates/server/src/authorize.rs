@@ -14,6 +14,7 @@ use store::Bucket;
 
 use crate::caller::Caller;
 use crate::config::ExplainDenials;
+use crate::identity::Consulted;
 use crate::state::Gatehouse;
 
 /// One authorization question about a bucket or an object in it.
@@ -286,7 +287,7 @@ pub fn decide_with_documents(
     caller: &Caller,
     request: &AuthzRequest,
     consulted: &[(String, i64)],
-    documents: &[(String, String)],
+    documents: &[Consulted],
 ) -> Result<Decision, Denied> {
     let decision = authorize(request, false);
     let mut record = if decision.is_allowed() {
@@ -314,7 +315,7 @@ pub fn decide_with_documents(
 /// id): with the question, enough to re-evaluate the decision exactly.
 fn identity_json(
     record: &mut String,
-    documents: &[(String, String)],
+    documents: &[Consulted],
     keys: &[(String, ContextValue)],
 ) {
     if documents.is_empty() && keys.is_empty() {
@@ -322,14 +323,16 @@ fn identity_json(
     }
     record.pop();
     record.push_str(",\"identity_documents\":[");
-    for (i, (id, digest)) in documents.iter().enumerate() {
+    for (i, d) in documents.iter().enumerate() {
         if i > 0 {
             record.push(',');
         }
-        record.push_str("{\"id\":");
-        policy::json::write_str(record, id);
+        record.push_str("{\"layer\":");
+        policy::json::write_str(record, d.layer.as_str());
+        record.push_str(",\"id\":");
+        policy::json::write_str(record, &d.id);
         record.push_str(",\"digest\":");
-        policy::json::write_str(record, digest);
+        policy::json::write_str(record, &d.digest);
         record.push('}');
     }
     record.push_str("],\"principal_keys\":{");

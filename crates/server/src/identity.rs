@@ -19,8 +19,8 @@ pub struct CallerIdentity {
     pub session: Vec<NamedPolicy>,
     /// Keys the principal brings to every request's context.
     pub keys: Vec<(String, ContextValue)>,
-    /// Every document consulted, by id and digest: enough to replay a decision.
-    pub documents: Vec<(String, String)>,
+    /// Every document consulted, by layer, id and digest: enough to replay a decision.
+    pub documents: Vec<Consulted>,
     /// The IAM user's or role's name, for IAM messages.
     pub entity_name: Option<String>,
     /// For temporary credentials: the session's tags (empty for GetSessionToken's).
@@ -75,6 +75,25 @@ pub fn token_matches(key: &AccessKey, token: Option<&str>) -> bool {
             Sha256::digest(expected.as_bytes()) == Sha256::digest(given.as_bytes())
         }
         (Some(_), None) => false,
+    }
+}
+
+/// A stored document a decision consulted: its layer (a policy can be attached and be a
+/// boundary at once), the id decisions name it by, and the digest it is kept under.
+#[derive(Debug, Clone)]
+pub struct Consulted {
+    pub layer: authz::Layer,
+    pub id: String,
+    pub digest: String,
+}
+
+impl Consulted {
+    pub fn of(layer: authz::Layer, doc: &IdentityDocument) -> Consulted {
+        Consulted {
+            layer,
+            id: doc.id.clone(),
+            digest: doc.digest.clone(),
+        }
     }
 }
 
@@ -200,15 +219,16 @@ impl Identities {
                 .push((format!("aws:PrincipalTag/{k}"), single(v.clone())));
         }
         let mut documents = Vec::new();
-        let mut compile_all = |docs: &[IdentityDocument]| -> Vec<NamedPolicy> {
+        let mut compile_all = |layer, docs: &[IdentityDocument]| -> Vec<NamedPolicy> {
             docs.iter()
-                .inspect(|d| documents.push((d.id.clone(), d.digest.clone())))
+                .inspect(|d| documents.push(Consulted::of(layer, d)))
                 .filter_map(|d| self.compile(d))
                 .collect()
         };
-        caller.identity = compile_all(&inputs.identity);
-        caller.boundary = compile_all(inputs.boundary.as_slice()).pop();
-        caller.session = compile_all(&inputs.session);
+        caller.identity = compile_all(authz::Layer::Identity, &inputs.identity);
+        caller.boundary =
+            compile_all(authz::Layer::PermissionsBoundary, inputs.boundary.as_slice()).pop();
+        caller.session = compile_all(authz::Layer::Session, &inputs.session);
         caller.documents = documents;
         caller.principal = principal;
         caller

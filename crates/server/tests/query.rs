@@ -158,6 +158,16 @@ print(len(carol.list_users()["Users"]))
         decisions[1]
     );
     assert!(decisions[1].contains("digest"), "{}", decisions[1]);
+    // Each document with the layer it was consulted in (a policy can be attached and be a
+    // boundary at once), in the trail's own text.
+    let raw: String = std::fs::read_dir(dir.path().join("audit"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        raw.contains(r#"{"layer":"identity","id":"arn:aws:iam::111111111111:user/carol#inline/list","digest":""#),
+        "{raw}"
+    );
     assert!(
         decisions[1].contains("aws:PrincipalTag/team"),
         "{}",

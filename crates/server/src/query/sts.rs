@@ -13,6 +13,7 @@ use crate::authorize::{
     add_carried_keys, decide_with_documents, identity_policies, iso8601, request_context,
 };
 use crate::caller::Caller;
+use crate::identity::Consulted;
 use crate::query::iam::{check_document, store_error};
 use crate::query::params::{check_tag, Params, Shape};
 use crate::query::xml::Xml;
@@ -243,9 +244,9 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     policies.resource = trust
         .as_ref()
         .and_then(|t| app.gatehouse.identities.compile(t));
-    let documents: Vec<(String, String)> = trust
+    let documents: Vec<Consulted> = trust
         .iter()
-        .map(|t| (t.id.clone(), t.digest.clone()))
+        .map(|t| Consulted::of(authz::Layer::Trust, t))
         .collect();
     for action in actions {
         let mut context = request_context(&app.gatehouse, caller, &role_account);

@@ -313,11 +313,7 @@ pub fn decide_with_documents(
 /// Appends to a record (a JSON object) the caller's identity-side documents by id and digest
 /// (documents are kept by digest for ever) and the keys the principal brought (tags, user
 /// id): with the question, enough to re-evaluate the decision exactly.
-fn identity_json(
-    record: &mut String,
-    documents: &[Consulted],
-    keys: &[(String, ContextValue)],
-) {
+fn identity_json(record: &mut String, documents: &[Consulted], keys: &[(String, ContextValue)]) {
     if documents.is_empty() && keys.is_empty() {
         return;
     }

@@ -226,8 +226,11 @@ impl Identities {
                 .collect()
         };
         caller.identity = compile_all(authz::Layer::Identity, &inputs.identity);
-        caller.boundary =
-            compile_all(authz::Layer::PermissionsBoundary, inputs.boundary.as_slice()).pop();
+        caller.boundary = compile_all(
+            authz::Layer::PermissionsBoundary,
+            inputs.boundary.as_slice(),
+        )
+        .pop();
         caller.session = compile_all(authz::Layer::Session, &inputs.session);
         caller.documents = documents;
         caller.principal = principal;

@@ -984,6 +984,11 @@ fails("InvalidClientTokenId", 403, client("iam", temp).list_users)
 assert client("sts", temp).get_caller_identity()["Arn"] == arn("user", "tina")
 assert len(client("iam", tina).list_users()["Users"]) == 1
 
+# GetAccessKeyInfo names the account of any key, for callers allowed to ask.
+assert client("sts").get_access_key_info(AccessKeyId=BETA[0])["Account"] == "222222222222"
+fails("AccessDenied", 403, client("sts", tina).get_access_key_info, AccessKeyId=BETA[0])
+fails("InvalidParameterValue", 400, client("sts").get_access_key_info, AccessKeyId="AKIANOTAKEYATALL000")
+
 # Root without UserName: GetUser answers for root, and root manages its own keys.
 me = iam.get_user()["User"]
 assert (me["UserId"], me["Arn"]) == (ACCOUNT, ROOT), me

@@ -36,6 +36,7 @@ pub fn dispatch(
         "GetCallerIdentity" => get_caller_identity(caller),
         "AssumeRole" => assume_role(app, caller, params)?,
         "GetSessionToken" => get_session_token(app, caller, params)?,
+        "GetAccessKeyInfo" => get_access_key_info(app, caller, params)?,
         other => {
             return Err(QueryError::sender(
                 "InvalidAction",
@@ -369,5 +370,34 @@ fn get_session_token(app: &App, caller: &Caller, params: &Params) -> Result<Xml,
         .map_err(store_error)?;
     let mut out = Xml::new();
     credentials_xml(&mut out, &key);
+    Ok(out)
+}
+
+/// The account an access key belongs to, whoever's it is [STS GetAccessKeyInfo: "you can call
+/// this operation for any access key"]; a key Gatehouse never issued is `InvalidParameterValue`
+/// here, since no account can be inferred for it.
+fn get_access_key_info(app: &App, caller: &Caller, params: &Params) -> Result<Xml, QueryError> {
+    let id = params.shaped("AccessKeyId", Shape::Name { max: 128 })?;
+    crate::authorize::check_in_own_account(
+        &app.gatehouse,
+        caller,
+        "sts:GetAccessKeyInfo",
+        "*",
+        Vec::new(),
+    )
+    .map_err(QueryError::access_denied)?;
+    let key = app
+        .gatehouse
+        .store
+        .access_key(id)
+        .map_err(store_error)?
+        .ok_or_else(|| {
+            QueryError::sender(
+                "InvalidParameterValue",
+                format!("Access key {id} is not valid."),
+            )
+        })?;
+    let mut out = Xml::new();
+    out.el("Account", &key.account_id);
     Ok(out)
 }

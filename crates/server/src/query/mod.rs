@@ -69,6 +69,14 @@ impl QueryError {
         }
     }
 
+    /// An action the API (of this `version`) does not have.
+    pub fn invalid_action(action: &str, version: &str) -> QueryError {
+        QueryError::sender(
+            "InvalidAction",
+            format!("Could not find operation {action} for version {version}"),
+        )
+    }
+
     /// AWS's 403 AccessDenied with the engine's message and Gatehouse's headers.
     pub fn access_denied(denied: crate::authorize::Denied) -> QueryError {
         QueryError {

@@ -37,12 +37,7 @@ pub fn dispatch(
         "AssumeRole" => assume_role(app, caller, params)?,
         "GetSessionToken" => get_session_token(app, caller, params)?,
         "GetAccessKeyInfo" => get_access_key_info(app, caller, params)?,
-        other => {
-            return Err(QueryError::sender(
-                "InvalidAction",
-                format!("Could not find operation {other} for version 2011-06-15"),
-            ))
-        }
+        other => return Err(QueryError::invalid_action(other, "2011-06-15")),
     };
     Ok(out.answer(action, NS, request_id))
 }

@@ -12,6 +12,13 @@ use super::managed::{find_attachable, ManagedPolicy};
 /// quota) [IAM `reference_iam-quotas`].
 pub const MAX_ATTACHED: i64 = 10;
 
+fn no_such_inline(kind: EntityKind, policy_name: &str) -> StoreError {
+    StoreError::NoSuchEntity(format!(
+        "The {} policy with name {policy_name} cannot be found.",
+        kind.noun()
+    ))
+}
+
 impl Store {
     /// Adds or replaces an inline policy.
     pub fn put_inline_policy(
@@ -50,16 +57,7 @@ impl Store {
             params![entity.id, policy_name],
             |r| r.get(0),
         ))?;
-        let missing = || {
-            StoreError::NoSuchEntity(format!(
-                "The {} policy with name {policy_name} cannot be found.",
-                match kind {
-                    EntityKind::User => "user",
-                    EntityKind::Role => "role",
-                    EntityKind::Group => "group",
-                }
-            ))
-        };
+        let missing = || no_such_inline(kind, policy_name);
         let digest = digest.ok_or_else(missing)?;
         super::document(&conn, &digest)?.ok_or_else(missing)
     }
@@ -86,17 +84,26 @@ impl Store {
         name: &str,
         policy_name: &str,
     ) -> Result<()> {
+        self.remove_from_entity(
+            (account, kind, name),
+            "DELETE FROM inline_policies WHERE entity_id = ?1 AND name = ?2",
+            policy_name,
+            || no_such_inline(kind, policy_name),
+        )
+    }
+
+    /// Deletes the row `sql` names by (entity id, `what`); `missing` when there was none.
+    fn remove_from_entity(
+        &self,
+        (account, kind, name): (&str, EntityKind, &str),
+        sql: &str,
+        what: &str,
+        missing: impl FnOnce() -> StoreError,
+    ) -> Result<()> {
         let conn = self.db.lock();
         let entity = find(&conn, account, kind, name)?;
-        let removed = conn.execute(
-            "DELETE FROM inline_policies WHERE entity_id = ?1 AND name = ?2",
-            params![entity.id, policy_name],
-        )?;
-        if removed == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "The {} policy with name {policy_name} cannot be found.",
-                kind.noun()
-            )));
+        if conn.execute(sql, params![entity.id, what])? == 0 {
+            return Err(missing());
         }
         self.directory_changed();
         Ok(())
@@ -140,19 +147,12 @@ impl Store {
         name: &str,
         policy_arn: &str,
     ) -> Result<()> {
-        let conn = self.db.lock();
-        let entity = find(&conn, account, kind, name)?;
-        let removed = conn.execute(
+        self.remove_from_entity(
+            (account, kind, name),
             "DELETE FROM attachments WHERE entity_id = ?1 AND policy_arn = ?2",
-            params![entity.id, policy_arn],
-        )?;
-        if removed == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "Policy {policy_arn} was not found."
-            )));
-        }
-        self.directory_changed();
-        Ok(())
+            policy_arn,
+            || StoreError::NoSuchEntity(format!("Policy {policy_arn} was not found.")),
+        )
     }
 
     /// The managed policies attached to a user, group or role, by name.

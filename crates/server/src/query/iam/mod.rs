@@ -121,10 +121,7 @@ pub fn dispatch(
     request_id: &str,
 ) -> Result<String, QueryError> {
     let Some(handle) = handler(action) else {
-        return Err(QueryError::sender(
-            "InvalidAction",
-            format!("Could not find operation {action} for version 2010-05-08"),
-        ));
+        return Err(QueryError::invalid_action(action, "2010-05-08"));
     };
     let Some(account) = caller.account().map(str::to_string) else {
         return Err(QueryError::forbidden(

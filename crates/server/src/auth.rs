@@ -25,3 +25,40 @@ impl S3Auth for KeyLookup {
         }
     }
 }
+
+/// Temporary credentials must come with their session token (`x-amz-security-token`, or
+/// `X-Amz-Security-Token` in a presigned URL): missing, S3 does not know the key; wrong, the
+/// token is invalid [S3 error codes].
+pub fn check_session_token(
+    gatehouse: &Gatehouse,
+    access_key: &str,
+    headers: &http::HeaderMap,
+    uri: &http::Uri,
+) -> S3Result<()> {
+    let Some(key) = gatehouse.store.access_key(access_key).ok().flatten() else {
+        return Ok(());
+    };
+    let token = headers
+        .get("x-amz-security-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            crate::query::form(uri.query().unwrap_or("").as_bytes())
+                .into_iter()
+                .find(|(k, _)| k == "X-Amz-Security-Token")
+                .map(|(_, v)| v)
+        });
+    if key.session_token.is_some() && token.is_none() {
+        return Err(s3_error!(
+            InvalidAccessKeyId,
+            "The AWS Access Key Id you provided does not exist in our records."
+        ));
+    }
+    if !crate::identity::token_matches(&key, token.as_deref()) {
+        return Err(s3_error!(
+            InvalidToken,
+            "The provided token is malformed or otherwise invalid."
+        ));
+    }
+    Ok(())
+}

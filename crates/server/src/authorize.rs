@@ -5,7 +5,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use authz::catalog::catalog;
-use authz::s3::{BlockPublicAccess, S3Facts};
+use authz::s3::{BlockPublicAccess, ObjectOwnership, S3Facts};
 use authz::{authorize, AuthzRequest, Decision, Policies};
 use http::{HeaderMap, HeaderValue};
 use policy::{Context, ContextValue, PrincipalType};
@@ -23,8 +23,8 @@ pub struct Question<'a> {
     pub bucket: &'a Bucket,
     /// `None` for a bucket-level action.
     pub key: Option<&'a str>,
-    /// The object's owner, when the object exists.
-    pub object_owner: Option<&'a str>,
+    /// The object, when it exists: its owner and ACL count.
+    pub object: Option<&'a store::ObjectVersion>,
     /// Service keys of this request (`s3:prefix`, `s3:x-amz-acl`, ...), kept only when the
     /// catalogue says the action carries them.
     pub keys: Vec<(String, ContextValue)>,
@@ -37,7 +37,7 @@ impl<'a> Question<'a> {
             action,
             bucket,
             key: None,
-            object_owner: None,
+            object: None,
             keys: Vec::new(),
         }
     }
@@ -48,9 +48,15 @@ impl<'a> Question<'a> {
             action,
             bucket,
             key: Some(key),
-            object_owner: None,
+            object: None,
             keys: Vec::new(),
         }
+    }
+
+    /// The question about an existing object (its owner and ACL).
+    pub fn about(mut self, object: &'a store::ObjectVersion) -> Question<'a> {
+        self.object = Some(object);
+        self
     }
 
     pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Question<'a> {
@@ -156,13 +162,71 @@ pub fn iso8601(secs: u64) -> String {
     )
 }
 
-fn bpa(flags: store::BlockPublicAccessFlags) -> BlockPublicAccess {
+pub fn bpa(flags: store::BlockPublicAccessFlags) -> BlockPublicAccess {
     BlockPublicAccess {
         block_public_acls: flags.block_public_acls,
         ignore_public_acls: flags.ignore_public_acls,
         block_public_policy: flags.block_public_policy,
         restrict_public_buckets: flags.restrict_public_buckets,
     }
+}
+
+/// What S3 adds to a decision: owners, Object Ownership, the ACLs (read only where they
+/// count), and Block Public Access at account and bucket level.
+pub fn s3_facts(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    bucket: &Bucket,
+    object: Option<&store::ObjectVersion>,
+) -> S3Result<S3Facts> {
+    let ownership = ownership_of(bucket);
+    let object_owner = object
+        .map(|o| o.attributes.owner.clone())
+        .unwrap_or_else(|| bucket.owner.clone());
+    let mut canonical_ids = std::collections::HashMap::new();
+    for account in [
+        Some(bucket.owner.as_str()),
+        Some(object_owner.as_str()),
+        caller.account(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(id) = gatehouse.canonical_id(account) {
+            canonical_ids.insert(account.to_string(), id);
+        }
+    }
+    let (bucket_acl, object_acl) = if ownership.acls_enabled() {
+        let canonical = |a: &str| canonical_ids.get(a).cloned().unwrap_or_default();
+        (
+            crate::s3::acl::decode(&bucket.acl, &canonical(&bucket.owner)),
+            object
+                .map(|o| crate::s3::acl::decode(&o.attributes.acl, &canonical(&object_owner)))
+                .unwrap_or_default(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let account_bpa = gatehouse
+        .store
+        .account_block_public_access(&bucket.owner)
+        .map_err(internal)?;
+    Ok(S3Facts {
+        bucket_owner: bucket.owner.clone(),
+        object_owner,
+        object_ownership: ownership,
+        bucket_acl,
+        object_acl,
+        account_block_public_access: bpa(account_bpa),
+        bucket_block_public_access: bpa(bucket.block_public_access),
+        canonical_ids,
+    })
+}
+
+/// A bucket's Object Ownership; no setting at all (DeleteBucketOwnershipControls) behaves as
+/// ObjectWriter, the mode before ownership controls existed [S3 `about-object-ownership`].
+pub fn ownership_of(bucket: &Bucket) -> ObjectOwnership {
+    ObjectOwnership::parse(&bucket.object_ownership).unwrap_or(ObjectOwnership::ObjectWriter)
 }
 
 /// Decides `q` for `caller`; `Err` is the response AWS would give.
@@ -180,12 +244,7 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
         resource: bucket_policy.map(|(p, _)| p),
         ..identity_policies(caller)
     };
-    let s3 = S3Facts {
-        bucket_owner: q.bucket.owner.clone(),
-        object_owner: q.object_owner.unwrap_or(&q.bucket.owner).to_string(),
-        bucket_block_public_access: bpa(q.bucket.block_public_access),
-        ..S3Facts::default()
-    };
+    let s3 = s3_facts(gatehouse, caller, q.bucket, q.object)?;
     let request = AuthzRequest {
         principal: caller.principal(),
         action: q.action,

@@ -50,33 +50,7 @@ impl S3Access for DecideInOperations {
         let identity =
             crate::caller::identity(&self.0, cx.credentials().map(|c| c.access_key.as_str()));
         if let Some(c) = cx.credentials() {
-            let key = self.0.store.access_key(&c.access_key).ok().flatten();
-            let token = cx
-                .headers()
-                .get("x-amz-security-token")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-                .or_else(|| {
-                    crate::query::form(cx.uri().query().unwrap_or("").as_bytes())
-                        .into_iter()
-                        .find(|(k, _)| k == "X-Amz-Security-Token")
-                        .map(|(_, v)| v)
-                });
-            match key {
-                Some(k) if k.session_token.is_some() && token.is_none() => {
-                    return Err(s3s::s3_error!(
-                        InvalidAccessKeyId,
-                        "The AWS Access Key Id you provided does not exist in our records."
-                    ))
-                }
-                Some(k) if !crate::identity::token_matches(&k, token.as_deref()) => {
-                    return Err(s3s::s3_error!(
-                        InvalidToken,
-                        "The provided token is malformed or otherwise invalid."
-                    ))
-                }
-                _ => {}
-            }
+            crate::auth::check_session_token(&self.0, &c.access_key, cx.headers(), cx.uri())?;
         }
         let operation = cx.s3_op().name().to_string();
         self.0.audit.note(&connection.request_id, |p| {
@@ -195,6 +169,7 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
     let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config, audit));
     let mut builder = S3ServiceBuilder::new(GatehouseS3(gatehouse.clone()));
     builder.set_auth(KeyLookup(gatehouse.clone()));
+    builder.set_route(crate::s3::control::S3Control(gatehouse.clone()));
     builder.set_access(DecideInOperations(gatehouse.clone()));
     let listener = TcpListener::bind(options.listen)
         .await

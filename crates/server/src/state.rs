@@ -15,6 +15,8 @@ pub struct Gatehouse {
     pub config: Config,
     pub audit: AuditLog,
     pub identities: crate::identity::Identities,
+    /// The accounts (made at startup, before serving): canonical ids, names, e-mail addresses.
+    accounts: Vec<store::Account>,
     /// Compiled bucket policies by (bucket id, policy version): a change is a new version, so
     /// the cache never serves a stale policy.
     policies: Mutex<HashMap<(i64, i64), NamedPolicy>>,
@@ -22,13 +24,49 @@ pub struct Gatehouse {
 
 impl Gatehouse {
     pub fn new(store: Arc<Store>, config: Config, audit: AuditLog) -> Gatehouse {
+        let accounts = store.accounts().unwrap_or_default();
         Gatehouse {
+            accounts,
             store,
             config,
             audit,
             identities: Default::default(),
             policies: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// An account's S3 canonical user id.
+    pub fn canonical_id(&self, account: &str) -> Option<String> {
+        self.accounts
+            .iter()
+            .find(|a| a.id == account)
+            .map(|a| a.canonical_id.clone())
+    }
+
+    pub fn account_of_canonical(&self, canonical_id: &str) -> Option<String> {
+        self.accounts
+            .iter()
+            .find(|a| a.canonical_id == canonical_id)
+            .map(|a| a.id.clone())
+    }
+
+    /// The account whose e-mail address this is (without regard to case).
+    pub fn account_by_email(&self, email: &str) -> Option<String> {
+        self.accounts
+            .iter()
+            .find(|a| {
+                a.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            })
+            .map(|a| a.id.clone())
+    }
+
+    pub fn account_name(&self, account: &str) -> Option<String> {
+        self.accounts
+            .iter()
+            .find(|a| a.id == account)
+            .map(|a| a.name.clone())
     }
 
     /// The bucket's current policy, compiled (once per version), with its version.

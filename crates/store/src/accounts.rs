@@ -40,6 +40,45 @@ fn account_row(r: &Row) -> rusqlite::Result<Account> {
 const ACCOUNT_COLUMNS: &str = "id, name, email, canonical_id, created_ms";
 
 impl Store {
+    /// The account's Block Public Access settings (S3 Control's PublicAccessBlock).
+    pub fn account_block_public_access(
+        &self,
+        account: &str,
+    ) -> Result<crate::BlockPublicAccessFlags> {
+        self.cache
+            .account_bpa
+            .get_or_load(&account.to_string(), || {
+                let conn = self.db.read();
+                let bits: Option<i64> = conn
+                    .query_row(
+                        "SELECT block_public_access FROM accounts WHERE id = ?1",
+                        [account],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                Ok::<_, StoreError>(Some(crate::BlockPublicAccessFlags::from_bits(
+                    bits.unwrap_or(0),
+                )))
+            })
+            .map(|f| f.unwrap_or_default())
+    }
+
+    pub fn set_account_block_public_access(
+        &self,
+        account: &str,
+        flags: crate::BlockPublicAccessFlags,
+    ) -> Result<()> {
+        let changed = self.db.lock().execute(
+            "UPDATE accounts SET block_public_access = ?1 WHERE id = ?2",
+            params![flags.bits(), account],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchAccount);
+        }
+        self.cache.account_bpa.forget(&account.to_string());
+        Ok(())
+    }
+
     /// Creates an account with a new canonical user id.
     pub fn create_account(&self, id: &str, name: &str, email: Option<&str>) -> Result<Account> {
         let conn = self.db.lock();

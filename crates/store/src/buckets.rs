@@ -50,14 +50,14 @@ impl BlockPublicAccessFlags {
         restrict_public_buckets: true,
     };
 
-    fn bits(self) -> i64 {
+    pub fn bits(self) -> i64 {
         self.block_public_acls as i64
             | (self.ignore_public_acls as i64) << 1
             | (self.block_public_policy as i64) << 2
             | (self.restrict_public_buckets as i64) << 3
     }
 
-    fn from_bits(b: i64) -> Self {
+    pub fn from_bits(b: i64) -> Self {
         BlockPublicAccessFlags {
             block_public_acls: b & 1 != 0,
             ignore_public_acls: b & 2 != 0,
@@ -77,6 +77,8 @@ pub struct Bucket {
     pub versioning: Versioning,
     pub block_public_access: BlockPublicAccessFlags,
     pub created_ms: i64,
+    /// The bucket ACL as the server wrote it (empty: the owner's FULL_CONTROL alone).
+    pub acl: String,
 }
 
 /// What CreateBucket decides.
@@ -87,6 +89,7 @@ pub struct NewBucket<'a> {
     pub region: &'a str,
     pub object_ownership: &'a str,
     pub block_public_access: BlockPublicAccessFlags,
+    pub acl: &'a str,
 }
 
 /// A bucket policy as stored: its version (1, 2, ...) and its text.
@@ -97,7 +100,7 @@ pub struct StoredPolicy {
 }
 
 const COLUMNS: &str =
-    "id, name, owner, region, object_ownership, versioning, block_public_access, created_ms";
+    "id, name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl";
 
 fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
     Ok(Bucket {
@@ -109,6 +112,7 @@ fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
         versioning: Versioning::parse(&r.get::<_, String>(5)?),
         block_public_access: BlockPublicAccessFlags::from_bits(r.get(6)?),
         created_ms: r.get(7)?,
+        acl: r.get(8)?,
     })
 }
 
@@ -131,9 +135,9 @@ impl Store {
             None => {}
         }
         tx.execute(
-            "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms)
-             VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6)",
-            params![new.name, new.owner, new.region, new.object_ownership, new.block_public_access.bits(), now_ms()],
+            "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl)
+             VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6, ?7)",
+            params![new.name, new.owner, new.region, new.object_ownership, new.block_public_access.bits(), now_ms(), new.acl],
         )?;
         let bucket = tx.query_row(
             &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
@@ -262,6 +266,10 @@ impl Store {
 
     pub fn set_object_ownership(&self, bucket: &str, ownership: &str) -> Result<()> {
         self.update_bucket(bucket, "object_ownership", ownership)
+    }
+
+    pub fn set_bucket_acl(&self, bucket: &str, acl: &str) -> Result<()> {
+        self.update_bucket(bucket, "acl", acl)
     }
 
     fn update_bucket(

@@ -56,6 +56,8 @@ pub(crate) struct Caches {
     pub(crate) buckets: Cached<String, Bucket>,
     /// By bucket name; `None` inside: the bucket has no policy (cached too: most have none).
     pub(crate) policies: Cached<String, Option<StoredPolicy>>,
+    /// Account-level Block Public Access, by account id.
+    pub(crate) account_bpa: Cached<String, crate::BlockPublicAccessFlags>,
 }
 
 impl Caches {
@@ -64,6 +66,7 @@ impl Caches {
             keys: Cached::new(),
             buckets: Cached::new(),
             policies: Cached::new(),
+            account_bpa: Cached::new(),
         }
     }
 

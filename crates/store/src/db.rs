@@ -12,8 +12,11 @@ use crate::error::{Result, StoreError};
 
 const SCHEMA: &str = include_str!("schema.sql");
 /// Each step takes the schema from the version before it to its own; `schema.sql` is version 1.
-const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrations/2.sql"))];
-const SCHEMA_VERSION: i64 = 2;
+const MIGRATIONS: &[(i64, &str)] = &[
+    (2, include_str!("migrations/2.sql")),
+    (3, include_str!("migrations/3.sql")),
+];
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// One writer connection (SQLite has one writer) and a few readers, which WAL lets run beside
 /// it and each other.

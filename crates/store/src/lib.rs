@@ -13,7 +13,8 @@
 //! let store = Store::open(dir.path()).unwrap();
 //! store.create_account("111122223333", "alpha", None).unwrap();
 //! store.create_bucket(&NewBucket { name: "reports", owner: "111122223333", region: "us-east-1",
-//!     object_ownership: "BucketOwnerEnforced", block_public_access: BlockPublicAccessFlags::ALL }).unwrap();
+//!     object_ownership: "BucketOwnerEnforced", block_public_access: BlockPublicAccessFlags::ALL,
+//!     acl: "" }).unwrap();
 //! let blob = store.blobs().write_from(&mut &b"hello"[..], 1 << 20).unwrap();
 //! let attrs = ObjectAttributes { owner: "111122223333".into(), ..Default::default() };
 //! let etag = store::etag_of(&blob.md5);
@@ -45,6 +46,7 @@ pub use directory::{
     NewEntity, NewSession, PolicyVersion, Session, SessionTag, MAX_KEYS_PER_USER,
     MAX_POLICY_VERSIONS, MAX_TAGS,
 };
+pub use db::SCHEMA_VERSION;
 pub use error::{Result, StoreError};
 pub use listing::{ListPage, ListQuery};
 pub use multipart::{Part, Upload, MAX_PART_NUMBER, MIN_PART_SIZE};

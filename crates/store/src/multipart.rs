@@ -53,13 +53,14 @@ fn upload_row(r: &Row) -> rusqlite::Result<Upload> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             tags: r.get(7)?,
+            acl: r.get(9)?,
         },
         created_ms: r.get(8)?,
     })
 }
 
 const UPLOAD_COLUMNS: &str =
-    "upload_id, bucket_id, key, initiator, owner, content_type, metadata, tags, created_ms";
+    "upload_id, bucket_id, key, initiator, owner, content_type, metadata, tags, created_ms, acl";
 
 fn part_row(r: &Row) -> rusqlite::Result<Part> {
     Ok(Part {
@@ -83,7 +84,7 @@ impl Store {
         let conn = self.db.lock();
         let upload_id = ids::upload_id();
         conn.execute(
-            &format!("INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            &format!("INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
             params![
                 upload_id,
                 b.id,
@@ -93,7 +94,8 @@ impl Store {
                 attributes.content_type,
                 encode_metadata(&attributes.metadata),
                 attributes.tags,
-                now_ms()
+                now_ms(),
+                attributes.acl
             ],
         )?;
         Ok(conn.query_row(

@@ -22,6 +22,8 @@ pub struct ObjectAttributes {
     pub tags: String,
     /// The owning account.
     pub owner: String,
+    /// The object's ACL as the server wrote it (empty: the owner's FULL_CONTROL alone).
+    pub acl: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +57,7 @@ pub struct Deleted {
 }
 
 pub(crate) const VERSION_COLUMNS: &str =
-    "seq, bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms";
+    "seq, bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl";
 
 pub(crate) fn version_row(r: &Row) -> rusqlite::Result<ObjectVersion> {
     let key: Vec<u8> = r.get(2)?;
@@ -74,6 +76,7 @@ pub(crate) fn version_row(r: &Row) -> rusqlite::Result<ObjectVersion> {
             metadata: decode_metadata(&metadata),
             tags: r.get(10)?,
             owner: r.get(11)?,
+            acl: r.get(13)?,
         },
         modified_ms: r.get(12)?,
     })
@@ -142,8 +145,8 @@ impl Store {
             freed.extend(make_way(&tx, b.id, key, &version_id)?);
             let size: u64 = segments.iter().map(|s| s.size).sum();
             tx.execute(
-                "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms)
-                 VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl)
+                 VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     b.id,
                     key.as_bytes(),
@@ -154,7 +157,8 @@ impl Store {
                     encode_metadata(&attributes.metadata),
                     attributes.tags,
                     attributes.owner,
-                    now_ms()
+                    now_ms(),
+                    attributes.acl
                 ],
             )?;
             let seq = tx.last_insert_rowid();
@@ -285,6 +289,22 @@ impl Store {
         Ok(deleted)
     }
 
+    /// A version that is not a delete marker (the current one for `None`).
+    fn live_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<ObjectVersion> {
+        self.object(bucket, key, version_id)?
+            .filter(|v| !v.delete_marker)
+            .ok_or(if version_id.is_some() {
+                StoreError::NoSuchVersion
+            } else {
+                StoreError::NoSuchKey
+            })
+    }
+
     /// Replaces the tag set of a version (the current one for `None`).
     pub fn set_object_tags(
         &self,
@@ -293,14 +313,7 @@ impl Store {
         version_id: Option<&str>,
         tags: &str,
     ) -> Result<ObjectVersion> {
-        let version = self
-            .object(bucket, key, version_id)?
-            .filter(|v| !v.delete_marker)
-            .ok_or(if version_id.is_some() {
-                StoreError::NoSuchVersion
-            } else {
-                StoreError::NoSuchKey
-            })?;
+        let version = self.live_version(bucket, key, version_id)?;
         let conn = self.db.lock();
         conn.execute(
             "UPDATE objects SET tags = ?1 WHERE seq = ?2",
@@ -309,6 +322,28 @@ impl Store {
         Ok(ObjectVersion {
             attributes: ObjectAttributes {
                 tags: tags.to_string(),
+                ..version.attributes
+            },
+            ..version
+        })
+    }
+
+    /// Replaces the ACL of a version (the current one for `None`).
+    pub fn set_object_acl(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+        acl: &str,
+    ) -> Result<ObjectVersion> {
+        let version = self.live_version(bucket, key, version_id)?;
+        self.db.lock().execute(
+            "UPDATE objects SET acl = ?1 WHERE seq = ?2",
+            params![acl, version.seq],
+        )?;
+        Ok(ObjectVersion {
+            attributes: ObjectAttributes {
+                acl: acl.to_string(),
                 ..version.attributes
             },
             ..version

@@ -31,6 +31,7 @@ fn open(dir: &Path) -> Store {
         region: "us-east-1",
         object_ownership: "BucketOwnerEnforced",
         block_public_access: BlockPublicAccessFlags::ALL,
+        acl: "",
     }) {
         Ok(_) | Err(StoreError::BucketAlreadyOwnedByYou) => {}
         Err(e) => panic!("{e}"),

@@ -1366,7 +1366,7 @@ fn a_version_one_database_is_upgraded_in_place() {
 
     {
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(user_version(&db), 2);
+        assert_eq!(user_version(&db), store::SCHEMA_VERSION);
         let account = store.account(ALPHA).unwrap().unwrap();
         assert_eq!(account.canonical_id, "c".repeat(64));
         let root = store.access_key("AKIAOLDROOTKEY000000").unwrap().unwrap();
@@ -1396,7 +1396,7 @@ fn a_version_one_database_is_upgraded_in_place() {
 
     // Open again: already at version 2, nothing to redo, everything there.
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(user_version(&db), 2);
+    assert_eq!(user_version(&db), store::SCHEMA_VERSION);
     assert!(store.account(ALPHA).unwrap().is_some());
     assert_eq!(store.user_keys(ALPHA, "alice").unwrap().len(), 1);
     assert_eq!(
@@ -1409,10 +1409,10 @@ fn a_version_one_database_is_upgraded_in_place() {
 }
 
 #[test]
-fn a_new_database_starts_at_version_two() {
+fn a_new_database_starts_at_the_current_version() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    assert_eq!(user_version(&dir.path().join("meta.db")), 2);
+    assert_eq!(user_version(&dir.path().join("meta.db")), store::SCHEMA_VERSION);
     create(&store, ALPHA, EntityKind::User, "alice", "/");
 }
 

@@ -28,6 +28,7 @@ fn bucket<'a>(name: &'a str, owner: &'a str) -> NewBucket<'a> {
         region: "us-east-1",
         object_ownership: "BucketOwnerEnforced",
         block_public_access: BlockPublicAccessFlags::ALL,
+        acl: "",
     }
 }
 
@@ -39,6 +40,7 @@ fn put(store: &Store, b: &str, key: &str, bytes: &[u8]) -> ObjectVersion {
         content_type: Some("text/plain".into()),
         metadata: vec![("x-amz-meta-color".into(), "blue".into())],
         tags: "team=eng".into(),
+        acl: "FULL_CONTROL CanonicalUser alpha-id\nREAD Group http://acs.amazonaws.com/groups/global/AllUsers".into(),
     };
     store.put_object(b, key, &attrs, &[blob], &etag).unwrap()
 }

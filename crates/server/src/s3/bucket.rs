@@ -4,8 +4,11 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{BlockPublicAccessFlags, NewBucket};
 
+use authz::s3::ObjectOwnership as AuthzOwnership;
+
 use crate::authorize::{arn, check, check_account_action, Question};
 use crate::caller::Caller;
+use crate::s3::acl::acl_request;
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
@@ -110,28 +113,49 @@ pub fn create(
     let Some(owner) = caller.account().map(str::to_string) else {
         return Err(s3_error!(AccessDenied, "Access Denied"));
     };
-    // Until ACLs arrive, BucketOwnerEnforced is the only mode: asking for another is refused,
-    // never silently downgraded.
-    if let Some(mode) = &input.object_ownership {
-        if mode.as_str() != ObjectOwnership::BUCKET_OWNER_ENFORCED {
-            return Err(s3_error!(
-                NotImplemented,
-                "Object Ownership {} is not supported yet; only BucketOwnerEnforced",
-                mode.as_str()
-            ));
+    // A new bucket is BucketOwnerEnforced unless the request says otherwise; an ACL asks
+    // s3:PutBucketAcl too, an ownership setting s3:PutBucketOwnershipControls [S3
+    // CreateBucket, "Permissions"].
+    let ownership = match &input.object_ownership {
+        None => AuthzOwnership::BucketOwnerEnforced,
+        Some(mode) => {
+            check_account_action(
+                gatehouse,
+                &caller,
+                "s3:PutBucketOwnershipControls",
+                &arn(&input.bucket, None),
+            )?;
+            AuthzOwnership::parse(mode.as_str()).ok_or_else(|| {
+                s3_error!(
+                    InvalidArgument,
+                    "Invalid x-amz-object-ownership header: {}",
+                    mode.as_str()
+                )
+            })?
         }
-    }
-    let acl_given = input.grant_full_control.is_some()
-        || input.grant_read.is_some()
-        || input.grant_read_acp.is_some()
-        || input.grant_write.is_some()
-        || input.grant_write_acp.is_some()
-        || input.acl.as_ref().is_some_and(|a| a.as_str() != "private");
-    if acl_given {
-        return Err(s3_error!(
-            InvalidBucketAclWithObjectOwnership,
-            "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
-        ));
+    };
+    let request = acl_request!(input, write: input.grant_write.as_deref());
+    let owner_id = gatehouse.canonical_id(&owner).unwrap_or_default();
+    let grants = crate::s3::acl::requested(gatehouse, &request, &owner_id, &owner_id)?;
+    if let Some(grants) = &grants {
+        if ownership == AuthzOwnership::BucketOwnerEnforced {
+            crate::s3::ownership::refuse_acl_with_enforced(gatehouse, &owner, grants)?;
+        }
+        check_account_action(
+            gatehouse,
+            &caller,
+            "s3:PutBucketAcl",
+            &arn(&input.bucket, None),
+        )?;
+        // New buckets block public access from the start (S3's default since April 2023).
+        if authz::s3::acl::is_public_acl(grants) {
+            let mut err = s3s::S3Error::with_message(
+                s3s::S3ErrorCode::Custom("InvalidBucketAclWithBlockPublicAccessError".into()),
+                "Bucket cannot have public ACLs set with BlockPublicAccess enabled",
+            );
+            err.set_status_code(http::StatusCode::BAD_REQUEST);
+            return Err(err);
+        }
     }
     let constraint = input
         .create_bucket_configuration
@@ -149,9 +173,13 @@ pub fn create(
             name: &input.bucket,
             owner: &owner,
             region: &region,
-            object_ownership: ObjectOwnership::BUCKET_OWNER_ENFORCED,
+            object_ownership: &ownership.to_string(),
             // AWS's defaults for new buckets since April 2023.
             block_public_access: BlockPublicAccessFlags::ALL,
+            acl: &grants
+                .as_deref()
+                .map(crate::s3::acl::encode)
+                .unwrap_or_default(),
         })
         .map_err(from_store)?;
     Ok(S3Response::new(CreateBucketOutput {

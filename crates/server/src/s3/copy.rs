@@ -8,8 +8,10 @@ use store::{etag_of, BlobInfo, ObjectAttributes, ObjectVersion};
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
+use crate::s3::acl::acl_request;
 use crate::s3::bucket::{require, require_anywhere};
-use crate::s3::{from_store, refuse_object_acls, timestamp};
+use crate::s3::ownership::{acl_keys, object_write};
+use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
 /// Authorizes reading the copy source and writes its bytes (or the inclusive `range`) to a new
@@ -38,17 +40,20 @@ pub fn copy_source_bytes(
     } else {
         "s3:GetObject"
     };
+    let found = gatehouse
+        .store
+        .object(&source_bucket.name, key, version_id.as_deref())
+        .map_err(from_store)?
+        .filter(|v| !v.delete_marker);
     let mut q = Question::on_object(action, &source_bucket, key);
     if let Some(v) = version_id {
         q = q.with("s3:versionid", v.to_string());
     }
+    if let Some(v) = &found {
+        q = crate::s3::object::about_existing(q, v);
+    }
     check(gatehouse, caller, q)?;
-    let version = gatehouse
-        .store
-        .object(&source_bucket.name, key, version_id.as_deref())
-        .map_err(from_store)?
-        .filter(|v| !v.delete_marker)
-        .ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
+    let version = found.ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
     let (start, len) = match range {
         Some((first, last)) if last < version.size => (first, last - first + 1),
         Some(_) => {
@@ -74,7 +79,7 @@ pub fn copy_object(
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
     let bucket = require(gatehouse, &caller, &input.bucket)?;
-    refuse_object_acls!(input);
+    let acl = acl_request!(input);
     let replace_metadata = input
         .metadata_directive
         .as_ref()
@@ -93,8 +98,17 @@ pub fn copy_object(
     if let Some(d) = &input.metadata_directive {
         q = q.with("s3:x-amz-metadata-directive", d.as_str().to_string());
     }
-    // Both questions are asked before any byte is copied.
+    q.keys.extend(acl_keys(&acl));
+    // Every question is asked before any byte is copied.
     check(gatehouse, &caller, q)?;
+    let written = object_write(
+        gatehouse,
+        &caller,
+        &bucket,
+        &input.key,
+        "s3:PutObject",
+        &acl,
+    )?;
     let to_itself = matches!(&input.copy_source, CopySource::Bucket { bucket: b, key: k, .. } if **b == *bucket.name && **k == *input.key);
     if to_itself && !replace_metadata && !replace_tags {
         return Err(s3_error!(
@@ -123,7 +137,8 @@ pub fn copy_object(
         } else {
             source.attributes.tags.clone()
         },
-        owner: bucket.owner.clone(),
+        owner: written.owner,
+        acl: written.acl,
     };
     let etag = etag_of(&blob.md5);
     let version = gatehouse

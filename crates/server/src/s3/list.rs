@@ -58,11 +58,8 @@ pub fn list_v2(
         gatehouse,
         &caller,
         Question {
-            action: "s3:ListBucket",
-            bucket: &bucket,
-            key: None,
-            object_owner: None,
             keys,
+            ..Question::on_bucket("s3:ListBucket", &bucket)
         },
     )?;
     let token_after = match &input.continuation_token {

@@ -1,14 +1,18 @@
 //! The S3 REST operations, one file per area; this file only routes s3s's calls to them.
 
+pub mod acl;
+mod acl_api;
 mod body;
 mod bucket;
 mod checksums;
 mod conditions;
+pub mod control;
 mod copy;
 mod errors;
 mod list;
 mod multipart;
 mod object;
+mod ownership;
 mod policy;
 mod public_access;
 mod tagging;
@@ -33,29 +37,6 @@ pub(crate) fn named_version(version_id: &str) -> Option<String> {
 pub(crate) fn timestamp(ms: i64) -> Timestamp {
     Timestamp::from(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
 }
-
-/// On a BucketOwnerEnforced bucket only `bucket-owner-full-control` (or no ACL) is accepted
-/// on object writes [S3 `object-ownership-error-responses`]. A macro because PutObject,
-/// CopyObject and CreateMultipartUpload carry the same fields on different types.
-macro_rules! refuse_object_acls {
-    ($input:expr) => {{
-        let grants = $input.grant_full_control.is_some()
-            || $input.grant_read.is_some()
-            || $input.grant_read_acp.is_some()
-            || $input.grant_write_acp.is_some();
-        let canned = $input
-            .acl
-            .as_ref()
-            .is_some_and(|a| a.as_str() != "bucket-owner-full-control");
-        if grants || canned {
-            return Err(s3s::s3_error!(
-                AccessControlListNotSupported,
-                "The bucket does not allow ACLs"
-            ));
-        }
-    }};
-}
-pub(crate) use refuse_object_acls;
 
 pub struct GatehouseS3(pub Arc<Gatehouse>);
 
@@ -283,5 +264,61 @@ impl S3 for GatehouseS3 {
         req: S3Request<ListObjectVersionsInput>,
     ) -> S3Result<S3Response<ListObjectVersionsOutput>> {
         versioning::list(&self.0, req)
+    }
+
+    async fn get_bucket_acl(
+        &self,
+        req: S3Request<GetBucketAclInput>,
+    ) -> S3Result<S3Response<GetBucketAclOutput>> {
+        acl_api::get_bucket_acl(&self.0, req)
+    }
+
+    async fn put_bucket_acl(
+        &self,
+        req: S3Request<PutBucketAclInput>,
+    ) -> S3Result<S3Response<PutBucketAclOutput>> {
+        acl_api::put_bucket_acl(&self.0, req)
+    }
+
+    async fn get_object_acl(
+        &self,
+        req: S3Request<GetObjectAclInput>,
+    ) -> S3Result<S3Response<GetObjectAclOutput>> {
+        acl_api::get_object_acl(&self.0, req)
+    }
+
+    async fn put_object_acl(
+        &self,
+        req: S3Request<PutObjectAclInput>,
+    ) -> S3Result<S3Response<PutObjectAclOutput>> {
+        acl_api::put_object_acl(&self.0, req)
+    }
+
+    async fn get_bucket_ownership_controls(
+        &self,
+        req: S3Request<GetBucketOwnershipControlsInput>,
+    ) -> S3Result<S3Response<GetBucketOwnershipControlsOutput>> {
+        ownership::get(&self.0, req)
+    }
+
+    async fn put_bucket_ownership_controls(
+        &self,
+        req: S3Request<PutBucketOwnershipControlsInput>,
+    ) -> S3Result<S3Response<PutBucketOwnershipControlsOutput>> {
+        ownership::put(&self.0, req)
+    }
+
+    async fn delete_bucket_ownership_controls(
+        &self,
+        req: S3Request<DeleteBucketOwnershipControlsInput>,
+    ) -> S3Result<S3Response<DeleteBucketOwnershipControlsOutput>> {
+        ownership::delete(&self.0, req)
+    }
+
+    async fn get_bucket_policy_status(
+        &self,
+        req: S3Request<GetBucketPolicyStatusInput>,
+    ) -> S3Result<S3Response<GetBucketPolicyStatusOutput>> {
+        policy::status(&self.0, req)
     }
 }

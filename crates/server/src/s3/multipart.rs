@@ -8,10 +8,12 @@ use store::{ObjectAttributes, MAX_PART_NUMBER};
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
+use crate::s3::acl::acl_request;
 use crate::s3::body::store_body;
 use crate::s3::bucket::{require, require_allowed};
 use crate::s3::copy::copy_source_bytes;
-use crate::s3::{from_store, refuse_object_acls, timestamp};
+use crate::s3::ownership::{acl_keys, object_write};
+use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
 /// S3's largest part.
@@ -36,11 +38,22 @@ pub fn create(
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
     let bucket = require(gatehouse, &caller, &input.bucket)?;
-    refuse_object_acls!(input);
+    let acl = acl_request!(input);
     check(
         gatehouse,
         &caller,
-        Question::on_object("s3:PutObject", &bucket, &input.key),
+        Question {
+            keys: acl_keys(&acl),
+            ..Question::on_object("s3:PutObject", &bucket, &input.key)
+        },
+    )?;
+    let written = object_write(
+        gatehouse,
+        &caller,
+        &bucket,
+        &input.key,
+        "s3:PutObject",
+        &acl,
     )?;
     let attributes = ObjectAttributes {
         content_type: input.content_type.clone(),
@@ -50,7 +63,8 @@ pub fn create(
             .map(|m| m.into_iter().collect())
             .unwrap_or_default(),
         tags: input.tagging.clone().unwrap_or_default(),
-        owner: bucket.owner.clone(),
+        owner: written.owner,
+        acl: written.acl,
     };
     let upload = gatehouse
         .store

@@ -7,11 +7,13 @@ use store::{etag_of, ObjectAttributes, ObjectVersion};
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
+use crate::s3::acl::acl_request;
 use crate::s3::body::{byte_stream, store_body};
 use crate::s3::bucket::require;
 use crate::s3::checksums::Integrity;
 use crate::s3::conditions::preconditions_of;
-use crate::s3::{from_store, refuse_object_acls, timestamp};
+use crate::s3::ownership::{acl_keys, object_write};
+use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
 /// S3's single-PUT limit.
@@ -33,28 +35,19 @@ pub async fn put(
     let caller = Caller::of(gatehouse, &req);
     let mut input = req.input;
     let bucket = require(gatehouse, &caller, &input.bucket)?;
-    refuse_object_acls!(input);
-    let mut keys = vec![];
+    let acl = acl_request!(input);
+    let mut keys = acl_keys(&acl);
     for tag in crate::s3::tagging::decode_tags(input.tagging.as_deref().unwrap_or("")) {
         if let (Some(k), Some(v)) = (tag.key, tag.value) {
             keys.push((format!("s3:RequestObjectTag/{k}"), ContextValue::Single(v)));
         }
     }
-    if let Some(acl) = &input.acl {
-        keys.push((
-            "s3:x-amz-acl".to_string(),
-            ContextValue::Single(acl.as_str().to_string()),
-        ));
-    }
     check(
         gatehouse,
         &caller,
         Question {
-            action: "s3:PutObject",
-            bucket: &bucket,
-            key: Some(&input.key),
-            object_owner: None,
             keys,
+            ..Question::on_object("s3:PutObject", &bucket, &input.key)
         },
     )?;
     if input.tagging.is_some() {
@@ -64,6 +57,14 @@ pub async fn put(
             Question::on_object("s3:PutObjectTagging", &bucket, &input.key),
         )?;
     }
+    let written = object_write(
+        gatehouse,
+        &caller,
+        &bucket,
+        &input.key,
+        "s3:PutObject",
+        &acl,
+    )?;
     if input
         .content_length
         .is_some_and(|n| n as u64 > MAX_PUT_SIZE)
@@ -104,7 +105,8 @@ pub async fn put(
             .map(|m| m.into_iter().collect())
             .unwrap_or_default(),
         tags: input.tagging.clone().unwrap_or_default(),
-        owner: bucket.owner.clone(),
+        owner: written.owner,
+        acl: written.acl,
     };
     let version = tokio::task::block_in_place(|| {
         gatehouse
@@ -143,7 +145,7 @@ fn readable(
         None => Question::on_object("s3:GetObject", bucket, key),
     };
     if let Some(v) = found.as_ref().filter(|v| !v.delete_marker) {
-        q = with_existing_tags(q, v);
+        q = about_existing(q, v);
     }
     check(gatehouse, caller, q)?;
     match found {
@@ -192,9 +194,10 @@ fn delete_marker_error(mut err: s3s::S3Error, marker: &ObjectVersion) -> s3s::S3
     err
 }
 
-/// `s3:ExistingObjectTag/<key>` for each tag the stored object has (kept only for the actions
-/// that carry it [S3 `tagging-and-policies`]).
-pub fn with_existing_tags<'a>(mut q: Question<'a>, version: &ObjectVersion) -> Question<'a> {
+/// A question about a stored object: its owner and ACL, and `s3:ExistingObjectTag/<key>` for
+/// each of its tags (kept only for the actions that carry it [S3 `tagging-and-policies`]).
+pub fn about_existing<'a>(q: Question<'a>, version: &'a ObjectVersion) -> Question<'a> {
+    let mut q = q.about(version);
     for tag in crate::s3::tagging::decode_tags(&version.attributes.tags) {
         if let (Some(k), Some(v)) = (tag.key, tag.value) {
             q = q.with(format!("s3:ExistingObjectTag/{k}"), v);

@@ -43,17 +43,16 @@ pub fn put(
             let f = e.first();
             s3_error!(MalformedPolicy, "{}", f.message)
         })?;
-    if bucket.block_public_access.block_public_policy
+    if crate::s3::public_access::effective(gatehouse, &bucket)?.block_public_policy
         && authz::s3::public_policy::is_public(&parsed)
     {
-        let mut err = s3_error!(
-            AccessDenied,
-            "User: {} is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::{}\" because public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access.",
-            caller.principal().arn,
-            bucket.name
-        );
-        err.set_status_code(http::StatusCode::FORBIDDEN);
-        return Err(err);
+        return Err(crate::s3::public_access::refused(
+            &caller,
+            "s3:PutBucketPolicy",
+            &crate::authorize::arn(&bucket.name, None),
+            "public policies",
+            "BlockPublicPolicy",
+        ));
     }
     gatehouse
         .store
@@ -81,4 +80,30 @@ pub fn delete(
         status: Some(http::StatusCode::NO_CONTENT),
         ..S3Response::new(DeleteBucketPolicyOutput {})
     })
+}
+
+/// Whether the bucket policy is public by S3's definition (reference §3.6: fixed values for
+/// the qualifying keys, CIDR breadth, no wildcards) [S3 GetBucketPolicyStatus].
+pub fn status(
+    gatehouse: &Gatehouse,
+    req: S3Request<GetBucketPolicyStatusInput>,
+) -> S3Result<S3Response<GetBucketPolicyStatusOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require_allowed(
+        gatehouse,
+        &caller,
+        &req.input.bucket,
+        "s3:GetBucketPolicyStatus",
+    )?;
+    let Some((policy, _)) = gatehouse.bucket_policy(&bucket).map_err(from_store)? else {
+        return Err(s3_error!(
+            NoSuchBucketPolicy,
+            "The bucket policy does not exist"
+        ));
+    };
+    Ok(S3Response::new(GetBucketPolicyStatusOutput {
+        policy_status: Some(PolicyStatus {
+            is_public: Some(policy.public_statement().is_some()),
+        }),
+    }))
 }

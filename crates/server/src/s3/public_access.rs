@@ -86,3 +86,34 @@ pub fn delete(
         ..S3Response::new(DeletePublicAccessBlockOutput {})
     })
 }
+
+/// The settings in force for a bucket: account and bucket combined, the most restrictive
+/// winning setting by setting [S3 `access-control-block-public-access`].
+pub fn effective(
+    gatehouse: &Gatehouse,
+    bucket: &store::Bucket,
+) -> S3Result<authz::s3::BlockPublicAccess> {
+    let account = gatehouse
+        .store
+        .account_block_public_access(&bucket.owner)
+        .map_err(from_store)?;
+    Ok(crate::authorize::bpa(account).or(&crate::authorize::bpa(bucket.block_public_access)))
+}
+
+/// AWS's refusal of a write that Block Public Access prevents: `what` is "public ACLs" or
+/// "public policies", `setting` BlockPublicAcls or BlockPublicPolicy [reference §5.2].
+pub fn refused(
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    what: &str,
+    setting: &str,
+) -> s3s::S3Error {
+    let mut err = s3s::s3_error!(
+        AccessDenied,
+        "User: {} is not authorized to perform: {action} on resource: \"{resource}\" because {what} are prevented by the {setting} setting in S3 Block Public Access.",
+        caller.principal().arn
+    );
+    err.set_status_code(http::StatusCode::FORBIDDEN);
+    err
+}

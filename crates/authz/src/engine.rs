@@ -682,7 +682,12 @@ fn acl_grants(
     if !acl::acls_apply(s3.object_ownership) {
         return found;
     }
-    let Some((target, needed)) = acl::needed_permission(action, caller_is_bucket_owner) else {
+    let caller_is_object_owner = object_resource
+        && is_account_principal(p)
+        && p.account.as_deref() == Some(s3.object_owner.as_str());
+    let Some((target, needed)) =
+        acl::needed_permission(action, caller_is_bucket_owner, caller_is_object_owner)
+    else {
         return found;
     };
     let grants = match target {

@@ -73,10 +73,13 @@ pub fn is_public_acl(grants: &[Grant]) -> bool {
 
 /// Which ACL an action is granted by, and the permission it needs there
 /// [S3 `acl-overview`, "Mapping of ACL permissions and access policy permissions"].
-/// `bucket_owner_caller`: WRITE on a bucket also lets the bucket owner delete versions.
+/// `bucket_owner_caller`: WRITE on a bucket also lets the bucket owner delete versions;
+/// `object_owner_caller`: and the owner of an existing object delete it ("for the bucket and
+/// object owners of existing objects, also allows deletions and overwrites of those objects").
 pub fn needed_permission(
     action_lower: &str,
     bucket_owner_caller: bool,
+    object_owner_caller: bool,
 ) -> Option<(AclTarget, Permission)> {
     use AclTarget::*;
     use Permission::*;
@@ -86,6 +89,7 @@ pub fn needed_permission(
         }
         "s3:putobject" => (Bucket, Write),
         "s3:deleteobjectversion" if bucket_owner_caller => (Bucket, Write),
+        "s3:deleteobject" | "s3:deleteobjectversion" if object_owner_caller => (Bucket, Write),
         "s3:getbucketacl" => (Bucket, ReadAcp),
         "s3:putbucketacl" => (Bucket, WriteAcp),
         "s3:getobject" | "s3:getobjectversion" => (Object, Read),
@@ -184,25 +188,29 @@ mod tests {
     #[test]
     fn permissions_map_to_actions_on_the_right_acl() {
         assert_eq!(
-            needed_permission("s3:listbucket", false),
+            needed_permission("s3:listbucket", false, false),
             Some((AclTarget::Bucket, Permission::Read))
         );
         assert_eq!(
-            needed_permission("s3:getobject", false),
+            needed_permission("s3:getobject", false, false),
             Some((AclTarget::Object, Permission::Read))
         );
         assert_eq!(
-            needed_permission("s3:putobject", false),
+            needed_permission("s3:putobject", false, false),
             Some((AclTarget::Bucket, Permission::Write))
         );
-        assert_eq!(needed_permission("s3:deleteobjectversion", false), None);
+        assert_eq!(needed_permission("s3:deleteobjectversion", false, false), None);
         assert_eq!(
-            needed_permission("s3:deleteobjectversion", true),
+            needed_permission("s3:deleteobject", false, true),
+            Some((AclTarget::Bucket, Permission::Write))
+        );
+        assert_eq!(
+            needed_permission("s3:deleteobjectversion", true, false),
             Some((AclTarget::Bucket, Permission::Write))
         );
         // "You cannot grant GET object permissions with bucket ACL settings."
         assert_ne!(
-            needed_permission("s3:getobject", false).map(|(t, _)| t),
+            needed_permission("s3:getobject", false, false).map(|(t, _)| t),
             Some(AclTarget::Bucket)
         );
         let anyone = Grant {

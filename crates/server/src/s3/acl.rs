@@ -254,12 +254,17 @@ pub fn is_bucket_owner_full_control(grants: &[Grant], bucket_owner: &str, writer
     })
 }
 
+/// An account as S3 shows an owner: canonical id and display name.
+pub fn owner(gatehouse: &Gatehouse, account: &str) -> Owner {
+    Owner {
+        display_name: gatehouse.account_name(account),
+        id: gatehouse.canonical_id(account),
+    }
+}
+
 /// GetBucketAcl's and GetObjectAcl's answer: the owner and the grants, with display names.
 pub fn answer(gatehouse: &Gatehouse, owner_account: &str, grants: &[Grant]) -> (Owner, Grants) {
-    let owner = Owner {
-        display_name: gatehouse.account_name(owner_account),
-        id: gatehouse.canonical_id(owner_account),
-    };
+    let owner = owner(gatehouse, owner_account);
     let grants = grants
         .iter()
         .map(|g| s3s::dto::Grant {

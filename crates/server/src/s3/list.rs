@@ -98,6 +98,8 @@ pub fn list_v2(
         }
     };
     let key_count = (page.objects.len() + page.common_prefixes.len()) as i32;
+    // ListObjectsV2 names owners only when asked (`fetch-owner`); ListObjects always does.
+    let fetch_owner = input.fetch_owner == Some(true);
     let output = ListObjectsV2Output {
         name: Some(bucket.name.clone()),
         prefix: Some(enc(&prefix)),
@@ -113,6 +115,8 @@ pub fn list_v2(
             page.objects
                 .iter()
                 .map(|o| Object {
+                    owner: fetch_owner
+                        .then(|| crate::s3::acl::owner(gatehouse, &o.attributes.owner)),
                     key: Some(enc(&o.key)),
                     size: Some(o.size as i64),
                     e_tag: Some(ETag::Strong(o.etag.clone())),
@@ -151,6 +155,7 @@ pub fn list_v1(
         max_keys: i.max_keys,
         prefix: i.prefix,
         start_after: i.marker,
+        fetch_owner: Some(true),
         ..Default::default()
     });
     let page = list_v2(gatehouse, v2)?.output;

@@ -100,24 +100,18 @@ pub fn list(
             max_keys as usize,
         )
         .map_err(from_store)?;
-    let owner = gatehouse
-        .store
-        .account(&bucket.owner)
-        .map_err(from_store)?
-        .map(|a| Owner {
-            id: Some(a.canonical_id),
-            display_name: Some(a.name),
-        });
     let mut versions = Vec::new();
     let mut markers = Vec::new();
     for v in &rows {
+        // Each version's own owner: another account's writes stay theirs (ObjectWriter).
+        let owner = Some(crate::s3::acl::owner(gatehouse, &v.attributes.owner));
         if v.delete_marker {
             markers.push(DeleteMarkerEntry {
                 key: Some(v.key.clone()),
                 version_id: Some(v.version_id.clone()),
                 is_latest: Some(v.is_latest),
                 last_modified: Some(timestamp(v.modified_ms)),
-                owner: owner.clone(),
+                owner,
             });
         } else {
             versions.push(ObjectVersion {
@@ -130,7 +124,7 @@ pub fn list(
                 storage_class: Some(ObjectVersionStorageClass::from_static(
                     ObjectVersionStorageClass::STANDARD,
                 )),
-                owner: owner.clone(),
+                owner,
                 ..Default::default()
             });
         }

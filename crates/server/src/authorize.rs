@@ -53,9 +53,9 @@ impl<'a> Question<'a> {
         }
     }
 
-    /// The question about an existing object (its owner and ACL).
-    pub fn about(mut self, object: &'a store::ObjectVersion) -> Question<'a> {
-        self.object = Some(object);
+    /// The question about an existing object (its owner and ACL), when there is one.
+    pub fn about(mut self, object: Option<&'a store::ObjectVersion>) -> Question<'a> {
+        self.object = object;
         self
     }
 

@@ -119,11 +119,7 @@ fn acl_target(
     action: &'static str,
     request: Option<&AclRequest>,
 ) -> S3Result<ObjectVersion> {
-    let found = gatehouse
-        .store
-        .object(&bucket.name, key, version_id)
-        .map_err(from_store)?
-        .filter(|v| !v.delete_marker);
+    let found = crate::s3::tagging::existing(gatehouse, bucket, key, version_id)?;
     let action = match (version_id, action) {
         (Some(_), "s3:GetObjectAcl") => "s3:GetObjectVersionAcl",
         (Some(_), "s3:PutObjectAcl") => "s3:PutObjectVersionAcl",

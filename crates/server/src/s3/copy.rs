@@ -40,11 +40,8 @@ pub fn copy_source_bytes(
     } else {
         "s3:GetObject"
     };
-    let found = gatehouse
-        .store
-        .object(&source_bucket.name, key, version_id.as_deref())
-        .map_err(from_store)?
-        .filter(|v| !v.delete_marker);
+    let found =
+        crate::s3::tagging::existing(gatehouse, &source_bucket, key, version_id.as_deref())?;
     let mut q = Question::on_object(action, &source_bucket, key);
     if let Some(v) = version_id {
         q = q.with("s3:versionid", v.to_string());

@@ -13,6 +13,7 @@ use crate::s3::bucket::require;
 use crate::s3::checksums::Integrity;
 use crate::s3::conditions::preconditions_of;
 use crate::s3::ownership::{acl_keys, object_write};
+use crate::s3::tagging::existing;
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
@@ -197,7 +198,7 @@ fn delete_marker_error(mut err: s3s::S3Error, marker: &ObjectVersion) -> s3s::S3
 /// A question about a stored object: its owner and ACL, and `s3:ExistingObjectTag/<key>` for
 /// each of its tags (kept only for the actions that carry it [S3 `tagging-and-policies`]).
 pub fn about_existing<'a>(q: Question<'a>, version: &'a ObjectVersion) -> Question<'a> {
-    let mut q = q.about(version);
+    let mut q = q.about(Some(version));
     for tag in crate::s3::tagging::decode_tags(&version.attributes.tags) {
         if let (Some(k), Some(v)) = (tag.key, tag.value) {
             q = q.with(format!("s3:ExistingObjectTag/{k}"), v);
@@ -288,12 +289,13 @@ pub fn delete(
     let caller = Caller::of(gatehouse, &req);
     let input = &req.input;
     let bucket = require(gatehouse, &caller, &input.bucket)?;
+    let found = existing(gatehouse, &bucket, &input.key, input.version_id.as_deref())?;
     let q = match &input.version_id {
         Some(v) => Question::on_object("s3:DeleteObjectVersion", &bucket, &input.key)
             .with("s3:versionid", v.clone()),
         None => Question::on_object("s3:DeleteObject", &bucket, &input.key),
     };
-    check(gatehouse, &caller, q)?;
+    check(gatehouse, &caller, q.about(found.as_ref()))?;
     let deleted = gatehouse
         .store
         .delete_object(&bucket.name, &input.key, input.version_id.as_deref())
@@ -326,17 +328,17 @@ pub fn delete_many(
         } else {
             "s3:DeleteObject"
         };
-        let outcome = check(
-            gatehouse,
-            &caller,
-            Question::on_object(action, &bucket, &id.key),
-        )
-        .and_then(|_| {
-            gatehouse
-                .store
-                .delete_object(&bucket.name, &id.key, id.version_id.as_deref())
-                .map_err(from_store)
-        });
+        let outcome = existing(gatehouse, &bucket, &id.key, id.version_id.as_deref())
+            .and_then(|found| {
+                let q = Question::on_object(action, &bucket, &id.key);
+                check(gatehouse, &caller, q.about(found.as_ref()))
+            })
+            .and_then(|_| {
+                gatehouse
+                    .store
+                    .delete_object(&bucket.name, &id.key, id.version_id.as_deref())
+                    .map_err(from_store)
+            });
         match outcome {
             Ok(d) => {
                 if !quiet {

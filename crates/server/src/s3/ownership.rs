@@ -116,7 +116,7 @@ pub fn object_write(
         caller,
         Question {
             keys: acl_keys(request),
-            ..Question::on_object("s3:PutObjectAcl", bucket, key).about(&created)
+            ..Question::on_object("s3:PutObjectAcl", bucket, key).about(Some(&created))
         },
     )?;
     Ok(Written { owner, acl })

@@ -63,6 +63,21 @@ fn encode_tags(tags: &[Tag]) -> S3Result<String> {
     Ok(parts.join("&"))
 }
 
+/// The version a request names (the current one for `None`), unless absent or a delete
+/// marker: what an object question is about.
+pub fn existing(
+    gatehouse: &Gatehouse,
+    bucket: &store::Bucket,
+    key: &str,
+    version_id: Option<&str>,
+) -> S3Result<Option<store::ObjectVersion>> {
+    Ok(gatehouse
+        .store
+        .object(&bucket.name, key, version_id)
+        .map_err(from_store)?
+        .filter(|v| !v.delete_marker))
+}
+
 /// The bucket, once the caller may run `actions.0` on the object, or `actions.1` when a
 /// version is named (S3's `...VersionTagging` actions).
 fn authorize(
@@ -79,7 +94,12 @@ fn authorize(
     } else {
         actions.0
     };
-    check(gatehouse, caller, Question::on_object(action, &bucket, key))?;
+    let found = existing(gatehouse, &bucket, key, version_id.as_deref())?;
+    check(
+        gatehouse,
+        caller,
+        Question::on_object(action, &bucket, key).about(found.as_ref()),
+    )?;
     Ok(bucket)
 }
 

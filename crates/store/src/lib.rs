@@ -41,12 +41,12 @@ use std::path::{Path, PathBuf};
 pub use accounts::{AccessKey, Account};
 pub use blobs::{BlobInfo, BlobStore, BlobWriter};
 pub use buckets::{BlockPublicAccessFlags, Bucket, NewBucket, StoredPolicy, Versioning};
+pub use db::SCHEMA_VERSION;
 pub use directory::{
     Entity, EntityKind, EntityUpdate, IdentityDocument, IdentityInputs, KeyInfo, ManagedPolicy,
     NewEntity, NewSession, PolicyVersion, Session, SessionTag, MAX_KEYS_PER_USER,
     MAX_POLICY_VERSIONS, MAX_TAGS,
 };
-pub use db::SCHEMA_VERSION;
 pub use error::{Result, StoreError};
 pub use listing::{ListPage, ListQuery};
 pub use multipart::{Part, Upload, MAX_PART_NUMBER, MIN_PART_SIZE};

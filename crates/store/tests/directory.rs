@@ -1412,7 +1412,10 @@ fn a_version_one_database_is_upgraded_in_place() {
 fn a_new_database_starts_at_the_current_version() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    assert_eq!(user_version(&dir.path().join("meta.db")), store::SCHEMA_VERSION);
+    assert_eq!(
+        user_version(&dir.path().join("meta.db")),
+        store::SCHEMA_VERSION
+    );
     create(&store, ALPHA, EntityKind::User, "alice", "/");
 }
 

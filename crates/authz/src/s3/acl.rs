@@ -199,7 +199,10 @@ mod tests {
             needed_permission("s3:putobject", false, false),
             Some((AclTarget::Bucket, Permission::Write))
         );
-        assert_eq!(needed_permission("s3:deleteobjectversion", false, false), None);
+        assert_eq!(
+            needed_permission("s3:deleteobjectversion", false, false),
+            None
+        );
         assert_eq!(
             needed_permission("s3:deleteobject", false, true),
             Some((AclTarget::Bucket, Permission::Write))

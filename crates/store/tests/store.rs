@@ -565,3 +565,66 @@ fn a_blob_over_its_limit_is_refused_and_leaves_nothing() {
     assert!(matches!(err, StoreError::EntityTooLarge));
     assert!(walk(&dir.path().join("blobs")).is_empty());
 }
+
+/// ACLs are kept as the server wrote them, per bucket and per object version; Object
+/// Ownership may be changed or removed; account-level Block Public Access starts off and is
+/// seen at once when set (it is cached).
+#[test]
+fn acls_ownership_and_account_settings_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let acl = "FULL_CONTROL CanonicalUser a\nWRITE CanonicalUser b";
+    store
+        .create_bucket(&NewBucket {
+            object_ownership: "ObjectWriter",
+            acl,
+            ..bucket("shared", ALPHA)
+        })
+        .unwrap();
+    assert_eq!(store.bucket("shared").unwrap().unwrap().acl, acl);
+    store.set_bucket_acl("shared", "").unwrap();
+    assert_eq!(store.bucket("shared").unwrap().unwrap().acl, "");
+    store.set_object_ownership("shared", "").unwrap();
+    assert_eq!(
+        store.bucket("shared").unwrap().unwrap().object_ownership,
+        ""
+    );
+
+    let v = put(&store, "shared", "k", b"x");
+    let changed = store
+        .set_object_acl("shared", "k", None, "READ Group g")
+        .unwrap();
+    assert_eq!(changed.attributes.acl, "READ Group g");
+    let read = store.object("shared", "k", None).unwrap().unwrap();
+    assert_eq!(
+        (read.seq, read.attributes.acl.as_str()),
+        (v.seq, "READ Group g")
+    );
+    assert!(matches!(
+        store.set_object_acl("shared", "missing", None, ""),
+        Err(StoreError::NoSuchKey)
+    ));
+
+    assert_eq!(
+        store.account_block_public_access(ALPHA).unwrap(),
+        BlockPublicAccessFlags::default()
+    );
+    let flags = BlockPublicAccessFlags {
+        block_public_acls: true,
+        restrict_public_buckets: true,
+        ..Default::default()
+    };
+    store.set_account_block_public_access(ALPHA, flags).unwrap();
+    assert_eq!(store.account_block_public_access(ALPHA).unwrap(), flags);
+    assert_eq!(
+        store.account_block_public_access(BETA).unwrap(),
+        BlockPublicAccessFlags::default()
+    );
+    drop(store);
+    let store = open(dir.path());
+    assert_eq!(store.account_block_public_access(ALPHA).unwrap(), flags);
+    assert!(matches!(
+        store.set_account_block_public_access("999999999999", flags),
+        Err(StoreError::NoSuchAccount)
+    ));
+}

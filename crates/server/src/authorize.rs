@@ -217,8 +217,8 @@ pub fn s3_facts(
         object_ownership: ownership,
         bucket_acl,
         object_acl,
-        account_block_public_access: bpa(account_bpa),
-        bucket_block_public_access: bpa(bucket.block_public_access),
+        account_block_public_access: bpa(account_bpa.unwrap_or_default()),
+        bucket_block_public_access: bpa(bucket.block_public_access.unwrap_or_default()),
         canonical_ids,
     })
 }
@@ -473,39 +473,66 @@ pub fn denied(
         .message
         .clone()
         .unwrap_or_else(|| "Access Denied".to_string());
-    let layer = d.denied_by.unwrap_or(authz::Layer::Identity);
-    let admitted = match gatehouse.config.explain_denials {
-        ExplainDenials::All => true,
-        ExplainDenials::None => false,
-        ExplainDenials::SameAccount => authz::message::gets_enhanced(
-            caller.principal(),
-            request.action,
-            request.resource_account,
-            false,
-            layer,
-        ),
+    let explanation = Explanation {
+        verdict: d.verdict.as_str(),
+        layer: d.denied_by.unwrap_or(authz::Layer::Identity),
+        policy: d.policy.as_deref(),
+        statement: d.statement.as_deref(),
     };
-    let mut headers = Vec::new();
-    if admitted {
-        let mut put = |name: &'static str, value: &str| {
-            if let Ok(v) = HeaderValue::from_str(&crate::percent::encode(value)) {
-                headers.push((name, v));
-            }
-        };
-        put("x-gatehouse-decision", d.verdict.as_str());
-        put("x-gatehouse-denied-by", layer.as_str());
-        if let Some(p) = &d.policy {
-            put("x-gatehouse-policy", p);
-        }
-        if let Some(s) = &d.statement {
-            put("x-gatehouse-statement", s);
-        }
-    }
+    let headers = explanation.headers(gatehouse, caller, request.action, request.resource_account);
     Denied { message, headers }
 }
 
+/// What a denial's `x-gatehouse-*` headers say.
+pub struct Explanation<'a> {
+    pub verdict: &'a str,
+    pub layer: authz::Layer,
+    pub policy: Option<&'a str>,
+    pub statement: Option<&'a str>,
+}
+
+impl Explanation<'_> {
+    /// The headers, for the callers `explain_denials` admits (percent-encoded, RFC 3986).
+    pub fn headers(
+        &self,
+        gatehouse: &Gatehouse,
+        caller: &Caller,
+        action: &str,
+        resource_account: &str,
+    ) -> Vec<(&'static str, HeaderValue)> {
+        let admitted = match gatehouse.config.explain_denials {
+            ExplainDenials::All => true,
+            ExplainDenials::None => false,
+            ExplainDenials::SameAccount => authz::message::gets_enhanced(
+                caller.principal(),
+                action,
+                resource_account,
+                false,
+                self.layer,
+            ),
+        };
+        let mut headers = Vec::new();
+        if admitted {
+            let mut put = |name: &'static str, value: &str| {
+                if let Ok(v) = HeaderValue::from_str(&crate::percent::encode(value)) {
+                    headers.push((name, v));
+                }
+            };
+            put("x-gatehouse-decision", self.verdict);
+            put("x-gatehouse-denied-by", self.layer.as_str());
+            if let Some(p) = self.policy {
+                put("x-gatehouse-policy", p);
+            }
+            if let Some(s) = self.statement {
+                put("x-gatehouse-statement", s);
+            }
+        }
+        headers
+    }
+}
+
 /// AWS's AccessDenied for S3, with Gatehouse's headers.
-fn s3_denial(denied: Denied) -> S3Error {
+pub fn s3_denial(denied: Denied) -> S3Error {
     let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, denied.message);
     let mut headers = HeaderMap::new();
     headers.insert("content-type", HeaderValue::from_static("application/xml"));

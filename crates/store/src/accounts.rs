@@ -40,37 +40,38 @@ fn account_row(r: &Row) -> rusqlite::Result<Account> {
 const ACCOUNT_COLUMNS: &str = "id, name, email, canonical_id, created_ms";
 
 impl Store {
-    /// The account's Block Public Access settings (S3 Control's PublicAccessBlock).
+    /// The account's PublicAccessBlock configuration (S3 Control); `None` when it has none.
     pub fn account_block_public_access(
         &self,
         account: &str,
-    ) -> Result<crate::BlockPublicAccessFlags> {
+    ) -> Result<Option<crate::BlockPublicAccessFlags>> {
         self.cache
             .account_bpa
             .get_or_load(&account.to_string(), || {
                 let conn = self.db.read();
-                let bits: Option<i64> = conn
+                let stored: Option<i64> = conn
                     .query_row(
                         "SELECT block_public_access FROM accounts WHERE id = ?1",
                         [account],
                         |r| r.get(0),
                     )
                     .optional()?;
-                Ok::<_, StoreError>(Some(crate::BlockPublicAccessFlags::from_bits(
-                    bits.unwrap_or(0),
+                Ok::<_, StoreError>(Some(crate::BlockPublicAccessFlags::from_stored(
+                    stored.unwrap_or(0),
                 )))
             })
-            .map(|f| f.unwrap_or_default())
+            .map(Option::flatten)
     }
 
+    /// Sets (`Some`) or deletes the account's configuration.
     pub fn set_account_block_public_access(
         &self,
         account: &str,
-        flags: crate::BlockPublicAccessFlags,
+        flags: Option<crate::BlockPublicAccessFlags>,
     ) -> Result<()> {
         let changed = self.db.lock().execute(
             "UPDATE accounts SET block_public_access = ?1 WHERE id = ?2",
-            params![flags.bits(), account],
+            params![crate::BlockPublicAccessFlags::stored(flags), account],
         )?;
         if changed == 0 {
             return Err(StoreError::NoSuchAccount);

@@ -33,6 +33,8 @@ impl Versioning {
     }
 }
 
+const CONFIGURED: i64 = 1 << 4;
+
 /// The four Block Public Access settings of a bucket, stored as bits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BlockPublicAccessFlags {
@@ -50,14 +52,25 @@ impl BlockPublicAccessFlags {
         restrict_public_buckets: true,
     };
 
-    pub fn bits(self) -> i64 {
+    /// The stored form: the four settings as bits 0–3, and bit 4 set when a configuration
+    /// exists at all (S3 tells "all four false" from "no configuration").
+    pub fn stored(flags: Option<BlockPublicAccessFlags>) -> i64 {
+        flags.map_or(0, |f| f.bits() | CONFIGURED)
+    }
+
+    /// `None` when no configuration exists.
+    pub fn from_stored(b: i64) -> Option<BlockPublicAccessFlags> {
+        (b & CONFIGURED != 0).then(|| BlockPublicAccessFlags::from_bits(b))
+    }
+
+    fn bits(self) -> i64 {
         self.block_public_acls as i64
             | (self.ignore_public_acls as i64) << 1
             | (self.block_public_policy as i64) << 2
             | (self.restrict_public_buckets as i64) << 3
     }
 
-    pub fn from_bits(b: i64) -> Self {
+    fn from_bits(b: i64) -> Self {
         BlockPublicAccessFlags {
             block_public_acls: b & 1 != 0,
             ignore_public_acls: b & 2 != 0,
@@ -75,7 +88,8 @@ pub struct Bucket {
     pub region: String,
     pub object_ownership: String,
     pub versioning: Versioning,
-    pub block_public_access: BlockPublicAccessFlags,
+    /// The bucket's PublicAccessBlock configuration; `None` when it has none (all off).
+    pub block_public_access: Option<BlockPublicAccessFlags>,
     pub created_ms: i64,
     /// The bucket ACL as the server wrote it (empty: the owner's FULL_CONTROL alone).
     pub acl: String,
@@ -110,7 +124,7 @@ fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
         region: r.get(3)?,
         object_ownership: r.get(4)?,
         versioning: Versioning::parse(&r.get::<_, String>(5)?),
-        block_public_access: BlockPublicAccessFlags::from_bits(r.get(6)?),
+        block_public_access: BlockPublicAccessFlags::from_stored(r.get(6)?),
         created_ms: r.get(7)?,
         acl: r.get(8)?,
     })
@@ -137,7 +151,7 @@ impl Store {
         tx.execute(
             "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl)
              VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6, ?7)",
-            params![new.name, new.owner, new.region, new.object_ownership, new.block_public_access.bits(), now_ms(), new.acl],
+            params![new.name, new.owner, new.region, new.object_ownership, BlockPublicAccessFlags::stored(Some(new.block_public_access)), now_ms(), new.acl],
         )?;
         let bucket = tx.query_row(
             &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
@@ -252,12 +266,17 @@ impl Store {
             .optional()?)
     }
 
+    /// Sets (`Some`) or deletes the bucket's PublicAccessBlock configuration.
     pub fn set_block_public_access(
         &self,
         bucket: &str,
-        flags: BlockPublicAccessFlags,
+        flags: Option<BlockPublicAccessFlags>,
     ) -> Result<()> {
-        self.update_bucket(bucket, "block_public_access", flags.bits())
+        self.update_bucket(
+            bucket,
+            "block_public_access",
+            BlockPublicAccessFlags::stored(flags),
+        )
     }
 
     pub fn set_versioning(&self, bucket: &str, state: Versioning) -> Result<()> {

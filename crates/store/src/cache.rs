@@ -57,7 +57,7 @@ pub(crate) struct Caches {
     /// By bucket name; `None` inside: the bucket has no policy (cached too: most have none).
     pub(crate) policies: Cached<String, Option<StoredPolicy>>,
     /// Account-level Block Public Access, by account id.
-    pub(crate) account_bpa: Cached<String, crate::BlockPublicAccessFlags>,
+    pub(crate) account_bpa: Cached<String, Option<crate::BlockPublicAccessFlags>>,
 }
 
 impl Caches {

@@ -178,17 +178,21 @@ fn bucket_policies_are_versioned_for_replay() {
         store.bucket_policy_version("reports", 3).unwrap(),
         Some(None)
     );
-    store
-        .set_block_public_access("reports", BlockPublicAccessFlags::default())
-        .unwrap();
-    assert_eq!(
+    // All four off is a configuration; deleting it leaves none.
+    let block = |store: &Store| {
         store
             .bucket("reports")
             .unwrap()
             .unwrap()
-            .block_public_access,
-        BlockPublicAccessFlags::default()
-    );
+            .block_public_access
+    };
+    assert_eq!(block(&store), Some(BlockPublicAccessFlags::ALL));
+    store
+        .set_block_public_access("reports", Some(BlockPublicAccessFlags::default()))
+        .unwrap();
+    assert_eq!(block(&store), Some(BlockPublicAccessFlags::default()));
+    store.set_block_public_access("reports", None).unwrap();
+    assert_eq!(block(&store), None);
 }
 
 #[test]
@@ -605,26 +609,35 @@ fn acls_ownership_and_account_settings_are_kept() {
         Err(StoreError::NoSuchKey)
     ));
 
-    assert_eq!(
-        store.account_block_public_access(ALPHA).unwrap(),
-        BlockPublicAccessFlags::default()
-    );
+    assert_eq!(store.account_block_public_access(ALPHA).unwrap(), None);
     let flags = BlockPublicAccessFlags {
         block_public_acls: true,
         restrict_public_buckets: true,
         ..Default::default()
     };
-    store.set_account_block_public_access(ALPHA, flags).unwrap();
-    assert_eq!(store.account_block_public_access(ALPHA).unwrap(), flags);
+    store
+        .set_account_block_public_access(ALPHA, Some(flags))
+        .unwrap();
     assert_eq!(
-        store.account_block_public_access(BETA).unwrap(),
-        BlockPublicAccessFlags::default()
+        store.account_block_public_access(ALPHA).unwrap(),
+        Some(flags)
     );
+    assert_eq!(store.account_block_public_access(BETA).unwrap(), None);
     drop(store);
     let store = open(dir.path());
-    assert_eq!(store.account_block_public_access(ALPHA).unwrap(), flags);
+    assert_eq!(
+        store.account_block_public_access(ALPHA).unwrap(),
+        Some(flags)
+    );
+    store
+        .set_account_block_public_access(ALPHA, Some(BlockPublicAccessFlags::default()))
+        .unwrap();
+    assert_eq!(
+        store.account_block_public_access(ALPHA).unwrap(),
+        Some(BlockPublicAccessFlags::default())
+    );
     assert!(matches!(
-        store.set_account_block_public_access("999999999999", flags),
+        store.set_account_block_public_access("999999999999", Some(flags)),
         Err(StoreError::NoSuchAccount)
     ));
 }

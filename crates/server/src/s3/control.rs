@@ -72,15 +72,8 @@ impl S3Route for S3Control {
             Method::GET => {
                 let f = store
                     .account_block_public_access(&account)
-                    .map_err(from_store)?;
-                if f == BlockPublicAccessFlags::default() {
-                    let mut err = s3s::S3Error::with_message(
-                        s3s::S3ErrorCode::Custom("NoSuchPublicAccessBlockConfiguration".into()),
-                        "The public access block configuration was not found",
-                    );
-                    err.set_status_code(StatusCode::NOT_FOUND);
-                    return Err(err);
-                }
+                    .map_err(from_store)?
+                    .ok_or_else(crate::s3::public_access::not_configured)?;
                 let b = |v: bool| if v { "true" } else { "false" };
                 S3Response::new(Body::from(format!(
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PublicAccessBlockConfiguration xmlns=\"{NS}\"><BlockPublicAcls>{}</BlockPublicAcls><IgnorePublicAcls>{}</IgnorePublicAcls><BlockPublicPolicy>{}</BlockPublicPolicy><RestrictPublicBuckets>{}</RestrictPublicBuckets></PublicAccessBlockConfiguration>",
@@ -95,13 +88,13 @@ impl S3Route for S3Control {
                     .map_err(|_| malformed())?;
                 let flags = parse(std::str::from_utf8(&body).map_err(|_| malformed())?)?;
                 store
-                    .set_account_block_public_access(&account, flags)
+                    .set_account_block_public_access(&account, Some(flags))
                     .map_err(from_store)?;
                 S3Response::new(Body::empty())
             }
             _ => {
                 store
-                    .set_account_block_public_access(&account, BlockPublicAccessFlags::default())
+                    .set_account_block_public_access(&account, None)
                     .map_err(from_store)?;
                 let mut r = S3Response::new(Body::empty());
                 r.status = Some(StatusCode::NO_CONTENT);

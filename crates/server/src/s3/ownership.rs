@@ -133,11 +133,12 @@ pub fn check_public_acl(
 ) -> S3Result<()> {
     if is_public_acl(grants) && effective(gatehouse, bucket)?.block_public_acls {
         return Err(refused(
+            gatehouse,
             caller,
+            bucket,
             action,
             &crate::authorize::arn(&bucket.name, key),
-            "public ACLs",
-            "BlockPublicAcls",
+            ("public ACLs", "BlockPublicAcls"),
         ));
     }
     Ok(())

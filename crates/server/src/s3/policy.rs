@@ -47,11 +47,12 @@ pub fn put(
         && authz::s3::public_policy::is_public(&parsed)
     {
         return Err(crate::s3::public_access::refused(
+            gatehouse,
             &caller,
+            &bucket,
             "s3:PutBucketPolicy",
             &crate::authorize::arn(&bucket.name, None),
-            "public policies",
-            "BlockPublicPolicy",
+            ("public policies", "BlockPublicPolicy"),
         ));
     }
     gatehouse

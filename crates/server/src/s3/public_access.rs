@@ -10,6 +10,17 @@ use crate::s3::bucket::require_allowed;
 use crate::s3::from_store;
 use crate::state::Gatehouse;
 
+/// GetPublicAccessBlock of a bucket or an account that has no configuration (a configuration
+/// with all four settings off is one, and is answered).
+pub fn not_configured() -> s3s::S3Error {
+    let mut err = s3s::S3Error::with_message(
+        s3s::S3ErrorCode::Custom("NoSuchPublicAccessBlockConfiguration".into()),
+        "The public access block configuration was not found",
+    );
+    err.set_status_code(http::StatusCode::NOT_FOUND);
+    err
+}
+
 pub fn get(
     gatehouse: &Gatehouse,
     req: S3Request<GetPublicAccessBlockInput>,
@@ -21,15 +32,7 @@ pub fn get(
         &req.input.bucket,
         "s3:GetBucketPublicAccessBlock",
     )?;
-    let f = bucket.block_public_access;
-    if f == BlockPublicAccessFlags::default() {
-        let mut err = s3s::S3Error::with_message(
-            s3s::S3ErrorCode::Custom("NoSuchPublicAccessBlockConfiguration".into()),
-            "The public access block configuration was not found",
-        );
-        err.set_status_code(http::StatusCode::NOT_FOUND);
-        return Err(err);
-    }
+    let f = bucket.block_public_access.ok_or_else(not_configured)?;
     Ok(S3Response::new(GetPublicAccessBlockOutput {
         public_access_block_configuration: Some(PublicAccessBlockConfiguration {
             block_public_acls: Some(f.block_public_acls),
@@ -60,7 +63,7 @@ pub fn put(
     };
     gatehouse
         .store
-        .set_block_public_access(&bucket.name, flags)
+        .set_block_public_access(&bucket.name, Some(flags))
         .map_err(from_store)?;
     Ok(S3Response::new(PutPublicAccessBlockOutput {}))
 }
@@ -79,7 +82,7 @@ pub fn delete(
     )?;
     gatehouse
         .store
-        .set_block_public_access(&bucket.name, BlockPublicAccessFlags::default())
+        .set_block_public_access(&bucket.name, None)
         .map_err(from_store)?;
     Ok(S3Response {
         status: Some(http::StatusCode::NO_CONTENT),
@@ -97,23 +100,35 @@ pub fn effective(
         .store
         .account_block_public_access(&bucket.owner)
         .map_err(from_store)?;
-    Ok(crate::authorize::bpa(account).or(&crate::authorize::bpa(bucket.block_public_access)))
+    Ok(
+        crate::authorize::bpa(account.unwrap_or_default()).or(&crate::authorize::bpa(
+            bucket.block_public_access.unwrap_or_default(),
+        )),
+    )
 }
 
 /// AWS's refusal of a write that Block Public Access prevents: `what` is "public ACLs" or
-/// "public policies", `setting` BlockPublicAcls or BlockPublicPolicy [reference §5.2].
+/// "public policies", `setting` BlockPublicAcls or BlockPublicPolicy [reference §5.2]; an
+/// explicit denial by the `s3_block_public_access` layer in Gatehouse's headers.
 pub fn refused(
+    gatehouse: &Gatehouse,
     caller: &Caller,
+    bucket: &store::Bucket,
     action: &str,
     resource: &str,
-    what: &str,
-    setting: &str,
+    (what, setting): (&str, &str),
 ) -> s3s::S3Error {
-    let mut err = s3s::s3_error!(
-        AccessDenied,
-        "User: {} is not authorized to perform: {action} on resource: \"{resource}\" because {what} are prevented by the {setting} setting in S3 Block Public Access.",
-        caller.principal().arn
-    );
-    err.set_status_code(http::StatusCode::FORBIDDEN);
-    err
+    let explanation = crate::authorize::Explanation {
+        verdict: "explicitDeny",
+        layer: authz::Layer::S3BlockPublicAccess,
+        policy: None,
+        statement: Some(setting),
+    };
+    crate::authorize::s3_denial(crate::authorize::Denied {
+        message: format!(
+            "User: {} is not authorized to perform: {action} on resource: \"{resource}\" because {what} are prevented by the {setting} setting in S3 Block Public Access.",
+            caller.principal().arn
+        ),
+        headers: explanation.headers(gatehouse, caller, action, &bucket.owner),
+    })
 }

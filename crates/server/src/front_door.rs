@@ -98,13 +98,19 @@ async fn handle(
         tls_version,
         request_id: request_id.clone(),
     });
-    let response = match refuse(&req) {
+    let version = req.version();
+    let refusal = refuse(&req);
+    let query = crate::query::is_query_request(&req);
+    let (req, read_to_end) = {
+        let (parts, body) = req.into_parts();
+        let (tracked, done) = crate::unread::Tracked::new(body);
+        (Request::from_parts(parts, Body::http_body(tracked)), done)
+    };
+    let mut response = match refusal {
         // The Query protocol (STS, IAM) is told apart before anything S3-specific is checked.
-        _ if crate::query::is_query_request(&req) => {
-            crate::query::handle(&app, req.map(Body::from), &request_id).await
-        }
+        _ if query => crate::query::handle(&app, req, &request_id).await,
         Some(refusal) => refusal,
-        None => match app.s3.call(req.map(Body::from)).await {
+        None => match app.s3.call(req).await {
             Ok(resp) => resp,
             Err(_) => error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -113,6 +119,7 @@ async fn handle(
             ),
         },
     };
+    crate::unread::close_if_unread(&mut response, version, &read_to_end);
     let (response, error) = finish(response, &request_id, &host_id, &host).await;
     record(
         &app,

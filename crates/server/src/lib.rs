@@ -17,3 +17,4 @@ pub mod serve;
 pub mod sigv4;
 pub mod state;
 pub mod tls;
+pub mod unread;

@@ -38,23 +38,11 @@ def config(**extra):
                   response_checksum_validation="when_required", **extra)
 
 
-def _close_after(request, **_):
-    request.headers["Connection"] = "close"
-
-
 def client(service, creds=ALPHA):
     """A client signing with (key, secret): no retries, path-style S3."""
-    c = boto3.client(service, endpoint_url=EP, region_name="us-east-1",
-                     aws_access_key_id=creds[0], aws_secret_access_key=creds[1],
-                     config=config())
-    # Workaround, reported: when the server refuses a PutObject before reading its body it
-    # closes the connection without saying `Connection: close`; botocore (Expect:
-    # 100-continue) then sometimes reuses that connection and reports the next request as a
-    # header-less "400 Bad Request". Asking for the close keeps each PutObject on its own
-    # connection.
-    for op in ("PutObject", "UploadPart"):
-        c.meta.events.register(f"before-send.s3.{op}", _close_after)
-    return c
+    return boto3.client(service, endpoint_url=EP, region_name="us-east-1",
+                        aws_access_key_id=creds[0], aws_secret_access_key=creds[1],
+                        config=config())
 
 
 def anonymous():

@@ -69,3 +69,45 @@ async fn refusals_come_with_aws_codes_and_matching_request_ids() {
         get(&headers, "x-amz-request-id").unwrap()
     )));
 }
+
+/// A request refused before its body is read leaves the connection unusable; the response says
+/// `Connection: close` so that a client does not send its next request there (boto3 does, with
+/// `Expect: 100-continue` PUTs). A request whose body is read keeps the connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_before_the_body_is_read_closes_the_connection_and_says_so() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::start(dir.path()).await;
+    common::alpha(&server)
+        .create_bucket()
+        .bucket("closing")
+        .send()
+        .await
+        .unwrap();
+    let addr = server.addr.clone();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "PUT /closing/k HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut bytes = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut bytes),
+    )
+    .await
+    .expect("the server closes the connection")
+    .unwrap();
+    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 403"), "{text}");
+    assert!(text.contains("\r\nconnection: close\r\n"), "{text}");
+
+    // An anonymous ListBuckets has no body: the connection stays open for the next request.
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!("GET /closing HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let n = stream.read(&mut buf).await.unwrap();
+    let first = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+    assert!(!first.contains("\r\nconnection: close\r\n"), "{first}");
+}

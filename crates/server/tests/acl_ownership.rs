@@ -133,12 +133,7 @@ assert A != B and A and B, (A, B)
     };
 }
 
-/// Starts a server on a fresh directory and runs `script` against it.
-async fn run(script: &'static str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let server = common::start(dir.path()).await;
-    common::boto3(script, &server.endpoint).await
-}
+use common::boto3_on_new_server as run;
 
 /// Another account writes into an ObjectWriter bucket through a bucket ACL WRITE grant: without
 /// `bucket-owner-full-control` it owns an object the bucket owner's root and administrator

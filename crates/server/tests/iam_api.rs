@@ -105,12 +105,7 @@ def names(items, field):
     };
 }
 
-/// Starts a server on a fresh directory and runs `script` against it.
-async fn run(script: &'static str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let server = common::start(dir.path()).await;
-    common::boto3(script, &server.endpoint).await
-}
+use common::boto3_on_new_server as run;
 
 /// Users: create with a path, tags and a boundary; GetUser (also for the caller itself); list
 /// by path prefix and page by page; rename and move; delete; AWS's errors and the

@@ -142,6 +142,13 @@ pub async fn boto3(script: &'static str, endpoint: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Starts a server on a fresh directory and runs a boto3 `script` against it.
+pub async fn boto3_on_new_server(script: &'static str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    boto3(script, &server.endpoint).await
+}
+
 /// Sends `head` (request line and headers, without the final blank line); returns the status,
 /// the headers (lower-cased names) and the body.
 pub async fn raw(addr: &str, head: &str) -> (u16, Vec<(String, String)>, String) {

@@ -78,7 +78,7 @@ pub fn existing(
         .filter(|v| !v.delete_marker))
 }
 
-/// The bucket, once the caller may run `actions.0` on the object, or `actions.1` when a
+/// The bucket and the version named (if it exists), once the caller may run `actions.0` on the object, or `actions.1` when a
 /// version is named (S3's `...VersionTagging` actions).
 fn authorize(
     gatehouse: &Gatehouse,
@@ -87,7 +87,7 @@ fn authorize(
     key: &str,
     version_id: &Option<String>,
     actions: (&'static str, &'static str),
-) -> S3Result<store::Bucket> {
+) -> S3Result<(store::Bucket, Option<store::ObjectVersion>)> {
     let bucket = require(gatehouse, caller, bucket)?;
     let action = if version_id.is_some() {
         actions.1
@@ -100,7 +100,7 @@ fn authorize(
         caller,
         Question::on_object(action, &bucket, key).about(found.as_ref()),
     )?;
-    Ok(bucket)
+    Ok((bucket, found))
 }
 
 pub fn get(
@@ -109,7 +109,7 @@ pub fn get(
 ) -> S3Result<S3Response<GetObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = authorize(
+    let (_, version) = authorize(
         gatehouse,
         &caller,
         &input.bucket,
@@ -117,12 +117,7 @@ pub fn get(
         &input.version_id,
         ("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
     )?;
-    let version = gatehouse
-        .store
-        .object(&bucket.name, &input.key, input.version_id.as_deref())
-        .map_err(from_store)?
-        .filter(|v| !v.delete_marker)
-        .ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
+    let version = version.ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
     Ok(S3Response::new(GetObjectTaggingOutput {
         tag_set: decode_tags(&version.attributes.tags),
         version_id: crate::s3::named_version(&version.version_id),
@@ -135,7 +130,7 @@ pub fn put(
 ) -> S3Result<S3Response<PutObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = authorize(
+    let (bucket, _) = authorize(
         gatehouse,
         &caller,
         &input.bucket,
@@ -164,7 +159,7 @@ pub fn delete(
 ) -> S3Result<S3Response<DeleteObjectTaggingOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
-    let bucket = authorize(
+    let (bucket, _) = authorize(
         gatehouse,
         &caller,
         &input.bucket,

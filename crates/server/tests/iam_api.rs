@@ -1018,6 +1018,8 @@ assert ents["PolicyUsers"] == [] and ents["PolicyRoles"] == [], ents
 # AssumeRole validates DurationSeconds before deciding: even an untrusted caller learns that.
 role = iam.create_role(RoleName="reader", AssumeRolePolicyDocument=trusting(arn("user", "tina")))["Role"]
 iam.put_role_policy(RoleName="reader", PolicyName="read", PolicyDocument=doc(allow("s3:GetObject")))
+described = iam.update_role_description(RoleName="reader", Description="reads reports")["Role"]
+assert described["Description"] == "reads reports", described
 fails("ValidationError", 400, client("sts", BETA, validate=False).assume_role, RoleArn=role["Arn"],
       RoleSessionName="s", DurationSeconds=899)
 

@@ -283,14 +283,14 @@ pub fn update_group(call: &Call) -> Result<Xml, QueryError> {
     rename(call, EntityKind::Group)
 }
 
-pub fn update_role(call: &Call) -> Result<Xml, QueryError> {
+/// UpdateRole and UpdateRoleDescription: the description and maximum session length.
+fn update_role_settings(call: &Call, action: &str) -> Result<Entity, QueryError> {
     let p = call.params;
     let name = call.entity_name(EntityKind::Role)?;
     let description = p.optional("Description", Shape::Text { max: 1000 })?;
     let max_session_s = p.int("MaxSessionDuration", SESSION_RANGE.0, SESSION_RANGE.1)?;
-    call.on_entity("UpdateRole", EntityKind::Role, name, Vec::new())?;
-    let role = call
-        .store()
+    call.on_entity(action, EntityKind::Role, name, Vec::new())?;
+    call.store()
         .update_entity(
             &call.account,
             EntityKind::Role,
@@ -301,13 +301,21 @@ pub fn update_role(call: &Call) -> Result<Xml, QueryError> {
                 ..Default::default()
             },
         )
-        .map_err(store_error)?;
-    let mut out = Xml::empty_result();
-    if p.get("Action") == Some("UpdateRoleDescription") {
-        out.open("Role");
-        entity_xml(call, &mut out, &role, true);
-        out.close("Role");
-    }
+        .map_err(store_error)
+}
+
+pub fn update_role(call: &Call) -> Result<Xml, QueryError> {
+    update_role_settings(call, "UpdateRole")?;
+    Ok(Xml::empty_result())
+}
+
+/// The older call: same change, and the role in the answer.
+pub fn update_role_description(call: &Call) -> Result<Xml, QueryError> {
+    let role = update_role_settings(call, "UpdateRoleDescription")?;
+    let mut out = Xml::new();
+    out.open("Role");
+    entity_xml(call, &mut out, &role, true);
+    out.close("Role");
     Ok(out)
 }
 

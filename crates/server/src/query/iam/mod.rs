@@ -54,7 +54,7 @@ fn handler(action: &str) -> Option<Handler> {
         "GetRole" => get_role,
         "ListRoles" => list_roles,
         "UpdateRole" => update_role,
-        "UpdateRoleDescription" => update_role,
+        "UpdateRoleDescription" => update_role_description,
         "UpdateAssumeRolePolicy" => update_assume_role_policy,
         "DeleteRole" => delete_role,
         "PutUserPermissionsBoundary" => put_user_boundary,

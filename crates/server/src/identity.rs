@@ -153,6 +153,23 @@ impl Identities {
         let Ok(inputs) = store.identity_inputs(key) else {
             return CallerIdentity::anonymous();
         };
+        self.from_inputs(&key.principal_arn, &key.account_id, inputs)
+    }
+
+    /// A user or role as IAM's policy simulator evaluates it: its own policies, boundary and
+    /// tags, without a session.
+    pub fn of_entity(&self, store: &Store, entity: store::Entity) -> Option<CallerIdentity> {
+        let (arn, account) = (entity.arn.clone(), entity.account_id.clone());
+        let inputs = store.entity_inputs(entity).ok()?;
+        Some(self.from_inputs(&arn, &account, inputs))
+    }
+
+    fn from_inputs(
+        &self,
+        principal_arn: &str,
+        account_id: &str,
+        inputs: store::IdentityInputs,
+    ) -> CallerIdentity {
         let mut context = policy::Context::new();
         if let (Some(entity), Some(_)) = (&inputs.entity, &inputs.session_info) {
             if entity.kind == EntityKind::Role {
@@ -160,8 +177,7 @@ impl Identities {
                 context.insert("aws:PrincipalArn", single(entity.arn.clone()));
             }
         }
-        let Ok(mut principal) = authz::principal::parse_principal(&key.principal_arn, &context)
-        else {
+        let Ok(mut principal) = authz::principal::parse_principal(principal_arn, &context) else {
             return CallerIdentity::anonymous();
         };
         let mut caller = CallerIdentity::bare(principal.clone());
@@ -172,7 +188,7 @@ impl Identities {
         if principal.kind == PrincipalType::Account {
             caller
                 .keys
-                .push(("aws:userid".into(), single(key.account_id.clone())));
+                .push(("aws:userid".into(), single(account_id.to_string())));
             return caller;
         }
         let Some(entity) = &inputs.entity else {

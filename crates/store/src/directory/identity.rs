@@ -86,11 +86,38 @@ impl Store {
             },
             None => self.entity_by_arn(&key.principal_arn)?,
         };
-        let mut inputs = IdentityInputs::default();
         let Some(entity) = entity else {
-            inputs.session_info = session;
-            return Ok(inputs);
+            return Ok(IdentityInputs {
+                session_info: session,
+                ..IdentityInputs::default()
+            });
         };
+        let mut inputs = self.entity_inputs(entity)?;
+        let conn = self.db.read();
+        if let Some(s) = &session {
+            if let Some((document, digest)) = &s.policy {
+                inputs.session.push(IdentityDocument {
+                    id: "session".into(),
+                    digest: digest.clone(),
+                    document: document.clone(),
+                });
+            }
+            for arn in &s.policy_arns {
+                inputs.session.extend(managed(&conn, arn)?);
+            }
+            for t in &s.tags {
+                inputs.tags.retain(|(k, _)| !k.eq_ignore_ascii_case(&t.key));
+                inputs.tags.push((t.key.clone(), t.value.clone()));
+            }
+        }
+        inputs.session_info = session;
+        Ok(inputs)
+    }
+
+    /// A user's or role's own identity-side inputs: its policies (a user's groups' too), its
+    /// boundary and its tags — what IAM's policy simulator evaluates for it.
+    pub fn entity_inputs(&self, entity: Entity) -> Result<IdentityInputs> {
+        let mut inputs = IdentityInputs::default();
         let conn = self.db.read();
         policies_of(&conn, &entity, &mut inputs.identity)?;
         if entity.kind == EntityKind::User {
@@ -120,24 +147,7 @@ impl Store {
         inputs.tags = stmt
             .query_map([&entity.id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        if let Some(s) = &session {
-            if let Some((document, digest)) = &s.policy {
-                inputs.session.push(IdentityDocument {
-                    id: "session".into(),
-                    digest: digest.clone(),
-                    document: document.clone(),
-                });
-            }
-            for arn in &s.policy_arns {
-                inputs.session.extend(managed(&conn, arn)?);
-            }
-            for t in &s.tags {
-                inputs.tags.retain(|(k, _)| !k.eq_ignore_ascii_case(&t.key));
-                inputs.tags.push((t.key.clone(), t.value.clone()));
-            }
-        }
         inputs.entity = Some(entity);
-        inputs.session_info = session;
         Ok(inputs)
     }
 }

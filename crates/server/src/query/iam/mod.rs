@@ -9,6 +9,7 @@ mod entities;
 mod inline;
 mod keys;
 mod managed;
+mod simulate;
 mod tags;
 
 use authz::Decision;
@@ -108,6 +109,7 @@ fn handler(action: &str) -> Option<Handler> {
         "ListPolicyTags" => tags::list_policy_tags,
         "GetAccountAuthorizationDetails" => account::get_account_authorization_details,
         "GetAccountSummary" => account::get_account_summary,
+        "SimulatePrincipalPolicy" => simulate::simulate_principal_policy,
         _ => return None,
     };
     Some(h)

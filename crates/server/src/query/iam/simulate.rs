@@ -1,0 +1,212 @@
+//! SimulatePrincipalPolicy: IAM's own policy simulator, answered by the same engine that decides
+//! every request, with the user's or role's policies from the directory [IAM
+//! SimulatePrincipalPolicy]. The decision vocabulary (`allowed`, `explicitDeny`, `implicitDeny`)
+//! is the simulator's; the deciding statement comes back with its position.
+
+use authz::{authorize, AuthzRequest, NamedPolicy, Policies};
+use policy::{CompiledPolicy, Context, ContextValue, PolicyType};
+use store::EntityKind;
+
+use super::{store_error, Call};
+use crate::query::params::Shape;
+use crate::query::xml::Xml;
+use crate::query::QueryError;
+
+/// At most this many action × resource pairs per call (IAM pages results; one page here).
+const MAX_EVALUATIONS: usize = 1000;
+
+fn compiled(id: String, text: &str, kind: PolicyType) -> Result<NamedPolicy, QueryError> {
+    let parsed = policy::validate(text, kind)
+        .map_err(|e| QueryError::sender("MalformedPolicyDocument", e.first().to_string()))?;
+    Ok(NamedPolicy::new(
+        id,
+        std::sync::Arc::new(CompiledPolicy::compile(parsed)),
+    ))
+}
+
+/// `ContextEntries.member.N.ContextKeyName` / `.ContextKeyValues.member.M`.
+fn context_entries(call: &Call) -> Vec<(String, ContextValue)> {
+    let names = call.params.list("ContextEntries", "ContextKeyName");
+    let types = call.params.list("ContextEntries", "ContextKeyType");
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let values = call.params.list(
+                &format!("ContextEntries.member.{}.ContextKeyValues", i + 1),
+                "",
+            );
+            let list = types.get(i).is_some_and(|t| t.ends_with("List"));
+            let value = match (list, values.as_slice()) {
+                (false, [one]) => ContextValue::Single(one.clone()),
+                _ => ContextValue::Multi(values),
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// How the simulator names a policy: an inline one by its name, a managed one by its name, an
+/// input by `PolicyInputList.N`; and its type.
+fn source(id: &str) -> (String, &'static str) {
+    if let Some((owner, name)) = id.split_once("#inline/") {
+        let kind = if owner.contains(":group/") {
+            "group"
+        } else if owner.contains(":role/") {
+            "role"
+        } else {
+            "user"
+        };
+        return (name.to_string(), kind);
+    }
+    if let Some(rest) = id.strip_prefix("arn:aws:iam::") {
+        let name = id.rsplit('/').next().unwrap_or(id).to_string();
+        let kind = if rest.starts_with("aws:") {
+            "aws-managed"
+        } else if rest.contains(":policy/") {
+            "user-managed"
+        } else {
+            "resource"
+        };
+        return (name, kind);
+    }
+    (id.to_string(), "none")
+}
+
+fn position(out: &mut Xml, element: &str, pos: policy::json::Pos) {
+    out.open(element)
+        .el("Line", &pos.line.to_string())
+        .el("Column", &pos.column.to_string())
+        .close(element);
+}
+
+pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
+    let p = call.params;
+    let source_arn = p.shaped("PolicySourceArn", Shape::Text { max: 2048 })?;
+    call.authorize("SimulatePrincipalPolicy", source_arn, Vec::new())?;
+    let entity = call
+        .store()
+        .entity_by_arn(source_arn)
+        .map_err(store_error)?
+        .filter(|e| e.account_id == call.account && e.kind != EntityKind::Group)
+        .ok_or_else(|| {
+            store_error(store::StoreError::NoSuchEntity(format!(
+                "The user or role with ARN {source_arn} cannot be found."
+            )))
+        })?;
+    let actions = p.list("ActionNames", "");
+    if actions.is_empty() {
+        return Err(QueryError::sender(
+            "ValidationError",
+            "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null",
+        ));
+    }
+    let mut resources = p.list("ResourceArns", "");
+    if resources.is_empty() {
+        resources.push("*".into());
+    }
+    if actions.len() * resources.len() > MAX_EVALUATIONS {
+        return Err(QueryError::sender(
+            "InvalidInput",
+            format!(
+                "At most {MAX_EVALUATIONS} action and resource pairs can be simulated at once."
+            ),
+        ));
+    }
+    let identities = &call.app.gatehouse.identities;
+    let who = identities.of_entity(call.store(), entity).ok_or_else(|| {
+        QueryError::forbidden("ServiceFailure", "The principal could not be read.".into())
+    })?;
+    let mut policies = Policies {
+        identity: who.identity.clone(),
+        permissions_boundary: who.boundary.clone(),
+        ..Policies::default()
+    };
+    for (i, text) in p.list("PolicyInputList", "").iter().enumerate() {
+        policies.identity.push(compiled(
+            format!("PolicyInputList.{}", i + 1),
+            text,
+            PolicyType::Managed,
+        )?);
+    }
+    if let Some(text) = p.list("PermissionsBoundaryPolicyInputList", "").first() {
+        policies.permissions_boundary = Some(compiled(
+            "PermissionsBoundaryPolicyInputList.1".into(),
+            text,
+            PolicyType::PermissionsBoundary,
+        )?);
+    }
+    if let Some(text) = p.get("ResourcePolicy") {
+        policies.resource = Some(compiled("ResourcePolicy".into(), text, PolicyType::Bucket)?);
+    }
+    let resource_account = p
+        .get("ResourceOwner")
+        .and_then(|o| o.split(':').nth(4).map(str::to_string))
+        .unwrap_or_else(|| call.account.clone());
+    let mut context = Context::new();
+    for (k, v) in who.keys.iter().cloned().chain(context_entries(call)) {
+        context.insert(&k, v);
+    }
+    let mut out = Xml::new();
+    out.open("EvaluationResults");
+    for action in &actions {
+        for resource in &resources {
+            let request = AuthzRequest {
+                principal: &who.principal,
+                action,
+                resource,
+                resource_account: &resource_account,
+                context: &context,
+                policies: &policies,
+                s3: None,
+            };
+            let d = authorize(&request, false);
+            out.open("member")
+                .el("EvalActionName", action)
+                .el("EvalResourceName", resource)
+                .el("EvalDecision", d.verdict.as_str());
+            out.open("MatchedStatements");
+            let deciding = d.policy.as_ref().and_then(|id| {
+                let all = policies
+                    .identity
+                    .iter()
+                    .chain(&policies.permissions_boundary)
+                    .chain(&policies.resource);
+                let named = all.into_iter().find(|n| &n.id == id)?;
+                let label = d.statement.as_deref()?;
+                let statement = named
+                    .policy
+                    .document
+                    .statements
+                    .iter()
+                    .find(|s| s.label() == label)?;
+                Some((id.clone(), statement.span))
+            });
+            if let Some((id, span)) = deciding {
+                let (name, kind) = source(&id);
+                out.open("member")
+                    .el("SourcePolicyId", &name)
+                    .el("SourcePolicyType", kind);
+                position(&mut out, "StartPosition", span.start);
+                position(&mut out, "EndPosition", span.end);
+                out.close("member");
+            }
+            out.close("MatchedStatements");
+            out.open("MissingContextValues")
+                .close("MissingContextValues");
+            if policies.permissions_boundary.is_some() {
+                let allowed = d.denied_by != Some(authz::Layer::PermissionsBoundary);
+                out.open("PermissionsBoundaryDecisionDetail")
+                    .el(
+                        "AllowedByPermissionsBoundary",
+                        if allowed { "true" } else { "false" },
+                    )
+                    .close("PermissionsBoundaryDecisionDetail");
+            }
+            out.close("member");
+        }
+    }
+    out.close("EvaluationResults");
+    out.el("IsTruncated", "false");
+    Ok(out)
+}

@@ -153,7 +153,7 @@ impl Identities {
         let Ok(inputs) = store.identity_inputs(key) else {
             return CallerIdentity::anonymous();
         };
-        self.from_inputs(&key.principal_arn, &key.account_id, inputs)
+        self.identity_of(&key.principal_arn, &key.account_id, inputs)
     }
 
     /// A user or role as IAM's policy simulator evaluates it: its own policies, boundary and
@@ -161,10 +161,10 @@ impl Identities {
     pub fn of_entity(&self, store: &Store, entity: store::Entity) -> Option<CallerIdentity> {
         let (arn, account) = (entity.arn.clone(), entity.account_id.clone());
         let inputs = store.entity_inputs(entity).ok()?;
-        Some(self.from_inputs(&arn, &account, inputs))
+        Some(self.identity_of(&arn, &account, inputs))
     }
 
-    fn from_inputs(
+    fn identity_of(
         &self,
         principal_arn: &str,
         account_id: &str,

@@ -1105,6 +1105,8 @@ assert (g["MatchedStatements"][0]["SourcePolicyId"], g["MatchedStatements"][0]["
 # Conditions read the context entries given.
 entry = lambda ip: [{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": [ip], "ContextKeyType": "ip"}]
 assert decide(["s3:PutObject"], ContextEntries=entry("10.1.2.3"))[0]["EvalDecision"] == "allowed"
+missing = decide(["s3:PutObject"])[0]
+assert (missing["EvalDecision"], missing["MissingContextValues"]) == ("implicitDeny", ["aws:SourceIp"]), missing
 assert decide(["s3:PutObject"], ContextEntries=entry("192.0.2.1"))[0]["EvalDecision"] == "implicitDeny"
 
 # Extra policies as inputs; errors as IAM gives them.

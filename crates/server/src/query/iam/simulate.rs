@@ -1,7 +1,8 @@
 //! SimulatePrincipalPolicy: IAM's own policy simulator, answered by the same engine that decides
 //! every request, with the user's or role's policies from the directory [IAM
 //! SimulatePrincipalPolicy]. The decision vocabulary (`allowed`, `explicitDeny`, `implicitDeny`)
-//! is the simulator's; the deciding statement comes back with its position.
+//! is the simulator's; the deciding statement comes back with its position, and the condition
+//! keys the context lacked.
 
 use authz::{authorize, AuthzRequest, NamedPolicy, Policies};
 use policy::{CompiledPolicy, Context, ContextValue, PolicyType};
@@ -71,6 +72,29 @@ fn source(id: &str) -> (String, &'static str) {
         return (name, kind);
     }
     (id.to_string(), "none")
+}
+
+/// The condition keys that statements applying to the action and resource test but the
+/// context does not carry [IAM SimulatePrincipalPolicy, MissingContextValues].
+fn missing_keys(d: &authz::Decision) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for policy in &d.trace {
+        for statement in &policy.statements {
+            if !(statement.action && statement.resource && statement.principal != Some(false)) {
+                continue;
+            }
+            for c in statement
+                .conditions
+                .iter()
+                .filter(|c| c.request_values.is_none())
+            {
+                if !keys.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
+                    keys.push(c.key.clone());
+                }
+            }
+        }
+    }
+    keys
 }
 
 fn position(out: &mut Xml, element: &str, pos: policy::json::Pos) {
@@ -160,7 +184,7 @@ pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
                 policies: &policies,
                 s3: None,
             };
-            let d = authorize(&request, false);
+            let d = authorize(&request, true);
             out.open("member")
                 .el("EvalActionName", action)
                 .el("EvalResourceName", resource)
@@ -192,8 +216,11 @@ pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
                 out.close("member");
             }
             out.close("MatchedStatements");
-            out.open("MissingContextValues")
-                .close("MissingContextValues");
+            out.open("MissingContextValues");
+            for key in missing_keys(&d) {
+                out.el("member", &key);
+            }
+            out.close("MissingContextValues");
             if policies.permissions_boundary.is_some() {
                 let allowed = d.denied_by != Some(authz::Layer::PermissionsBoundary);
                 out.open("PermissionsBoundaryDecisionDetail")

@@ -979,6 +979,18 @@ fails("InvalidClientTokenId", 403, client("iam", temp).list_users)
 assert client("sts", temp).get_caller_identity()["Arn"] == arn("user", "tina")
 assert len(client("iam", tina).list_users()["Users"]) == 1
 
+# What accounts here never have, answered as for an account without it (what tools ask before
+# deleting a user or role).
+assert iam.list_mfa_devices(UserName="tina")["MFADevices"] == []
+assert iam.list_signing_certificates(UserName="tina")["Certificates"] == []
+assert iam.list_ssh_public_keys(UserName="tina")["SSHPublicKeys"] == []
+assert iam.list_service_specific_credentials(UserName="tina")["ServiceSpecificCredentials"] == []
+assert iam.list_account_aliases()["AccountAliases"] == []
+assert iam.list_instance_profiles()["InstanceProfiles"] == []
+fails("NoSuchEntity", 404, iam.get_login_profile, UserName="tina")
+fails("NoSuchEntity", 404, iam.list_mfa_devices, UserName="nobody")
+
+
 # GetAccessKeyInfo names the account of any key, for callers allowed to ask.
 assert client("sts").get_access_key_info(AccessKeyId=BETA[0])["Account"] == "222222222222"
 fails("AccessDenied", 403, client("sts", tina).get_access_key_info, AccessKeyId=BETA[0])
@@ -1020,6 +1032,7 @@ role = iam.create_role(RoleName="reader", AssumeRolePolicyDocument=trusting(arn(
 iam.put_role_policy(RoleName="reader", PolicyName="read", PolicyDocument=doc(allow("s3:GetObject")))
 described = iam.update_role_description(RoleName="reader", Description="reads reports")["Role"]
 assert described["Description"] == "reads reports", described
+assert iam.list_instance_profiles_for_role(RoleName="reader")["InstanceProfiles"] == []
 fails("ValidationError", 400, client("sts", BETA, validate=False).assume_role, RoleArn=role["Arn"],
       RoleSessionName="s", DurationSeconds=899)
 

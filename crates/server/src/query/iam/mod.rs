@@ -3,6 +3,7 @@
 //! account the caller belongs to. Authorization comes before existence, as on AWS, so a caller
 //! without permission learns nothing about what exists.
 
+mod absent;
 mod account;
 pub mod aws_managed;
 mod entities;
@@ -110,6 +111,14 @@ fn handler(action: &str) -> Option<Handler> {
         "GetAccountAuthorizationDetails" => account::get_account_authorization_details,
         "GetAccountSummary" => account::get_account_summary,
         "SimulatePrincipalPolicy" => simulate::simulate_principal_policy,
+        "ListInstanceProfilesForRole" => absent::list_instance_profiles_for_role,
+        "ListInstanceProfiles" => absent::list_instance_profiles,
+        "ListMFADevices" => absent::list_mfa_devices,
+        "ListSigningCertificates" => absent::list_signing_certificates,
+        "ListSSHPublicKeys" => absent::list_ssh_public_keys,
+        "ListServiceSpecificCredentials" => absent::list_service_specific_credentials,
+        "ListAccountAliases" => absent::list_account_aliases,
+        "GetLoginProfile" => absent::get_login_profile,
         _ => return None,
     };
     Some(h)

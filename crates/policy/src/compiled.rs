@@ -61,7 +61,7 @@ struct CompiledStatement {
     /// When `Principal` names only accounts (`"123456789012"`, `arn:aws:iam::123456789012:root`):
     /// those accounts. A caller from any other account cannot match, whatever the rest says — a
     /// check cheaper than the principal matching it skips.
-    principal_accounts: Option<Vec<String>>,
+    principal_accounts: Option<Vec<Account>>,
     action_negated: bool,
     actions: Vec<ActionPattern>,
     resources: Option<ResourceMatcher>,
@@ -272,8 +272,8 @@ impl CompiledPolicy {
     fn check(&self, i: u32, request: &Request, outcome: &mut Outcome) {
         let s = &self.statements[i as usize];
         if let Some(accounts) = &s.principal_accounts {
-            let caller = request.principal.account.as_deref();
-            if !caller.is_some_and(|a| accounts.iter().any(|x| x == a)) {
+            let caller = request.principal.account.as_deref().and_then(account_bytes);
+            if !caller.is_some_and(|a| accounts.contains(&a)) {
                 return;
             }
         }
@@ -312,15 +312,22 @@ fn compile_resources(patterns: &Patterns, variables: bool) -> ResourceMatcher {
     }
 }
 
+/// An account id's 12 digits, compared as a fixed-size array (a couple of machine words).
+type Account = [u8; 12];
+
+fn account_bytes(account: &str) -> Option<Account> {
+    account.as_bytes().try_into().ok()
+}
+
 /// The accounts a (non-negated) `Principal` is limited to, when every entry is an account.
-fn accounts_only(p: &Principals) -> Option<Vec<String>> {
+fn accounts_only(p: &Principals) -> Option<Vec<Account>> {
     if p.negated || p.entries.is_empty() {
         return None;
     }
     p.entries
         .iter()
         .map(|e| match (e.kind, &e.account) {
-            (PrincipalKind::Aws, Some(account)) if e.value != "*" => Some(account.clone()),
+            (PrincipalKind::Aws, Some(account)) if e.value != "*" => account_bytes(account),
             _ => None,
         })
         .collect()

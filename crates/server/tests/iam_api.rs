@@ -1128,6 +1128,22 @@ fails("NoSuchEntity", 404, iam.simulate_principal_policy, PolicySourceArn=arn("u
 fails("MalformedPolicyDocument", 400, iam.simulate_principal_policy, PolicySourceArn=sam,
       ActionNames=["s3:GetObject"], PolicyInputList=['{"Version": "2012-10-17", "Statement": [}'])
 
+# SimulateCustomPolicy: only the policies given.
+custom = iam.simulate_custom_policy(PolicyInputList=[doc(allow("s3:GetObject", "arn:aws:s3:::b/*"))],
+                                    ActionNames=["s3:GetObject", "s3:PutObject"],
+                                    ResourceArns=["arn:aws:s3:::b/k"])["EvaluationResults"]
+assert [x["EvalDecision"] for x in custom] == ["allowed", "implicitDeny"], custom
+assert custom[0]["MatchedStatements"][0]["SourcePolicyId"] == "PolicyInputList.1", custom[0]
+granting = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": sam},
+                       "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})
+fails("InvalidInput", 400, iam.simulate_custom_policy, PolicyInputList=[doc(allow("sqs:*"))],
+      ActionNames=["s3:GetObject"], ResourcePolicy=granting)
+by_resource = iam.simulate_custom_policy(PolicyInputList=[doc(allow("sqs:*"))], ActionNames=["s3:GetObject"],
+                                         ResourceArns=["arn:aws:s3:::b/k"], ResourcePolicy=granting,
+                                         CallerArn=sam)["EvaluationResults"][0]
+assert by_resource["EvalDecision"] == "allowed", by_resource
+assert by_resource["MatchedStatements"][0]["SourcePolicyType"] == "none", by_resource
+
 # Asking is itself authorized.
 sam_keys = keys_of(iam.create_access_key(UserName="sam"))
 e = fails("AccessDenied", 403, client("iam", sam_keys).simulate_principal_policy, PolicySourceArn=sam, ActionNames=["s3:GetObject"])

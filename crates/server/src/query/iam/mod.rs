@@ -111,6 +111,7 @@ fn handler(action: &str) -> Option<Handler> {
         "GetAccountAuthorizationDetails" => account::get_account_authorization_details,
         "GetAccountSummary" => account::get_account_summary,
         "SimulatePrincipalPolicy" => simulate::simulate_principal_policy,
+        "SimulateCustomPolicy" => simulate::simulate_custom_policy,
         "ListInstanceProfilesForRole" => absent::list_instance_profiles_for_role,
         "ListInstanceProfiles" => absent::list_instance_profiles,
         "ListMFADevices" => absent::list_mfa_devices,

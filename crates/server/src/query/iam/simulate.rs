@@ -105,8 +105,9 @@ fn position(out: &mut Xml, element: &str, pos: policy::json::Pos) {
 }
 
 pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
-    let p = call.params;
-    let source_arn = p.shaped("PolicySourceArn", Shape::Text { max: 2048 })?;
+    let source_arn = call
+        .params
+        .shaped("PolicySourceArn", Shape::Text { max: 2048 })?;
     call.authorize("SimulatePrincipalPolicy", source_arn, Vec::new())?;
     let entity = call
         .store()
@@ -118,6 +119,62 @@ pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
                 "The user or role with ARN {source_arn} cannot be found."
             )))
         })?;
+    let who = call
+        .app
+        .gatehouse
+        .identities
+        .of_entity(call.store(), entity)
+        .ok_or_else(|| {
+            QueryError::forbidden("ServiceFailure", "The principal could not be read.".into())
+        })?;
+    simulate(call, who)
+}
+
+/// SimulateCustomPolicy: only the policies given, for `CallerArn` (a user) or else a user of
+/// the caller's account with nothing else [IAM SimulateCustomPolicy].
+pub fn simulate_custom_policy(call: &Call) -> Result<Xml, QueryError> {
+    call.authorize("SimulateCustomPolicy", "*", Vec::new())?;
+    if call.params.list("PolicyInputList", "").is_empty() {
+        return Err(QueryError::sender(
+            "ValidationError",
+            "1 validation error detected: Value null at 'policyInputList' failed to satisfy constraint: Member must not be null",
+        ));
+    }
+    let principal = match call.params.get("CallerArn") {
+        Some(arn) if arn.contains(":user/") => {
+            authz::principal::parse_principal(arn, &Context::new()).map_err(|e| {
+                QueryError::sender("InvalidInput", format!("Invalid CallerArn: {}", e.0))
+            })?
+        }
+        Some(arn) => {
+            return Err(QueryError::sender(
+                "InvalidInput",
+                format!("CallerArn {arn} must be the ARN of an IAM user."),
+            ))
+        }
+        None if call.params.get("ResourcePolicy").is_some() => {
+            return Err(QueryError::sender(
+                "InvalidInput",
+                "A CallerArn is required when a ResourcePolicy is given.",
+            ))
+        }
+        // Decision: without a CallerArn the policies are evaluated for a user of the caller's
+        // account that has only them — never for the caller itself, whose root or other
+        // policies would decide instead of the policies under test.
+        None => authz::principal::parse_principal(
+            &format!("arn:aws:iam::{}:user/SimulatedUser", call.account),
+            &Context::new(),
+        )
+        .map_err(|e| QueryError::sender("InvalidInput", e.0))?,
+    };
+    let mut who = crate::identity::CallerIdentity::anonymous();
+    who.principal = principal;
+    simulate(call, who)
+}
+
+/// Answers every action × resource pair for `who` with the request's inputs added.
+fn simulate(call: &Call, who: crate::identity::CallerIdentity) -> Result<Xml, QueryError> {
+    let p = call.params;
     let actions = p.list("ActionNames", "");
     if actions.is_empty() {
         return Err(QueryError::sender(
@@ -137,10 +194,6 @@ pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
             ),
         ));
     }
-    let identities = &call.app.gatehouse.identities;
-    let who = identities.of_entity(call.store(), entity).ok_or_else(|| {
-        QueryError::forbidden("ServiceFailure", "The principal could not be read.".into())
-    })?;
     let mut policies = Policies {
         identity: who.identity.clone(),
         permissions_boundary: who.boundary.clone(),

@@ -1361,6 +1361,15 @@ fn a_version_one_database_is_upgraded_in_place() {
             rusqlite::params![ALPHA, format!("arn:aws:iam::{ALPHA}:root")],
         )
         .unwrap();
+        // Version 1 stored Block Public Access as four bits; 0 meant "deleted".
+        for (name, bits) in [("guarded", 15), ("opened", 0)] {
+            conn.execute(
+                "INSERT INTO buckets (name, owner, region, object_ownership, block_public_access, created_ms)
+                 VALUES (?1, ?2, 'us-east-1', 'BucketOwnerEnforced', ?3, 1)",
+                rusqlite::params![name, ALPHA, bits],
+            )
+            .unwrap();
+        }
     }
     assert_eq!(user_version(&db), 1);
 
@@ -1371,6 +1380,10 @@ fn a_version_one_database_is_upgraded_in_place() {
         assert_eq!(account.canonical_id, "c".repeat(64));
         let root = store.access_key("AKIAOLDROOTKEY000000").unwrap().unwrap();
         assert_eq!((root.session_token, root.expires_ms), (None, None));
+        let block = |b: &str| store.bucket(b).unwrap().unwrap().block_public_access;
+        assert_eq!(block("guarded"), Some(store::BlockPublicAccessFlags::ALL));
+        assert_eq!(block("opened"), None);
+        assert_eq!(store.bucket("guarded").unwrap().unwrap().acl, "");
 
         let user = create(&store, ALPHA, EntityKind::User, "alice", "/");
         store.create_user_key(ALPHA, "alice").unwrap();

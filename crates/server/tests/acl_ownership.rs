@@ -701,3 +701,43 @@ print("ok")
     println!("{out}");
     assert!(out.ends_with("ok\n"), "{out}");
 }
+
+/// S3 Control calls reach the audit trail like S3's, under their operation and caller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_settings_calls_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::start(dir.path()).await;
+    common::boto3(
+        script!(
+            r##"
+ctl = control()
+ctl.put_public_access_block(AccountId=ALPHA_ID, PublicAccessBlockConfiguration={
+    "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+assert ctl.get_public_access_block(AccountId=ALPHA_ID)["PublicAccessBlockConfiguration"]["BlockPublicAcls"]
+"##
+        ),
+        &server.endpoint,
+    )
+    .await;
+    let events = common::audit_events(dir.path()).await;
+    let seen: Vec<(String, Option<String>)> = events
+        .iter()
+        .map(|e| {
+            let name = e.get("eventName").and_then(|v| v.as_str()).unwrap_or("");
+            let arn = e
+                .get("userIdentity")
+                .and_then(|i| i.get("arn"))
+                .and_then(|v| v.as_str());
+            (name.to_string(), arn.map(str::to_string))
+        })
+        .collect();
+    let root = Some("arn:aws:iam::111111111111:root".to_string());
+    assert!(
+        seen.contains(&("PutPublicAccessBlock".into(), root.clone())),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&("GetPublicAccessBlock".into(), root)),
+        "{seen:?}"
+    );
+}

@@ -41,6 +41,20 @@ impl S3Route for S3Control {
             crate::auth::check_session_token(gatehouse, &c.access_key, &req.headers, &req.uri)?;
         }
         let caller = Caller::of(gatehouse, &req);
+        // The S3 access hook does not see custom routes: the audit learns the call here.
+        let operation = match req.method {
+            Method::GET => "GetPublicAccessBlock",
+            Method::PUT => "PutPublicAccessBlock",
+            _ => "DeletePublicAccessBlock",
+        };
+        let identity = crate::caller::identity(
+            gatehouse,
+            req.credentials.as_ref().map(|c| c.access_key.as_str()),
+        );
+        gatehouse.audit.note(&caller.connection.request_id, |p| {
+            p.operation = Some(operation.to_string());
+            p.identity = Some(identity);
+        });
         let account = req
             .headers
             .get("x-amz-account-id")

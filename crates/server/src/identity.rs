@@ -158,10 +158,24 @@ impl Identities {
 
     /// A user or role as IAM's policy simulator evaluates it: its own policies, boundary and
     /// tags, without a session.
+    /// A group stands for a user of its account that is in it and has nothing else (IAM's
+    /// simulator evaluates "all policies attached to the group").
     pub fn of_entity(&self, store: &Store, entity: store::Entity) -> Option<CallerIdentity> {
-        let (arn, account) = (entity.arn.clone(), entity.account_id.clone());
+        let (arn, account, kind) = (entity.arn.clone(), entity.account_id.clone(), entity.kind);
         let inputs = store.entity_inputs(entity).ok()?;
-        Some(self.identity_of(&arn, &account, inputs))
+        if kind != EntityKind::Group {
+            return Some(self.identity_of(&arn, &account, inputs));
+        }
+        let member = format!("arn:aws:iam::{account}:user/SimulatedUser");
+        let mut caller = CallerIdentity::bare(
+            authz::principal::parse_principal(&member, &policy::Context::new()).ok()?,
+        );
+        caller.identity = inputs
+            .identity
+            .iter()
+            .filter_map(|d| self.compile(d))
+            .collect();
+        Some(caller)
     }
 
     fn identity_of(

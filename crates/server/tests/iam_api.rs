@@ -1115,6 +1115,11 @@ assert g["EvalDecision"] == "allowed", g
 assert (g["MatchedStatements"][0]["SourcePolicyId"], g["MatchedStatements"][0]["SourcePolicyType"]) == (
     "IAMReadOnlyAccess", "aws-managed"), g
 
+# A group as the source: its policies alone, for a member with nothing else.
+grp = iam.simulate_principal_policy(PolicySourceArn=arn("group", "iam-readers"),
+                                    ActionNames=["iam:ListUsers", "s3:GetObject"])["EvaluationResults"]
+assert [x["EvalDecision"] for x in grp] == ["allowed", "implicitDeny"], grp
+
 # Conditions read the context entries given.
 entry = lambda ip: [{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": [ip], "ContextKeyType": "ip"}]
 assert decide(["s3:PutObject"], ContextEntries=entry("10.1.2.3"))[0]["EvalDecision"] == "allowed"

@@ -6,7 +6,6 @@
 
 use authz::{authorize, AuthzRequest, NamedPolicy, Policies};
 use policy::{CompiledPolicy, Context, ContextValue, PolicyType};
-use store::EntityKind;
 
 use super::{store_error, Call};
 use crate::query::params::Shape;
@@ -113,10 +112,10 @@ pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
         .store()
         .entity_by_arn(source_arn)
         .map_err(store_error)?
-        .filter(|e| e.account_id == call.account && e.kind != EntityKind::Group)
+        .filter(|e| e.account_id == call.account)
         .ok_or_else(|| {
             store_error(store::StoreError::NoSuchEntity(format!(
-                "The user or role with ARN {source_arn} cannot be found."
+                "The user, group or role with ARN {source_arn} cannot be found."
             )))
         })?;
     let who = call

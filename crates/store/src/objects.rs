@@ -26,7 +26,7 @@ pub struct ObjectAttributes {
     pub acl: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ObjectVersion {
     pub seq: i64,
     pub bucket_id: i64,

@@ -108,7 +108,9 @@ fn session_policies(
     Ok((inline.map(str::to_string), arns))
 }
 
-fn session_tags(caller: &Caller, params: &Params) -> Result<Vec<SessionTag>, QueryError> {
+/// The session's tags: those the request sets, then those inherited from the calling
+/// session; `.1` is how many the request set.
+fn session_tags(caller: &Caller, params: &Params) -> Result<(Vec<SessionTag>, usize), QueryError> {
     let keys = params.list("Tags", "Key");
     let values = params.list("Tags", "Value");
     if keys.len() != values.len() {
@@ -133,6 +135,7 @@ fn session_tags(caller: &Caller, params: &Params) -> Result<Vec<SessionTag>, Que
             format!("The specified transitive tag key {t} must be included in the requested tags."),
         ));
     }
+    let requested = tags.len();
     // Transitive tags of the calling session pass to the next one in a role chain, and may not
     // be set again [IAM `id_session-tags`, "Chaining roles with session tags"].
     if let Some(s) = caller.identity.session_tags.as_ref() {
@@ -155,7 +158,7 @@ fn session_tags(caller: &Caller, params: &Params) -> Result<Vec<SessionTag>, Que
             "Serialized token too large for session: more than 50 session tags.",
         ));
     }
-    Ok(tags)
+    Ok((tags, requested))
 }
 
 fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, QueryError> {
@@ -168,7 +171,8 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     let source_identity = params.optional("SourceIdentity", Shape::Name { max: 64 })?;
     let duration = params.int("DurationSeconds", 900, 43_200)?.unwrap_or(3600);
     let (policy, policy_arns) = session_policies(app, params)?;
-    let tags = session_tags(caller, params)?;
+    let (tags, requested) = session_tags(caller, params)?;
+    let requested = &tags[..requested];
     let store = &app.gatehouse.store;
     if caller.principal().kind == PrincipalType::Account {
         // [IAM `id_roles_use`: "you cannot assume a role as the root user"].
@@ -201,12 +205,7 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     if let Some(s) = source_identity {
         keys.push(("sts:SourceIdentity".into(), ContextValue::Single(s.into())));
     }
-    let requested: Vec<SessionTag> = tags
-        .iter()
-        .filter(|t| params.list("Tags", "Key").iter().any(|k| k == &t.key))
-        .cloned()
-        .collect();
-    for t in &requested {
+    for t in requested {
         keys.push((
             format!("aws:RequestTag/{}", t.key),
             ContextValue::Single(t.value.clone()),

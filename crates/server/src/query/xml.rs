@@ -36,6 +36,12 @@ impl Xml {
         self
     }
 
+    /// Text in the current element, escaped.
+    pub fn text(&mut self, value: &str) -> &mut Xml {
+        self.out.push_str(&xml_escape(value));
+        self
+    }
+
     pub fn opt(&mut self, name: &str, value: Option<&str>) -> &mut Xml {
         if let Some(v) = value {
             self.el(name, v);
@@ -89,13 +95,5 @@ impl Xml {
 impl Default for Xml {
     fn default() -> Self {
         Xml::new()
-    }
-}
-
-impl Xml {
-    /// Appends another builder's text.
-    pub fn append(&mut self, other: Xml) -> &mut Xml {
-        self.out.push_str(&other.out);
-        self
     }
 }

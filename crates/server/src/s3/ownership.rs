@@ -81,7 +81,7 @@ pub fn object_write(
             });
         }
         ObjectOwnership::BucketOwnerPreferred if owner_full_control => bucket.owner.clone(),
-        _ => writer,
+        _ => writer.clone(),
     };
     let Some(grants) = grants else {
         return Ok(Written {
@@ -96,20 +96,12 @@ pub fn object_write(
     // permission decides, and a cross-account writer needs s3:PutObjectAcl in its identity
     // policy as for any object of its own (the familiar "--acl needs s3:PutObjectAcl").
     let created = store::ObjectVersion {
-        seq: 0,
-        bucket_id: bucket.id,
-        key: key.to_string(),
-        version_id: "null".into(),
-        is_latest: true,
-        delete_marker: false,
-        size: 0,
-        etag: String::new(),
         attributes: store::ObjectAttributes {
-            owner: caller.account().unwrap_or("anonymous").to_string(),
+            owner: writer.clone(),
             acl: acl.clone(),
             ..Default::default()
         },
-        modified_ms: 0,
+        ..Default::default()
     };
     check(
         gatehouse,

@@ -151,12 +151,9 @@ fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
         .entities(&call.account, kind, prefix)
         .map_err(store_error)?;
     let mut out = Xml::new();
-    let mut tail = Xml::new();
-    let page = call.page(&all, &mut tail)?;
-    out.members(&format!("{noun}s"), page, |x, e| {
+    call.paged(&mut out, &format!("{noun}s"), &all, |x, e| {
         entity_xml(call, x, e, false)
-    });
-    out.append(tail);
+    })?;
     Ok(out)
 }
 
@@ -234,10 +231,9 @@ pub fn get_group(call: &Call) -> Result<Xml, QueryError> {
     out.open("Group");
     entity_xml(call, &mut out, &group, false);
     out.close("Group");
-    let mut tail = Xml::new();
-    let page = call.page(&members, &mut tail)?;
-    out.members("Users", page, |x, u| entity_xml(call, x, u, false));
-    out.append(tail);
+    call.paged(&mut out, "Users", &members, |x, u| {
+        entity_xml(call, x, u, false)
+    })?;
     Ok(out)
 }
 
@@ -375,10 +371,9 @@ pub fn list_groups_for_user(call: &Call) -> Result<Xml, QueryError> {
     let user = call.on_entity("ListGroupsForUser", EntityKind::User, name, Vec::new())?;
     let groups = call.store().groups_of(&user.id).map_err(store_error)?;
     let mut out = Xml::new();
-    let mut tail = Xml::new();
-    let page = call.page(&groups, &mut tail)?;
-    out.members("Groups", page, |x, g| entity_xml(call, x, g, false));
-    out.append(tail);
+    call.paged(&mut out, "Groups", &groups, |x, g| {
+        entity_xml(call, x, g, false)
+    })?;
     Ok(out)
 }
 

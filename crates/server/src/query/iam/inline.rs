@@ -112,14 +112,9 @@ fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
         .inline_policy_names(&call.account, kind, owner)
         .map_err(store_error)?;
     let mut out = Xml::new();
-    let mut tail = Xml::new();
-    let page = call.page(&names, &mut tail)?;
-    out.open("PolicyNames");
-    for n in page {
-        out.el("member", n);
-    }
-    out.close("PolicyNames");
-    out.append(tail);
+    call.paged(&mut out, "PolicyNames", &names, |x, n| {
+        x.text(n);
+    })?;
     Ok(out)
 }
 

@@ -55,15 +55,12 @@ pub fn list_access_keys(call: &Call) -> Result<Xml, QueryError> {
     let (name, arn) = owner(call, "ListAccessKeys")?;
     let keys = call.store().keys_of(&arn).map_err(store_error)?;
     let mut out = Xml::new();
-    let mut tail = Xml::new();
-    let page = call.page(&keys, &mut tail)?;
-    out.members("AccessKeyMetadata", page, |x, k| {
+    call.paged(&mut out, "AccessKeyMetadata", &keys, |x, k| {
         x.opt("UserName", name.as_deref())
             .el("AccessKeyId", &k.access_key_id)
             .el("Status", status_of(k.active))
             .el("CreateDate", &date(k.created_ms));
-    });
-    out.append(tail);
+    })?;
     Ok(out)
 }
 

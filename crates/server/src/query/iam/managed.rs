@@ -151,10 +151,7 @@ pub fn list_policies(call: &Call) -> Result<Xml, QueryError> {
         .filter(|m| !only_attached || in_use(m))
         .collect();
     let mut out = Xml::new();
-    let mut tail = Xml::new();
-    let page = call.page(&all, &mut tail)?;
-    out.members("Policies", page, policy_xml);
-    out.append(tail);
+    call.paged(&mut out, "Policies", &all, policy_xml)?;
     Ok(out)
 }
 
@@ -216,10 +213,9 @@ pub fn list_policy_versions(call: &Call) -> Result<Xml, QueryError> {
     visible(call, arn)?;
     let versions = call.store().policy_versions(arn).map_err(store_error)?;
     let mut out = Xml::new();
-    let mut tail = Xml::new();
-    let page = call.page(&versions, &mut tail)?;
-    out.members("Versions", page, |x, v| version_xml(x, v, false));
-    out.append(tail);
+    call.paged(&mut out, "Versions", &versions, |x, v| {
+        version_xml(x, v, false)
+    })?;
     Ok(out)
 }
 
@@ -297,12 +293,9 @@ fn attached(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
         .attached_policies(&call.account, kind, name)
         .map_err(store_error)?;
     let mut out = Xml::new();
-    let mut tail = Xml::new();
-    let page = call.page(&policies, &mut tail)?;
-    out.members("AttachedPolicies", page, |x, p| {
+    call.paged(&mut out, "AttachedPolicies", &policies, |x, p| {
         x.el("PolicyName", &p.name).el("PolicyArn", &p.arn);
-    });
-    out.append(tail);
+    })?;
     Ok(out)
 }
 

@@ -246,17 +246,14 @@ impl Call<'_> {
         resource: &str,
         keys: Vec<(String, ContextValue)>,
     ) -> Result<Decision, QueryError> {
-        self.authorize_in(&format!("iam:{action}"), resource, keys)
-    }
-
-    pub fn authorize_in(
-        &self,
-        action: &str,
-        resource: &str,
-        keys: Vec<(String, ContextValue)>,
-    ) -> Result<Decision, QueryError> {
-        check_in_own_account(&self.app.gatehouse, self.caller, action, resource, keys)
-            .map_err(QueryError::access_denied)
+        check_in_own_account(
+            &self.app.gatehouse,
+            self.caller,
+            &format!("iam:{action}"),
+            resource,
+            keys,
+        )
+        .map_err(QueryError::access_denied)
     }
 
     /// The ARN an action on the named entity is authorized against: the entity's (with its
@@ -331,9 +328,15 @@ impl Call<'_> {
         }
     }
 
-    /// Paginates `items` by `Marker`/`MaxItems` (1–1000, default 100) and writes IAM's
-    /// `IsTruncated` and `Marker`.
-    pub fn page<'t, T>(&self, items: &'t [T], out: &mut Xml) -> Result<&'t [T], QueryError> {
+    /// `<name>` with one `<member>` per item of the page `Marker`/`MaxItems` (1–1000, default
+    /// 100) ask for, each written by `each`, and IAM's `IsTruncated` and `Marker`.
+    pub fn paged<T>(
+        &self,
+        out: &mut Xml,
+        name: &str,
+        items: &[T],
+        each: impl FnMut(&mut Xml, &T),
+    ) -> Result<(), QueryError> {
         let max = self.params.int("MaxItems", 1, 1000)?.unwrap_or(100) as usize;
         let start = match self.params.get("Marker") {
             None => 0,
@@ -344,6 +347,7 @@ impl Call<'_> {
                 .ok_or_else(|| QueryError::sender("InvalidInput", "Invalid Marker."))?,
         };
         let end = (start + max).min(items.len());
+        out.members(name, &items[start..end], each);
         out.el(
             "IsTruncated",
             if end < items.len() { "true" } else { "false" },
@@ -351,7 +355,7 @@ impl Call<'_> {
         if end < items.len() {
             out.el("Marker", &end.to_string());
         }
-        Ok(&items[start..end])
+        Ok(())
     }
 }
 

@@ -234,7 +234,7 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
     let resource = arn(&q.bucket.name, q.key);
     let mut context = request_context(gatehouse, caller, &q.bucket.owner);
     let resource_type = if q.key.is_some() { "object" } else { "bucket" };
-    add_carried_keys(&mut context, q.action, Some(resource_type), q.keys);
+    add_carried_keys(&mut context, q.action, Some(resource_type), &q.keys);
     let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(internal)?;
     let consulted: Vec<(String, i64)> = bucket_policy
         .iter()
@@ -254,6 +254,9 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
         policies: &policies,
         s3: Some(&s3),
     };
+    if gatehouse.verify_decisions {
+        crate::verify::s3_question(gatehouse, caller, &q, &request).map_err(s3_denial)?;
+    }
     decide(gatehouse, caller, &request, &consulted)
 }
 
@@ -290,7 +293,7 @@ pub fn check_in_own_account(
     let account = caller.account().unwrap_or("anonymous").to_string();
     let mut context = request_context(gatehouse, caller, &account);
     let resource_type = catalog().resource_type_of(action, resource);
-    add_carried_keys(&mut context, action, resource_type, keys);
+    add_carried_keys(&mut context, action, resource_type, &keys);
     let policies = identity_policies(caller);
     let request = AuthzRequest {
         principal: caller.principal(),
@@ -309,11 +312,11 @@ pub fn add_carried_keys(
     context: &mut Context,
     action: &str,
     resource_type: Option<&str>,
-    keys: Vec<(String, ContextValue)>,
+    keys: &[(String, ContextValue)],
 ) {
     for (key, value) in keys {
-        if catalog().carries_key(action, resource_type, &key) {
-            context.insert(&key, value);
+        if catalog().carries_key(action, resource_type, key) {
+            context.insert(key, value.clone());
         }
     }
 }
@@ -348,6 +351,12 @@ pub fn decide_with_documents(
     consulted: &[(String, i64)],
     documents: &[Consulted],
 ) -> Result<Decision, Denied> {
+    if caller.identity.fault.is_some() {
+        return Err(Denied::internal());
+    }
+    if gatehouse.verify_decisions && request.s3.is_none() {
+        crate::verify::identity_side(gatehouse, caller, request)?;
+    }
     let decision = authorize(request, false);
     let mut record = if decision.is_allowed() {
         allowed_record(request, &decision, consulted)
@@ -461,6 +470,19 @@ fn denied_record(request: &AuthzRequest, traced: &Decision) -> String {
 pub struct Denied {
     pub message: String,
     pub headers: Vec<(&'static str, HeaderValue)>,
+    /// No decision could be made (a policy that cannot be read, a verification mismatch):
+    /// answered as the protocol's internal error, never as a decision.
+    pub internal: bool,
+}
+
+impl Denied {
+    pub fn internal() -> Denied {
+        Denied {
+            message: "We encountered an internal error. Please try again.".into(),
+            headers: Vec::new(),
+            internal: true,
+        }
+    }
 }
 
 pub fn denied(
@@ -480,7 +502,11 @@ pub fn denied(
         statement: d.statement.as_deref(),
     };
     let headers = explanation.headers(gatehouse, caller, request.action, request.resource_account);
-    Denied { message, headers }
+    Denied {
+        message,
+        headers,
+        internal: false,
+    }
 }
 
 /// What a denial's `x-gatehouse-*` headers say.
@@ -533,6 +559,9 @@ impl Explanation<'_> {
 
 /// AWS's AccessDenied for S3, with Gatehouse's headers.
 pub fn s3_denial(denied: Denied) -> S3Error {
+    if denied.internal {
+        return S3Error::with_message(S3ErrorCode::InternalError, denied.message);
+    }
     let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, denied.message);
     let mut headers = HeaderMap::new();
     headers.insert("content-type", HeaderValue::from_static("application/xml"));

@@ -22,6 +22,11 @@ pub struct Connection {
 
 pub struct Caller {
     pub identity: Arc<CallerIdentity>,
+    /// The verified access key (`None`: anonymous).
+    pub key: Option<store::AccessKey>,
+    /// The store's generation before the identity was resolved: a later write makes any
+    /// difference between a cached and an uncached decision legitimate (verification mode).
+    pub generation: u64,
     pub connection: Connection,
     pub region: String,
     pub presigned: bool,
@@ -30,10 +35,33 @@ pub struct Caller {
 
 impl Caller {
     pub fn of<T>(gatehouse: &Gatehouse, req: &S3Request<T>) -> Caller {
-        let key = req
+        let lookup = req
             .credentials
             .as_ref()
-            .and_then(|c| gatehouse.store.access_key(&c.access_key).ok().flatten());
+            .map(|c| gatehouse.store.access_key(&c.access_key));
+        let key = match lookup {
+            None => None,
+            Some(Ok(Some(key))) => Some(key),
+            // The signature was verified with this key a moment ago: a key gone since, or a
+            // store that cannot say, is never taken for anonymous (fail closed).
+            Some(other) => {
+                let mut caller = Caller::new(gatehouse, None, None, None, false, None);
+                let fault = match other {
+                    Err(e) => format!("the request's access key could not be read: {e}"),
+                    _ => "the request's access key is gone".to_string(),
+                };
+                caller.identity = Arc::new(CallerIdentity {
+                    fault: Some(fault),
+                    ..CallerIdentity::anonymous()
+                });
+                caller.connection = req
+                    .extensions
+                    .get::<Connection>()
+                    .cloned()
+                    .unwrap_or(caller.connection);
+                return caller;
+            }
+        };
         Caller::new(
             gatehouse,
             req.extensions.get::<Connection>().cloned(),
@@ -56,7 +84,10 @@ impl Caller {
         presigned: bool,
         user_agent: Option<&str>,
     ) -> Caller {
+        let generation = gatehouse.store.generation();
         Caller {
+            key: key.cloned(),
+            generation,
             identity: key
                 .map(|k| gatehouse.identities.resolve(&gatehouse.store, k))
                 .unwrap_or_else(|| Arc::new(CallerIdentity::anonymous())),

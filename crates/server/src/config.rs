@@ -20,6 +20,10 @@ pub struct Config {
     pub organization: Option<toml::Table>,
     #[serde(default)]
     pub vpc_endpoints: Vec<toml::Table>,
+    /// Decide every request twice (cached and uncached) and answer 500 on a difference; the
+    /// environment's `GATEHOUSE_VERIFY_DECISIONS=1` turns it on too. For tests and CI.
+    #[serde(default)]
+    pub verify_decisions: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,6 +60,7 @@ impl Default for Config {
             accounts: Vec::new(),
             organization: None,
             vpc_endpoints: Vec::new(),
+            verify_decisions: false,
         }
     }
 }

@@ -26,6 +26,10 @@ pub struct CallerIdentity {
     /// For temporary credentials: the session's tags (empty for GetSessionToken's).
     pub session_tags: Option<Vec<store::SessionTag>>,
     pub source_identity: Option<String>,
+    /// Why the caller's policies could not be read (the store failed, or a stored document no
+    /// longer parses). Every decision for such a caller is an internal error: a caller whose
+    /// Deny statements cannot be read is refused, never judged without them (fail closed).
+    pub fault: Option<String>,
 }
 
 impl CallerIdentity {
@@ -47,6 +51,7 @@ impl CallerIdentity {
             entity_name: None,
             session_tags: None,
             source_identity: None,
+            fault: None,
         }
     }
 }
@@ -97,7 +102,10 @@ impl Consulted {
     }
 }
 
-/// Compiled documents by digest, and resolved callers by access key.
+/// Compiled documents by digest (content: no other text has it), and resolved callers by
+/// access key id, each valid only at the store generation it was resolved at (the rule in
+/// `store/src/cache.rs`). Each holds at most `MAX_CACHED` entries and is emptied when full;
+/// both are bypassed inside `Store::bypassing_caches` (verification mode).
 #[derive(Default)]
 pub struct Identities {
     compiled: Mutex<HashMap<String, Arc<CompiledPolicy>>>,
@@ -111,25 +119,39 @@ fn single(v: impl Into<String>) -> ContextValue {
 }
 
 impl Identities {
-    /// A stored document compiled (once per digest) under the id decisions name it by.
-    pub fn compile(&self, doc: &IdentityDocument) -> Option<NamedPolicy> {
+    /// A stored document compiled (once per digest) under the id decisions name it by; an
+    /// error names a document that no longer parses (validated when put: a newer build's
+    /// stricter rules).
+    pub fn compile(&self, doc: &IdentityDocument) -> Result<NamedPolicy, String> {
+        let use_cache = !store::caches_bypassed();
         let mut cache = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = cache.get(&doc.digest) {
-            return Some(NamedPolicy::new(doc.id.clone(), p.clone()));
+        if let Some(p) = cache.get(&doc.digest).filter(|_| use_cache) {
+            return Ok(NamedPolicy::new(doc.id.clone(), p.clone()));
         }
-        // Documents were validated when put; one that no longer parses grants nothing.
-        let parsed = policy::parse_policy(&doc.document).ok()?;
+        let parsed = policy::parse_policy(&doc.document).map_err(|e| {
+            let fault = format!(
+                "stored policy {} ({}) no longer parses: {e}",
+                doc.id, doc.digest
+            );
+            eprintln!("gatehouse: {fault}; refusing requests it governs");
+            fault
+        })?;
         let compiled = Arc::new(CompiledPolicy::compile(parsed));
-        if cache.len() >= MAX_CACHED {
-            cache.clear();
+        if use_cache {
+            if cache.len() >= MAX_CACHED {
+                cache.clear();
+            }
+            cache.insert(doc.digest.clone(), compiled.clone());
         }
-        cache.insert(doc.digest.clone(), compiled.clone());
-        Some(NamedPolicy::new(doc.id.clone(), compiled))
+        Ok(NamedPolicy::new(doc.id.clone(), compiled))
     }
 
     /// The caller behind `key`, from the cache when the directory has not changed since.
     pub fn resolve(&self, store: &Store, key: &AccessKey) -> Arc<CallerIdentity> {
-        let generation = store.directory_generation();
+        if store::caches_bypassed() {
+            return Arc::new(self.load(store, key));
+        }
+        let generation = store.generation();
         if let Some((g, c)) = self
             .callers
             .lock()
@@ -150,10 +172,20 @@ impl Identities {
     }
 
     fn load(&self, store: &Store, key: &AccessKey) -> CallerIdentity {
-        let Ok(inputs) = store.identity_inputs(key) else {
-            return CallerIdentity::anonymous();
-        };
-        self.identity_of(&key.principal_arn, &key.account_id, inputs)
+        match store.identity_inputs(key) {
+            Ok(inputs) => self.identity_of(&key.principal_arn, &key.account_id, inputs),
+            Err(e) => {
+                let fault = format!(
+                    "the policies of {} could not be read: {e}",
+                    key.principal_arn
+                );
+                eprintln!("gatehouse: {fault}");
+                CallerIdentity {
+                    fault: Some(fault),
+                    ..CallerIdentity::anonymous()
+                }
+            }
+        }
     }
 
     /// A user or role as IAM's policy simulator evaluates it: its own policies, boundary and
@@ -173,7 +205,7 @@ impl Identities {
         caller.identity = inputs
             .identity
             .iter()
-            .filter_map(|d| self.compile(d))
+            .filter_map(|d| self.compile(d).ok())
             .collect();
         Some(caller)
     }
@@ -249,10 +281,11 @@ impl Identities {
                 .push((format!("aws:PrincipalTag/{k}"), single(v.clone())));
         }
         let mut documents = Vec::new();
+        let mut fault = None;
         let mut compile_all = |layer, docs: &[IdentityDocument]| -> Vec<NamedPolicy> {
             docs.iter()
                 .inspect(|d| documents.push(Consulted::of(layer, d)))
-                .filter_map(|d| self.compile(d))
+                .filter_map(|d| self.compile(d).map_err(|e| fault = Some(e)).ok())
                 .collect()
         };
         caller.identity = compile_all(authz::Layer::Identity, &inputs.identity);
@@ -263,6 +296,7 @@ impl Identities {
         .pop();
         caller.session = compile_all(authz::Layer::Session, &inputs.session);
         caller.documents = documents;
+        caller.fault = fault;
         caller.principal = principal;
         caller
     }

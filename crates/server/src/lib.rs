@@ -18,3 +18,4 @@ pub mod sigv4;
 pub mod state;
 pub mod tls;
 pub mod unread;
+pub mod verify;

@@ -17,15 +17,22 @@ pub struct Gatehouse {
     pub identities: crate::identity::Identities,
     /// The accounts (made at startup, before serving): canonical ids, names, e-mail addresses.
     accounts: Vec<store::Account>,
-    /// Compiled bucket policies by (bucket id, policy version): a change is a new version, so
-    /// the cache never serves a stale policy.
-    policies: Mutex<HashMap<(i64, i64), NamedPolicy>>,
+    /// Compiled bucket policies by bucket name and the text's SHA-256: the key names the
+    /// content (and the id decisions call it by), never a row id or version number that a
+    /// deleted bucket could hand on to a new one. At most `store::MAX_CACHE_ENTRIES` entries.
+    policies: Mutex<HashMap<(String, String), NamedPolicy>>,
+    /// `GATEHOUSE_VERIFY_DECISIONS=1` or `verify_decisions = true`: every decision is made
+    /// twice, through the caches and from the store with every cache bypassed (`verify.rs`).
+    pub verify_decisions: bool,
 }
 
 impl Gatehouse {
     pub fn new(store: Arc<Store>, config: Config, audit: AuditLog) -> Gatehouse {
         let accounts = store.accounts().unwrap_or_default();
+        let verify_decisions = config.verify_decisions
+            || std::env::var("GATEHOUSE_VERIFY_DECISIONS").is_ok_and(|v| v == "1");
         Gatehouse {
+            verify_decisions,
             accounts,
             store,
             config,
@@ -69,7 +76,9 @@ impl Gatehouse {
             .map(|a| a.name.clone())
     }
 
-    /// The bucket's current policy, compiled (once per version), with its version.
+    /// The bucket's current policy, compiled (once per text), with its version. A stored
+    /// policy that no longer parses is an error, never "no policy": treating it as absent would
+    /// silently drop its Deny statements (fail closed).
     pub fn bucket_policy(
         &self,
         bucket: &Bucket,
@@ -77,21 +86,41 @@ impl Gatehouse {
         let Some(stored) = self.store.bucket_policy(&bucket.name)? else {
             return Ok(None);
         };
-        let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = cache.get(&(bucket.id, stored.version)) {
-            return Ok(Some((p.clone(), stored.version)));
+        let key = (bucket.name.clone(), stored.digest.clone());
+        if let Some(p) = self.cached_policy(&key) {
+            return Ok(Some((p, stored.version)));
         }
-        // Stored policies were validated when put; a document that no longer parses (a newer
-        // build's stricter rules) is treated as absent rather than as a grant.
-        let Ok(doc) = policy::parse_policy(&stored.document) else {
-            return Ok(None);
-        };
-        let named = NamedPolicy::new(
-            format!("arn:aws:s3:::{}", bucket.name),
-            Arc::new(CompiledPolicy::compile(doc)),
-        );
-        cache.retain(|(id, _), _| *id != bucket.id);
-        cache.insert((bucket.id, stored.version), named.clone());
+        let named = compile_bucket_policy(&bucket.name, &stored)?;
+        let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= store::MAX_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, named.clone());
         Ok(Some((named, stored.version)))
     }
+
+    fn cached_policy(&self, key: &(String, String)) -> Option<NamedPolicy> {
+        if store::caches_bypassed() {
+            return None;
+        }
+        let cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(key).cloned()
+    }
+}
+
+/// A stored bucket policy compiled under the id decisions name it by.
+pub fn compile_bucket_policy(
+    bucket: &str,
+    stored: &store::StoredPolicy,
+) -> Result<NamedPolicy, store::StoreError> {
+    let id = format!("arn:aws:s3:::{bucket}");
+    let doc = policy::parse_policy(&stored.document).map_err(|e| {
+        let fault = format!(
+            "stored policy {id} version {} no longer parses: {e}",
+            stored.version
+        );
+        eprintln!("gatehouse: {fault}; refusing requests it governs");
+        store::StoreError::Corrupt(fault)
+    })?;
+    Ok(NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(doc))))
 }

@@ -47,7 +47,7 @@ impl Store {
     ) -> Result<Option<crate::BlockPublicAccessFlags>> {
         self.cache
             .account_bpa
-            .get_or_load(&account.to_string(), || {
+            .get_or_load(&self.generation, &account.to_string(), || {
                 let conn = self.db.read();
                 let stored: Option<i64> = conn
                     .query_row(
@@ -76,7 +76,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NoSuchAccount);
         }
-        self.cache.account_bpa.forget(&account.to_string());
+        self.changed();
         Ok(())
     }
 
@@ -151,12 +151,12 @@ impl Store {
              ON CONFLICT(access_key_id) DO UPDATE SET secret = ?2, account_id = ?3, principal_arn = ?4, active = ?5",
             params![key.access_key_id, key.secret, key.account_id, key.principal_arn, key.active, now_ms()],
         )?;
-        self.cache.keys.forget(&key.access_key_id);
+        self.changed();
         Ok(())
     }
 
     pub fn access_key(&self, access_key_id: &str) -> Result<Option<AccessKey>> {
-        self.cache.keys.get_or_load(&access_key_id.to_string(), || {
+        self.cache.keys.get_or_load(&self.generation, &access_key_id.to_string(), || {
             let conn = self.db.read();
             let mut stmt = conn.prepare_cached(
                 "SELECT access_key_id, secret, account_id, principal_arn, active, session_token, expires_ms FROM access_keys WHERE access_key_id = ?1",

@@ -2,6 +2,7 @@
 //! Access, and the versioned bucket policy.
 
 use rusqlite::{params, OptionalExtension, Row};
+use sha2::Digest;
 
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
@@ -106,11 +107,14 @@ pub struct NewBucket<'a> {
     pub acl: &'a str,
 }
 
-/// A bucket policy as stored: its version (1, 2, ...) and its text.
+/// A bucket policy as stored: its version (1, 2, ...), its text and the text's SHA-256 (hex):
+/// a key for anything derived from the text alone (a compiled policy), which no other text
+/// can share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPolicy {
     pub version: i64,
     pub document: String,
+    pub digest: String,
 }
 
 const COLUMNS: &str =
@@ -148,10 +152,11 @@ impl Store {
             Some(_) => return Err(StoreError::BucketAlreadyExists),
             None => {}
         }
+        let id = crate::db::next_id(&tx, "buckets")?;
         tx.execute(
-            "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl)
-             VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6, ?7)",
-            params![new.name, new.owner, new.region, new.object_ownership, BlockPublicAccessFlags::stored(Some(new.block_public_access)), now_ms(), new.acl],
+            "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl, id)
+             VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6, ?7, ?8)",
+            params![new.name, new.owner, new.region, new.object_ownership, BlockPublicAccessFlags::stored(Some(new.block_public_access)), now_ms(), new.acl, id],
         )?;
         let bucket = tx.query_row(
             &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
@@ -159,16 +164,19 @@ impl Store {
             bucket_row,
         )?;
         tx.commit()?;
+        self.changed();
         Ok(bucket)
     }
 
     pub fn bucket(&self, name: &str) -> Result<Option<Bucket>> {
-        self.cache.buckets.get_or_load(&name.to_string(), || {
-            let conn = self.db.read();
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"))?;
-            Ok(stmt.query_row([name], bucket_row).optional()?)
-        })
+        self.cache
+            .buckets
+            .get_or_load(&self.generation, &name.to_string(), || {
+                let conn = self.db.read();
+                let mut stmt =
+                    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"))?;
+                Ok(stmt.query_row([name], bucket_row).optional()?)
+            })
     }
 
     pub(crate) fn require_bucket(&self, name: &str) -> Result<Bucket> {
@@ -206,7 +214,7 @@ impl Store {
         tx.execute("DELETE FROM bucket_policies WHERE bucket_id = ?1", [id])?;
         tx.execute("DELETE FROM buckets WHERE id = ?1", [id])?;
         tx.commit()?;
-        self.cache.forget_bucket(name);
+        self.changed();
         Ok(())
     }
 
@@ -230,20 +238,20 @@ impl Store {
             params![id, version, document, now_ms()],
         )?;
         tx.commit()?;
-        self.cache.policies.forget(&bucket.to_string());
+        self.changed();
         Ok(version)
     }
 
     /// The current bucket policy, if the bucket has one.
     pub fn bucket_policy(&self, bucket: &str) -> Result<Option<StoredPolicy>> {
         let b = self.require_bucket(bucket)?;
-        let cached = self.cache.policies.get_or_load(&b.name, || {
+        let cached = self.cache.policies.get_or_load(&self.generation, &b.name, || {
             let conn = self.db.read();
             let mut stmt = conn.prepare_cached(
                 "SELECT version, document FROM bucket_policies WHERE bucket_id = ?1 ORDER BY version DESC LIMIT 1",
             )?;
             let row: Option<(i64, Option<String>)> = stmt.query_row([b.id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            let current = row.and_then(|(version, document)| document.map(|document| StoredPolicy { version, document }));
+            let current = row.and_then(|(version, document)| document.map(|document| StoredPolicy { version, digest: crate::ids::hex(&sha2::Sha256::digest(document.as_bytes())), document }));
             Ok::<_, StoreError>(Some(current))
         })?;
         Ok(cached.flatten())
@@ -305,7 +313,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NoSuchBucket);
         }
-        self.cache.forget_bucket(bucket);
+        self.changed();
         Ok(())
     }
 }

@@ -1,16 +1,78 @@
 //! What every request reads and almost nothing writes — access keys, buckets, current bucket
-//! policies — kept in memory. Every write through the store drops the entry it changes, so a
-//! change is seen by the next request. (One server process owns a data directory.)
+//! policies, account-level Block Public Access — kept in memory.
+//!
+//! # The invariant every cache here (and every cache over the store elsewhere) keeps
+//!
+//! A cached value is served only if it was loaded at the store's current [`Generation`]. The
+//! generation is one store-wide counter that never repeats within a process (caches do not
+//! outlive the process) and that every write bumps *after* its transaction commits. A loader
+//! reads the generation *before* it reads the database, so a value is tagged with a generation
+//! no later than the data it saw:
+//! - a write that commits before the load began has bumped the counter before the tag was read,
+//!   or commits between the tag and the read — then the tag is older than the counter and the
+//!   entry is never served;
+//! - a write that commits after the load bumps the counter past the tag.
+//!
+//! Either way no entry outlives the write that made it stale. Keys are names that can be
+//! reused (a bucket name, an account id): that is safe because validity never depends on the
+//! key, only on the generation. Nothing is keyed by a row id.
+//!
+//! Memory: each cache holds at most [`MAX_ENTRIES`] entries and is emptied when full; an absent
+//! key (an unknown access key id, a missing bucket) is never cached, so callers cannot grow a
+//! cache with made-up names.
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use crate::accounts::AccessKey;
 use crate::buckets::{Bucket, StoredPolicy};
 
+/// At most this many entries in any one cache.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// The store-wide change counter.
+#[derive(Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Called after a write's transaction committed.
+    pub(crate) fn bump(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+thread_local! {
+    /// Set while [`crate::Store::bypassing_caches`] runs on this thread.
+    static BYPASS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every store cache bypassed on this thread (loads go to the database and are
+/// not kept): the verification mode's second, uncached decision.
+/// Is [`bypassing`] running on this thread? Caches outside the store (compiled policies,
+/// resolved callers) consult it too.
+pub fn bypassed() -> bool {
+    BYPASS.with(|b| b.get())
+}
+
+pub(crate) fn bypassing<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            BYPASS.with(|b| b.set(self.0));
+        }
+    }
+    let _reset = Reset(BYPASS.with(|b| b.replace(true)));
+    f()
+}
+
 pub(crate) struct Cached<K, V> {
-    map: RwLock<HashMap<K, V>>,
+    map: RwLock<HashMap<K, (u64, V)>>,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
@@ -20,34 +82,36 @@ impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
         }
     }
 
-    /// The cached value, or `load`'s (kept when it is `Some`).
+    /// The cached value if it is current, else `load`'s (kept when it is `Some` and no write
+    /// happened while loading).
     pub(crate) fn get_or_load<E>(
         &self,
+        generation: &Generation,
         key: &K,
         load: impl FnOnce() -> Result<Option<V>, E>,
     ) -> Result<Option<V>, E> {
-        if let Some(v) = self.map.read().unwrap_or_else(|e| e.into_inner()).get(key) {
-            return Ok(Some(v.clone()));
+        if bypassed() {
+            return load();
+        }
+        let at = generation.current();
+        if let Some((tag, v)) = self.map.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+            if *tag == at {
+                return Ok(Some(v.clone()));
+            }
         }
         let loaded = load()?;
         if let Some(v) = &loaded {
-            self.map
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key.clone(), v.clone());
+            let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+            // Checked under the lock: a write that committed during the load is not cached
+            // over (it would not be served anyway; this keeps the map free of dead entries).
+            if generation.current() == at {
+                if map.len() >= MAX_ENTRIES {
+                    map.clear();
+                }
+                map.insert(key.clone(), (at, v.clone()));
+            }
         }
         Ok(loaded)
-    }
-
-    pub(crate) fn clear(&self) {
-        self.map.write().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-
-    pub(crate) fn forget(&self, key: &K) {
-        self.map
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
     }
 }
 
@@ -68,11 +132,5 @@ impl Caches {
             policies: Cached::new(),
             account_bpa: Cached::new(),
         }
-    }
-
-    /// A bucket changed or went: its entry and its policy's.
-    pub(crate) fn forget_bucket(&self, name: &str) {
-        self.buckets.forget(&name.to_string());
-        self.policies.forget(&name.to_string());
     }
 }

@@ -15,8 +15,9 @@ const SCHEMA: &str = include_str!("schema.sql");
 const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/2.sql")),
     (3, include_str!("migrations/3.sql")),
+    (4, include_str!("migrations/4.sql")),
 ];
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// One writer connection (SQLite has one writer) and a few readers, which WAL lets run beside
 /// it and each other.
@@ -98,6 +99,16 @@ impl Db {
         // on drop. The connection stays usable.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The next id of `sequence` (`buckets`, `objects`): larger than every id it issued before,
+/// so an id is never reused after its row is deleted (see `migrations/4.sql`).
+pub(crate) fn next_id(conn: &Connection, sequence: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "UPDATE id_sequences SET last = last + 1 WHERE name = ?1 RETURNING last",
+        [sequence],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn now_ms() -> i64 {

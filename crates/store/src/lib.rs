@@ -41,6 +41,7 @@ use std::path::{Path, PathBuf};
 pub use accounts::{AccessKey, Account};
 pub use blobs::{BlobInfo, BlobStore, BlobWriter};
 pub use buckets::{BlockPublicAccessFlags, Bucket, NewBucket, StoredPolicy, Versioning};
+pub use cache::{bypassed as caches_bypassed, MAX_ENTRIES as MAX_CACHE_ENTRIES};
 pub use db::SCHEMA_VERSION;
 pub use directory::{
     Entity, EntityKind, EntityUpdate, IdentityDocument, IdentityInputs, KeyInfo, ManagedPolicy,
@@ -58,7 +59,7 @@ pub struct Store {
     db: db::Db,
     blobs: BlobStore,
     cache: cache::Caches,
-    generation: std::sync::atomic::AtomicU64,
+    generation: cache::Generation,
 }
 
 impl Store {
@@ -72,11 +73,29 @@ impl Store {
             db,
             blobs,
             cache: cache::Caches::new(),
-            generation: std::sync::atomic::AtomicU64::new(0),
+            generation: cache::Generation::default(),
         };
         let referenced = store.referenced_blobs()?;
         store.blobs.sweep(&referenced)?;
         Ok(store)
+    }
+
+    /// The store-wide change counter: it increases after every committed change to what
+    /// decisions read (buckets and their settings, policies, the directory, keys, sessions).
+    /// A cache over the store serves an entry only if it was loaded at the current value
+    /// (`cache.rs` states the rule).
+    pub fn generation(&self) -> u64 {
+        self.generation.current()
+    }
+
+    /// Runs `f` with every cache of the store bypassed on this thread: what the database holds
+    /// now, for the server's verification mode.
+    pub fn bypassing_caches<R>(&self, f: impl FnOnce() -> R) -> R {
+        cache::bypassing(f)
+    }
+
+    pub(crate) fn changed(&self) {
+        self.generation.bump();
     }
 
     pub fn data_dir(&self) -> &Path {

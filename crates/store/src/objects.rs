@@ -144,9 +144,10 @@ impl Store {
             };
             freed.extend(make_way(&tx, b.id, key, &version_id)?);
             let size: u64 = segments.iter().map(|s| s.size).sum();
+            let seq = crate::db::next_id(&tx, "objects")?;
             tx.execute(
-                "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl)
-                 VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl, seq)
+                 VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     b.id,
                     key.as_bytes(),
@@ -158,10 +159,10 @@ impl Store {
                     attributes.tags,
                     attributes.owner,
                     now_ms(),
-                    attributes.acl
+                    attributes.acl,
+                    seq
                 ],
             )?;
-            let seq = tx.last_insert_rowid();
             for (i, s) in segments.iter().enumerate() {
                 tx.execute(
                     "INSERT INTO segments (object_seq, idx, blob_id, size) VALUES (?1, ?2, ?3, ?4)",
@@ -271,10 +272,11 @@ impl Store {
                         "null".to_string()
                     };
                     freed.extend(make_way(&tx, b.id, key, &marker_id)?);
+                    let seq = crate::db::next_id(&tx, "objects")?;
                     tx.execute(
-                        "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, owner, modified_ms)
-                         VALUES (?1, ?2, ?3, 1, 1, ?4, ?5)",
-                        params![b.id, key.as_bytes(), marker_id, b.owner, now_ms()],
+                        "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, owner, modified_ms, seq)
+                         VALUES (?1, ?2, ?3, 1, 1, ?4, ?5, ?6)",
+                        params![b.id, key.as_bytes(), marker_id, b.owner, now_ms(), seq],
                     )?;
                     Deleted {
                         version_id: Some(marker_id),

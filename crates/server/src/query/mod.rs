@@ -77,8 +77,23 @@ impl QueryError {
         )
     }
 
-    /// AWS's 403 AccessDenied with the engine's message and Gatehouse's headers.
+    /// IAM's 500 `ServiceFailure` ("The request processing has failed because of an unknown
+    /// error, exception or failure").
+    pub fn internal(message: impl Into<String>) -> QueryError {
+        QueryError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "ServiceFailure",
+            message: message.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// AWS's 403 AccessDenied with the engine's message and Gatehouse's headers; a decision
+    /// that could not be made is a 500.
     pub fn access_denied(denied: crate::authorize::Denied) -> QueryError {
+        if denied.internal {
+            return QueryError::internal(denied.message);
+        }
         QueryError {
             headers: denied.headers,
             ..QueryError::forbidden("AccessDenied", denied.message)

@@ -238,7 +238,9 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     let mut policies = identity_policies(caller);
     policies.resource = trust
         .as_ref()
-        .and_then(|t| app.gatehouse.identities.compile(t));
+        // A trust policy that no longer parses trusts no one (the error is logged): without a
+        // trust policy's Allow no one can assume the role, so this fails closed.
+        .and_then(|t| app.gatehouse.identities.compile(t).ok());
     let documents: Vec<Consulted> = trust
         .iter()
         .map(|t| Consulted::of(authz::Layer::Trust, t))
@@ -249,7 +251,7 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
             &mut context,
             action,
             catalog().resource_type_of(action, role_arn),
-            keys.clone(),
+            &keys,
         );
         let request = AuthzRequest {
             principal: caller.principal(),

@@ -130,5 +130,6 @@ pub fn refused(
             caller.principal().arn
         ),
         headers: explanation.headers(gatehouse, caller, action, &bucket.owner),
+        internal: false,
     })
 }

@@ -227,7 +227,7 @@ impl Store {
         put_tags(&tx, &id, new.tags)?;
         let entity = find(&tx, new.account_id, new.kind, new.name)?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(entity)
     }
 
@@ -321,8 +321,7 @@ impl Store {
         )?;
         let entity = find(&tx, account, kind, new_name)?;
         tx.commit()?;
-        self.cache.keys.clear();
-        self.directory_changed();
+        self.changed();
         Ok(entity)
     }
 
@@ -336,7 +335,7 @@ impl Store {
             params![entity.id, digest],
         )?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -359,7 +358,7 @@ impl Store {
             params![entity.id, policy_arn],
         )?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -415,8 +414,7 @@ impl Store {
         tx.execute("DELETE FROM iam_tags WHERE owner = ?1", [&entity.id])?;
         tx.execute("DELETE FROM iam_entities WHERE id = ?1", [&entity.id])?;
         tx.commit()?;
-        self.cache.keys.clear();
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -425,7 +423,7 @@ impl Store {
         let tx = conn.transaction()?;
         put_tags(&tx, owner_id, tags)?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -437,7 +435,7 @@ impl Store {
                 params![owner_id, k],
             )?;
         }
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -471,7 +469,7 @@ impl Store {
             ));
         }
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -488,7 +486,7 @@ impl Store {
                 "The user with name {user} cannot be found in group {group}."
             )));
         }
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 

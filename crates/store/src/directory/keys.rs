@@ -56,7 +56,7 @@ impl Store {
         let arn = find(&tx, account, EntityKind::User, user)?.arn;
         let key = insert_key(&tx, account, &arn)?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(key)
     }
 
@@ -66,7 +66,7 @@ impl Store {
         let tx = conn.transaction()?;
         let key = insert_key(&tx, account, &format!("arn:aws:iam::{account}:root"))?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(key)
     }
 
@@ -121,8 +121,7 @@ impl Store {
             "UPDATE access_keys SET active = ?2 WHERE access_key_id = ?1",
             params![key_id, active],
         )?;
-        self.cache.keys.forget(&key_id.to_string());
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -136,8 +135,7 @@ impl Store {
         self.db
             .lock()
             .execute("DELETE FROM access_keys WHERE access_key_id = ?1", [key_id])?;
-        self.cache.keys.forget(&key_id.to_string());
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 }

@@ -167,7 +167,7 @@ impl Store {
         super::entities::put_tags(&tx, &id, tags)?;
         let policy = find_policy(&tx, &arn)?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(policy)
     }
 
@@ -224,7 +224,7 @@ impl Store {
             params![arn, now, set_default, version_id],
         )?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(PolicyVersion {
             version_id,
             document: document.to_string(),
@@ -272,7 +272,7 @@ impl Store {
             "UPDATE managed_policies SET default_version = ?2, updated_ms = ?3 WHERE arn = ?1",
             params![arn, version_id, now_ms()],
         )?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -288,7 +288,7 @@ impl Store {
             "DELETE FROM managed_policy_versions WHERE policy_arn = ?1 AND version_id = ?2",
             params![arn, version_id],
         )?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -317,7 +317,7 @@ impl Store {
         tx.execute("DELETE FROM iam_tags WHERE owner = ?1", [&policy.id])?;
         tx.execute("DELETE FROM managed_policies WHERE arn = ?1", [arn])?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 

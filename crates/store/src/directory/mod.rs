@@ -3,8 +3,8 @@
 //! the sessions STS grants. The store keeps documents as text by digest and never reads them:
 //! what a policy means is the engine's business.
 //!
-//! Every write bumps [`Store::directory_generation`], so a cache of anything derived from the
-//! directory (a caller's compiled policies) knows when to drop it.
+//! Every write bumps [`Store::generation`], so a cache of anything derived from the directory (a
+//! caller's compiled policies) knows when to drop it (the rule is in `cache.rs`).
 
 mod entities;
 mod identity;
@@ -48,16 +48,6 @@ pub(crate) fn document(conn: &Connection, digest: &str) -> Result<Option<String>
 }
 
 impl crate::Store {
-    /// Increases with every change to the directory.
-    pub fn directory_generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    pub(crate) fn directory_changed(&self) {
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    }
-
     /// A policy document by its digest: every document the directory ever held is kept.
     pub fn policy_document(&self, digest: &str) -> Result<Option<String>> {
         document(&self.db.read(), digest)

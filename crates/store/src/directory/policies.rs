@@ -39,7 +39,7 @@ impl Store {
             params![entity.id, policy_name, digest],
         )?;
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -105,7 +105,7 @@ impl Store {
         if conn.execute(sql, params![entity.id, what])? == 0 {
             return Err(missing());
         }
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 
@@ -136,7 +136,7 @@ impl Store {
             )));
         }
         tx.commit()?;
-        self.directory_changed();
+        self.changed();
         Ok(())
     }
 

@@ -86,6 +86,7 @@ impl Store {
             [now - 24 * 3600 * 1000],
         )?;
         tx.commit()?;
+        self.changed();
         Ok(key)
     }
 

@@ -1,0 +1,130 @@
+//! Decisions depend on what the store holds now (issue 11): a stored policy that no longer
+//! parses refuses the requests it governs instead of vanishing, and the verification mode
+//! (on in every test server) answers 500 when a cache disagrees with the store.
+
+mod common;
+
+use aws_sdk_s3::primitives::ByteStream;
+use common::{alpha, beta};
+
+const GRANT_BETA: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"BetaReads","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*"}]}"#;
+
+/// A bucket `shared` of alpha's with one object and a policy that lets beta read it.
+async fn shared_bucket(server: &common::Server) {
+    let s3 = alpha(server);
+    s3.create_bucket().bucket("shared").send().await.unwrap();
+    s3.put_object()
+        .bucket("shared")
+        .key("doc.txt")
+        .body(ByteStream::from_static(b"hello"))
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_policy()
+        .bucket("shared")
+        .policy(GRANT_BETA)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Rewrites the bucket's current policy text behind the server's back.
+fn rewrite_current_policy(dir: &std::path::Path, document: &str) {
+    let db = rusqlite::Connection::open(dir.join("meta.db")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE bucket_policies SET document = ?1
+             WHERE bucket_id = (SELECT id FROM buckets WHERE name = 'shared')
+               AND version = (SELECT MAX(version) FROM bucket_policies
+                              WHERE bucket_id = (SELECT id FROM buckets WHERE name = 'shared'))",
+            [document],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+fn status_and_code<T>(
+    result: Result<T, aws_sdk_s3::error::SdkError<impl aws_sdk_s3::error::ProvideErrorMetadata>>,
+) -> (u16, Option<String>) {
+    match result {
+        Ok(_) => (200, None),
+        Err(e) => {
+            let status = e.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
+            (
+                status,
+                e.as_service_error()
+                    .and_then(|s| s.code())
+                    .map(str::to_string),
+            )
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_policy_that_no_longer_parses_refuses_every_request_it_governs() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let server = common::start(dir.path()).await;
+        shared_bucket(&server).await;
+        let read = beta(&server)
+            .get_object()
+            .bucket("shared")
+            .key("doc.txt")
+            .send()
+            .await;
+        assert_eq!(status_and_code(read).0, 200);
+    }
+    // As if a newer build's rules no longer accepted it (or the text were damaged): it must not
+    // count as "no policy", which would silently drop any Deny it holds.
+    rewrite_current_policy(
+        dir.path(),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny""#,
+    );
+    let server = common::start(dir.path()).await;
+    for client in [beta(&server), alpha(&server)] {
+        let read = client
+            .get_object()
+            .bucket("shared")
+            .key("doc.txt")
+            .send()
+            .await;
+        assert_eq!(
+            status_and_code(read),
+            (500, Some("InternalError".to_string()))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verification_answers_500_when_a_cache_disagrees_with_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::start(dir.path()).await;
+    shared_bucket(&server).await;
+    let beta = beta(&server);
+    // Cached now: the bucket, its policy, beta's caller.
+    let read = beta
+        .get_object()
+        .bucket("shared")
+        .key("doc.txt")
+        .send()
+        .await;
+    assert_eq!(status_and_code(read).0, 200);
+    // Changed behind the server's back (no write through the store, so no cache knows): the
+    // cached decision allows, the store's denies.
+    rewrite_current_policy(
+        dir.path(),
+        &GRANT_BETA
+            .replace("\"Allow\"", "\"Deny\"")
+            .replace("BetaReads", "NoBeta"),
+    );
+    let read = beta
+        .get_object()
+        .bucket("shared")
+        .key("doc.txt")
+        .send()
+        .await;
+    assert_eq!(
+        status_and_code(read),
+        (500, Some("InternalError".to_string()))
+    );
+}

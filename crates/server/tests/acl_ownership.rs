@@ -706,7 +706,7 @@ print("ok")
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_settings_calls_are_audited() {
     let dir = tempfile::tempdir().unwrap();
-    let server = common::start(dir.path()).await;
+    let server = common::start_own(dir.path()).await;
     common::boto3(
         script!(
             r##"

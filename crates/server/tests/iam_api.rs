@@ -858,7 +858,7 @@ print("ok")
 async fn expired_temporary_credentials_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let server = common::start(dir.path()).await;
+        let server = common::start_own(dir.path()).await;
         let out = common::boto3(
             script!(
                 r##"
@@ -912,7 +912,7 @@ print("ok")
             session("new", now_ms + 3_600_000),
         )
     };
-    let server = common::start(dir.path()).await;
+    let server = common::start_own(dir.path()).await;
     let script = script!(
         r##"
 old, new = @EXPIRED@, @FRESH@

@@ -64,7 +64,7 @@ fn status_and_code<T>(
 async fn a_stored_policy_that_no_longer_parses_refuses_every_request_it_governs() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let server = common::start(dir.path()).await;
+        let server = common::start_own(dir.path()).await;
         shared_bucket(&server).await;
         let read = beta(&server)
             .get_object()
@@ -80,7 +80,7 @@ async fn a_stored_policy_that_no_longer_parses_refuses_every_request_it_governs(
         dir.path(),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny""#,
     );
-    let server = common::start(dir.path()).await;
+    let server = common::start_own(dir.path()).await;
     for client in [beta(&server), alpha(&server)] {
         let read = client
             .get_object()
@@ -98,7 +98,7 @@ async fn a_stored_policy_that_no_longer_parses_refuses_every_request_it_governs(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verification_answers_500_when_a_cache_disagrees_with_the_store() {
     let dir = tempfile::tempdir().unwrap();
-    let server = common::start(dir.path()).await;
+    let server = common::start_own(dir.path()).await;
     shared_bucket(&server).await;
     let beta = beta(&server);
     // Cached now: the bucket, its policy, beta's caller.

@@ -7,7 +7,7 @@ mod common;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sts_answers_on_the_same_port() {
     let dir = tempfile::tempdir().unwrap();
-    let server = common::start(dir.path()).await;
+    let server = common::start_own(dir.path()).await;
     let script = r#"
 import sys, boto3, botocore
 def sts(secret):
@@ -105,7 +105,7 @@ async fn query_requests_may_come_as_presigned_gets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn iam_decisions_are_explained_and_audited() {
     let dir = tempfile::tempdir().unwrap();
-    let server = common::start(dir.path()).await;
+    let server = common::start_own(dir.path()).await;
     let script = r#"
 import sys, json, boto3, botocore
 def client(service, key, secret):

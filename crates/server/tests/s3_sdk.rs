@@ -8,7 +8,7 @@ use aws_sdk_s3::Client;
 
 mod common;
 
-use common::{alpha, beta, client_for, start, start_with, Server, CONFIG};
+use common::{alpha, beta, client_for, start, start_own, start_with, Server, CONFIG};
 
 fn client(server: &Server, key: &str, secret: &str) -> Client {
     client_for(&server.endpoint, "us-east-1", key, secret)
@@ -348,7 +348,7 @@ async fn objects_survive_a_restart_and_odd_keys_round_trip() {
     let long = "k".repeat(1024);
     let odd = ["../x", "a//b", "é/日本語/ü", "with space", long.as_str()];
     {
-        let server = start(dir.path()).await;
+        let server = start_own(dir.path()).await;
         let s3 = alpha(&server);
         s3.create_bucket().bucket("keep").send().await.unwrap();
         for (i, key) in odd.iter().enumerate() {
@@ -361,7 +361,7 @@ async fn objects_survive_a_restart_and_odd_keys_round_trip() {
                 .unwrap();
         }
     }
-    let server = start(dir.path()).await;
+    let server = start_own(dir.path()).await;
     let s3 = alpha(&server);
     for (i, key) in odd.iter().enumerate() {
         let got = s3
@@ -998,7 +998,7 @@ async fn versioning_keeps_objects_behind_delete_markers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_is_in_the_audit_trail_and_denials_carry_their_trace() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path()).await;
+    let server = start_own(dir.path()).await;
     let s3 = alpha(&server);
     s3.create_bucket().bucket("audited").send().await.unwrap();
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoReads","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::audited/*"}]}"#;

@@ -24,22 +24,37 @@ root_access_key_id = "AKIABETAROOTEXAMPLE0"
 root_secret_access_key = "beta-root-secret-example"
 "#;
 
-/// A running server; stops when dropped.
+/// A running server; stops when dropped (the shared one outlives every test).
 pub struct Server {
     /// `http://127.0.0.1:PORT` (`https://` with TLS).
     pub endpoint: String,
     /// `127.0.0.1:PORT`.
     pub addr: String,
-    task: tokio::task::JoinHandle<()>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }
 
+/// A server with the tests' configuration on `dir` — or, with `GATEHOUSE_ONE_SERVER=1`, the one
+/// server every test of this binary shares, emptied through the APIs first (so history stays:
+/// deleted buckets, users and keys, reused names). Run that way with `--test-threads=1`
+/// (`scripts/one-server.sh`).
 pub async fn start(dir: &Path) -> Server {
+    if std::env::var("GATEHOUSE_ONE_SERVER").is_ok_and(|v| v == "1") {
+        return shared::emptied().await;
+    }
+    start_own(dir).await
+}
+
+/// A server of the test's own, in both modes: for tests that restart it, read its data
+/// directory or audit trail, or change it behind its back.
+pub async fn start_own(dir: &Path) -> Server {
     start_with(dir, CONFIG, None).await
 }
 
@@ -63,9 +78,11 @@ pub async fn start_with(dir: &Path, config: &str, tls: Option<(PathBuf, PathBuf)
     Server {
         endpoint: format!("{scheme}://{addr}"),
         addr,
-        task,
+        task: Some(task),
     }
 }
+
+mod shared;
 
 /// An SDK client for `endpoint`, signing for `region` with the given keys.
 pub fn client_for(endpoint: &str, region: &'static str, key: &str, secret: &str) -> Client {
@@ -146,7 +163,8 @@ pub async fn boto3(script: &'static str, endpoint: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Starts a server on a fresh directory and runs a boto3 `script` against it.
+/// Starts a server on a fresh directory (the shared one, emptied, with `GATEHOUSE_ONE_SERVER=1`)
+/// and runs a boto3 `script` against it.
 pub async fn boto3_on_new_server(script: &'static str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;

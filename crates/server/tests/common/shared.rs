@@ -44,9 +44,18 @@ pub async fn emptied() -> Server {
 /// Deletes, in each configured account, every object version and upload and bucket, the
 /// account's Block Public Access, and every IAM user, group, role and customer managed policy.
 const EMPTY_ACCOUNTS: &str = r#"
-import sys, boto3
+import sys, urllib.parse, boto3
 from botocore.config import Config
 ep = sys.argv[1]
+server = urllib.parse.urlsplit(ep).netloc
+
+def to_server(request, **_):
+    # S3 Control puts the account id in front of the host name: keep that signed Host header
+    # and send the request to the server itself.
+    parts = urllib.parse.urlsplit(request.url)
+    request.headers["Host"] = parts.netloc
+    request.url = urllib.parse.urlunsplit(parts._replace(netloc=server))
+
 ACCOUNTS = [("111111111111", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example"),
             ("222222222222", "AKIABETAROOTEXAMPLE0", "beta-root-secret-example")]
 path = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
@@ -55,9 +64,11 @@ for account, key, secret in ACCOUNTS:
     s3 = boto3.client("s3", region_name="us-east-1", config=path, **creds)
     for b in s3.list_buckets().get("Buckets", []):
         name = b["Name"]
+        # First, since a policy may deny even the root user everything else; the root user
+        # can always delete its bucket's policy. (boto3 follows a region redirect.)
+        s3.delete_bucket_policy(Bucket=name)
         region = s3.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
         c = boto3.client("s3", region_name=region, config=path, **creds)
-        c.delete_bucket_policy(Bucket=name)
         for page in c.get_paginator("list_object_versions").paginate(Bucket=name):
             gone = [{"Key": v["Key"], "VersionId": v["VersionId"]}
                     for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
@@ -67,8 +78,8 @@ for account, key, secret in ACCOUNTS:
         for u in c.list_multipart_uploads(Bucket=name).get("Uploads", []):
             c.abort_multipart_upload(Bucket=name, Key=u["Key"], UploadId=u["UploadId"])
         c.delete_bucket(Bucket=name)
-    control = boto3.client("s3control", region_name="us-east-1",
-                           config=Config(inject_host_prefix=False), **creds)
+    control = boto3.client("s3control", region_name="us-east-1", config=path, **creds)
+    control.meta.events.register("before-send.s3-control", to_server)
     control.delete_public_access_block(AccountId=account)
     iam = boto3.client("iam", region_name="us-east-1", **creds)
     def clear(kind, name):

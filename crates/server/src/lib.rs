@@ -11,6 +11,7 @@ pub mod front_door;
 pub mod identity;
 pub mod percent;
 pub mod precheck;
+pub mod principal_binding;
 pub mod query;
 pub mod s3;
 pub mod serve;

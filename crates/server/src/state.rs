@@ -20,7 +20,8 @@ pub struct Gatehouse {
     /// Compiled bucket policies by bucket name and the text's SHA-256: the key names the
     /// content (and the id decisions call it by), never a row id or version number that a
     /// deleted bucket could hand on to a new one. At most `store::MAX_CACHE_ENTRIES` entries.
-    policies: Mutex<HashMap<(String, String), NamedPolicy>>,
+    /// The third part: the IAM users and roles it named that are gone (`principal_binding`).
+    policies: Mutex<HashMap<PolicyKey, NamedPolicy>>,
     /// `GATEHOUSE_VERIFY_DECISIONS=1` or `verify_decisions = true`: every decision is made
     /// twice, through the caches and from the store with every cache bypassed (`verify.rs`).
     pub verify_decisions: bool,
@@ -86,11 +87,12 @@ impl Gatehouse {
         let Some(stored) = self.store.bucket_policy(&bucket.name)? else {
             return Ok(None);
         };
-        let key = (bucket.name.clone(), stored.digest.clone());
+        let dead = crate::principal_binding::dead(self, &stored.bindings)?;
+        let key = (bucket.name.clone(), stored.digest.clone(), dead.clone());
         if let Some(p) = self.cached_policy(&key) {
             return Ok(Some((p, stored.version)));
         }
-        let named = compile_bucket_policy(&bucket.name, &stored)?;
+        let named = compile_bucket_policy(&bucket.name, &stored, &dead)?;
         let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= store::MAX_CACHE_ENTRIES {
             cache.clear();
@@ -99,7 +101,7 @@ impl Gatehouse {
         Ok(Some((named, stored.version)))
     }
 
-    fn cached_policy(&self, key: &(String, String)) -> Option<NamedPolicy> {
+    fn cached_policy(&self, key: &PolicyKey) -> Option<NamedPolicy> {
         if store::caches_bypassed() {
             return None;
         }
@@ -108,13 +110,18 @@ impl Gatehouse {
     }
 }
 
-/// A stored bucket policy compiled under the id decisions name it by.
+/// Bucket name, text digest, dead principal bindings.
+type PolicyKey = (String, String, Vec<crate::principal_binding::Binding>);
+
+/// A stored bucket policy compiled under the id decisions name it by, the principals in
+/// `dead` retired.
 pub fn compile_bucket_policy(
     bucket: &str,
     stored: &store::StoredPolicy,
+    dead: &[crate::principal_binding::Binding],
 ) -> Result<NamedPolicy, store::StoreError> {
     let id = format!("arn:aws:s3:::{bucket}");
-    let doc = policy::parse_policy(&stored.document).map_err(|e| {
+    let mut doc = policy::parse_policy(&stored.document).map_err(|e| {
         let fault = format!(
             "stored policy {id} version {} no longer parses: {e}",
             stored.version
@@ -122,5 +129,6 @@ pub fn compile_bucket_policy(
         eprintln!("gatehouse: {fault}; refusing requests it governs");
         store::StoreError::Corrupt(fault)
     })?;
+    crate::principal_binding::retire(&mut doc, dead);
     Ok(NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(doc))))
 }

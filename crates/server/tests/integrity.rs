@@ -128,3 +128,72 @@ async fn verification_answers_500_when_a_cache_disagrees_with_the_store() {
         (500, Some("InternalError".to_string()))
     );
 }
+
+/// AWS binds a Principal ARN to the user's unique id when the policy is saved: a user deleted
+/// and created again under the same name is someone else [IAM
+/// `reference_policies_elements_principal`].
+const RECREATED_USER: &str = r#"
+import sys, json, boto3, botocore
+from botocore.config import Config
+ep = sys.argv[1]
+cfg = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
+def client(service, key, secret):
+    return boto3.client(service, endpoint_url=ep, region_name="us-east-1", config=cfg,
+                        aws_access_key_id=key, aws_secret_access_key=secret)
+root = ("AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+iam, s3 = client("iam", *root), client("s3", *root)
+def new_carol():
+    user = iam.create_user(UserName="carol")["User"]
+    k = iam.create_access_key(UserName="carol")["AccessKey"]
+    return user, client("s3", k["AccessKeyId"], k["SecretAccessKey"])
+def denied(fn, code="AccessDenied"):
+    try:
+        fn()
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == code, e.response["Error"]
+        return e.response["Error"].get("Message", "")
+    raise AssertionError("expected " + code)
+
+old, carol = new_carol()
+s3.create_bucket(Bucket="bound")
+s3.put_object(Bucket="bound", Key="doc.txt", Body=b"for carol")
+arn = old["Arn"]
+policy = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "Carol", "Effect": "Allow", "Principal": {"AWS": arn}, "Action": "s3:GetObject",
+     "Resource": "arn:aws:s3:::bound/*"},
+    {"Sid": "NotCarol", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+     "Resource": "arn:aws:s3:::bound/*",
+     "Condition": {"StringNotEquals": {"aws:PrincipalArn": arn}}}]}
+s3.put_bucket_policy(Bucket="bound", Policy=json.dumps(policy))
+assert carol.get_object(Bucket="bound", Key="doc.txt")["Body"].read() == b"for carol"
+assert json.loads(s3.get_bucket_policy(Bucket="bound")["Policy"]) == policy
+
+for k in iam.list_access_keys(UserName="carol")["AccessKeyMetadata"]:
+    iam.delete_access_key(UserName="carol", AccessKeyId=k["AccessKeyId"])
+iam.delete_user(UserName="carol")
+new, carol = new_carol()
+assert new["UserId"] != old["UserId"]
+denied(lambda: carol.get_object(Bucket="bound", Key="doc.txt"))
+
+# Read back, the Principal shows the old unique id; a condition's ARN is text and stays.
+shown = json.loads(s3.get_bucket_policy(Bucket="bound")["Policy"])
+assert shown["Statement"][0]["Principal"] == {"AWS": old["UserId"]}, shown
+assert shown["Statement"][1]["Condition"] == policy["Statement"][1]["Condition"], shown
+
+# Saved again, the policy names the new carol.
+s3.put_bucket_policy(Bucket="bound", Policy=json.dumps(policy))
+assert carol.get_object(Bucket="bound", Key="doc.txt")["Body"].read() == b"for carol"
+
+# A user no one has is not a principal.
+policy["Statement"][0]["Principal"] = {"AWS": "arn:aws:iam::111111111111:user/nobody"}
+message = denied(lambda: s3.put_bucket_policy(Bucket="bound", Policy=json.dumps(policy)),
+                 "MalformedPolicy")
+assert message == "Invalid principal in policy", message
+print("ok")
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_policy_names_the_user_it_was_saved_with_not_a_namesake() {
+    let out = common::boto3_on_new_server(RECREATED_USER).await;
+    assert_eq!(out.trim(), "ok");
+}

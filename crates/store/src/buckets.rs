@@ -115,6 +115,12 @@ pub struct StoredPolicy {
     pub version: i64,
     pub document: String,
     pub digest: String,
+    /// The IAM users and roles it named when it was saved: (ARN, unique id).
+    pub bindings: Vec<(String, String)>,
+}
+
+fn bindings_key(bucket_id: i64, version: i64) -> String {
+    format!("bucket:{bucket_id}:{version}")
 }
 
 const COLUMNS: &str =
@@ -218,8 +224,14 @@ impl Store {
         Ok(())
     }
 
-    /// Sets (`Some`) or deletes (`None`) the bucket policy as a new version; returns it.
-    pub fn set_bucket_policy(&self, bucket: &str, document: Option<&str>) -> Result<i64> {
+    /// Sets (`Some`) or deletes (`None`) the bucket policy as a new version, with the IAM
+    /// users and roles it names bound to their unique ids (ARN, id); returns the version.
+    pub fn set_bucket_policy(
+        &self,
+        bucket: &str,
+        document: Option<&str>,
+        bindings: &[(String, String)],
+    ) -> Result<i64> {
         let conn = self.db.lock();
         let tx = conn.unchecked_transaction()?;
         let id: i64 = tx
@@ -237,6 +249,12 @@ impl Store {
             "INSERT INTO bucket_policies (bucket_id, version, document, created_ms) VALUES (?1, ?2, ?3, ?4)",
             params![id, version, document, now_ms()],
         )?;
+        for (arn, unique_id) in bindings {
+            tx.execute(
+                "INSERT INTO principal_bindings (policy, arn, unique_id) VALUES (?1, ?2, ?3)",
+                params![bindings_key(id, version), arn, unique_id],
+            )?;
+        }
         tx.commit()?;
         self.changed();
         Ok(version)
@@ -251,8 +269,21 @@ impl Store {
                 "SELECT version, document FROM bucket_policies WHERE bucket_id = ?1 ORDER BY version DESC LIMIT 1",
             )?;
             let row: Option<(i64, Option<String>)> = stmt.query_row([b.id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            let current = row.and_then(|(version, document)| document.map(|document| StoredPolicy { version, digest: crate::ids::hex(&sha2::Sha256::digest(document.as_bytes())), document }));
-            Ok::<_, StoreError>(Some(current))
+            let Some((version, Some(document))) = row else {
+                return Ok::<_, StoreError>(Some(None));
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT arn, unique_id FROM principal_bindings WHERE policy = ?1 ORDER BY arn",
+            )?;
+            let bindings = stmt
+                .query_map([bindings_key(b.id, version)], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(Some(Some(StoredPolicy {
+                version,
+                digest: crate::ids::hex(&sha2::Sha256::digest(document.as_bytes())),
+                document,
+                bindings,
+            })))
         })?;
         Ok(cached.flatten())
     }

@@ -152,13 +152,13 @@ fn bucket_policies_are_versioned_for_replay() {
     assert_eq!(store.bucket_policy("reports").unwrap(), None);
     assert_eq!(
         store
-            .set_bucket_policy("reports", Some("{\"v\":1}"))
+            .set_bucket_policy("reports", Some("{\"v\":1}"), &[])
             .unwrap(),
         1
     );
     assert_eq!(
         store
-            .set_bucket_policy("reports", Some("{\"v\":2}"))
+            .set_bucket_policy("reports", Some("{\"v\":2}"), &[])
             .unwrap(),
         2
     );
@@ -172,7 +172,7 @@ fn bucket_policies_are_versioned_for_replay() {
         current.digest,
         "2b5442799fccc3af2e7e790017697373913b7afcac933d72fb5876de994f659a"
     );
-    assert_eq!(store.set_bucket_policy("reports", None).unwrap(), 3);
+    assert_eq!(store.set_bucket_policy("reports", None, &[]).unwrap(), 3);
     assert_eq!(store.bucket_policy("reports").unwrap(), None);
     assert_eq!(
         store.bucket_policy_version("reports", 1).unwrap(),
@@ -678,7 +678,9 @@ fn every_write_that_decisions_read_moves_the_generation_and_caches_follow_it() {
     moved(&store, "create_bucket");
     // Cached, then changed: the next read sees the change.
     assert_eq!(store.bucket_policy("b").unwrap(), None);
-    store.set_bucket_policy("b", Some("{\"v\":1}")).unwrap();
+    store
+        .set_bucket_policy("b", Some("{\"v\":1}"), &[])
+        .unwrap();
     moved(&store, "set_bucket_policy");
     assert_eq!(store.bucket_policy("b").unwrap().unwrap().version, 1);
     store
@@ -733,7 +735,7 @@ fn concurrent_readers_never_see_a_policy_older_than_the_last_acknowledged_write(
         })
         .collect();
     for _ in 0..200 {
-        let v = store.set_bucket_policy("race", Some("{}")).unwrap();
+        let v = store.set_bucket_policy("race", Some("{}"), &[]).unwrap();
         written.store(v, std::sync::atomic::Ordering::Release);
     }
     for r in readers {

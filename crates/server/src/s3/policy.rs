@@ -21,9 +21,17 @@ pub fn get(
         .bucket_policy(&bucket.name)
         .map_err(from_store)?
     {
-        Some(p) => Ok(S3Response::new(GetBucketPolicyOutput {
-            policy: Some(p.document),
-        })),
+        Some(p) => {
+            let dead =
+                crate::principal_binding::dead(gatehouse, &p.bindings).map_err(from_store)?;
+            let shown = match policy::parse_policy(&p.document) {
+                Ok(parsed) => crate::principal_binding::shown(&p.document, &parsed, &dead),
+                Err(_) => p.document,
+            };
+            Ok(S3Response::new(GetBucketPolicyOutput {
+                policy: Some(shown),
+            }))
+        }
         None => Err(s3_error!(
             NoSuchBucketPolicy,
             "The bucket policy does not exist"
@@ -55,9 +63,16 @@ pub fn put(
             ("public policies", "BlockPublicPolicy"),
         ));
     }
+    let bindings = crate::principal_binding::bind(gatehouse, &parsed).map_err(|e| match e {
+        // AWS's answer to a Principal no user or role has [S3 PutBucketPolicy].
+        crate::principal_binding::BindError::NoSuchPrincipal(_) => {
+            s3_error!(MalformedPolicy, "Invalid principal in policy")
+        }
+        crate::principal_binding::BindError::Store(e) => from_store(e),
+    })?;
     gatehouse
         .store
-        .set_bucket_policy(&bucket.name, Some(text))
+        .set_bucket_policy(&bucket.name, Some(text), &bindings)
         .map_err(from_store)?;
     Ok(S3Response::new(PutBucketPolicyOutput {}))
 }
@@ -75,7 +90,7 @@ pub fn delete(
     )?;
     gatehouse
         .store
-        .set_bucket_policy(&bucket.name, None)
+        .set_bucket_policy(&bucket.name, None, &[])
         .map_err(from_store)?;
     Ok(S3Response {
         status: Some(http::StatusCode::NO_CONTENT),

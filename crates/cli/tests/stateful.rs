@@ -15,7 +15,6 @@ fn python_has(module: &str) -> bool {
 }
 
 #[test]
-#[ignore = "finds a disagreement still being fixed (issue 11); run with --ignored"]
 fn decisions_follow_the_present_through_thousands_of_random_changes() {
     for (module, package) in [("boto3", "boto3"), ("hypothesis", "hypothesis")] {
         if !python_has(module) {

@@ -17,8 +17,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/3.sql")),
     (4, include_str!("migrations/4.sql")),
     (5, include_str!("migrations/5.sql")),
+    (6, include_str!("migrations/6.sql")),
 ];
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// One writer connection (SQLite has one writer) and a few readers, which WAL lets run beside
 /// it and each other.

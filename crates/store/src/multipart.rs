@@ -1,7 +1,7 @@
 //! Multipart uploads: parts are durable blobs kept until the upload completes (they become the
 //! object's segments, no bytes copied) or is aborted (they are removed).
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use md5::{Digest, Md5};
 
@@ -9,7 +9,7 @@ use crate::blobs::BlobInfo;
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::ids;
-use crate::objects::{encode_metadata, etag_of, ObjectAttributes, ObjectVersion};
+use crate::objects::{encode_metadata, etag_of, insert_version, ObjectAttributes, ObjectVersion};
 use crate::Store;
 
 /// S3's minimum size of every part but the last.
@@ -118,7 +118,9 @@ impl Store {
         .ok_or(StoreError::NoSuchUpload)
     }
 
-    /// Records a durable blob as part `number` (replacing an earlier upload of that part).
+    /// Records a durable blob as part `number` (replacing an earlier upload of that part). The
+    /// upload is looked up in the same transaction: a part never lands in an upload that a
+    /// concurrent Complete or Abort has ended.
     pub fn put_part(
         &self,
         bucket: &str,
@@ -127,7 +129,7 @@ impl Store {
         number: u32,
         blob: &BlobInfo,
     ) -> Result<Part> {
-        self.upload(bucket, key, upload_id)?;
+        let b = self.require_bucket(bucket)?;
         let part = Part {
             part_number: number,
             blob_id: blob.id.clone(),
@@ -138,6 +140,7 @@ impl Store {
         let replaced: Option<String> = {
             let conn = self.db.lock();
             let tx = conn.unchecked_transaction()?;
+            require_upload(&tx, b.id, key, upload_id)?;
             let old = tx
                 .query_row(
                     "SELECT blob_id FROM parts WHERE upload_id = ?1 AND part_number = ?2",
@@ -219,6 +222,8 @@ impl Store {
 
     /// CompleteMultipartUpload: the listed parts, in ascending order with matching ETags, become
     /// the object (S3's ETag: the MD5 of the parts' MD5s, then `-N`); unlisted parts are freed.
+    /// The upload's check, its parts' listing, the object's insert and the upload's end are one
+    /// transaction: of two Completes racing, one finds the upload gone (NoSuchUpload).
     pub fn complete_upload(
         &self,
         bucket: &str,
@@ -226,7 +231,6 @@ impl Store {
         upload_id: &str,
         listed: &[(u32, String)],
     ) -> Result<ObjectVersion> {
-        let upload = self.upload(bucket, key, upload_id)?;
         let b = self.require_bucket(bucket)?;
         if listed.is_empty() {
             return Err(StoreError::InvalidPart);
@@ -234,59 +238,54 @@ impl Store {
         if listed.windows(2).any(|w| w[0].0 >= w[1].0) {
             return Err(StoreError::InvalidPartOrder);
         }
-        let (stored, _) = self.list_parts(bucket, key, upload_id, 0, MAX_PART_NUMBER as usize)?;
-        let mut chosen = Vec::with_capacity(listed.len());
-        for (i, (number, etag)) in listed.iter().enumerate() {
-            let part = stored
+        let (version, mut freed) = {
+            let conn = self.db.lock();
+            let tx = conn.unchecked_transaction()?;
+            let upload = require_upload(&tx, b.id, key, upload_id)?;
+            let stored = {
+                let mut stmt = tx.prepare(
+                    "SELECT part_number, blob_id, size, etag, modified_ms FROM parts
+                     WHERE upload_id = ?1 ORDER BY part_number",
+                )?;
+                let parts = stmt
+                    .query_map([upload_id], part_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                parts
+            };
+            let chosen = choose_parts(&stored, listed)?;
+            let etag = multipart_etag(&chosen)?;
+            let segments: Vec<BlobInfo> = chosen
                 .iter()
-                .find(|p| p.part_number == *number && p.etag == etag.trim_matches('"'))
-                .ok_or(StoreError::InvalidPart)?;
-            if i + 1 < listed.len() && part.size < MIN_PART_SIZE {
-                return Err(StoreError::EntityTooSmall);
-            }
-            chosen.push(part);
-        }
-        let mut digest = Md5::new();
-        for part in &chosen {
-            let mut raw = [0u8; 16];
-            for (j, byte) in raw.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(&part.etag[2 * j..2 * j + 2], 16)
-                    .map_err(|_| StoreError::Corrupt(format!("part ETag {}", part.etag)))?;
-            }
-            digest.update(raw);
-        }
-        let etag = format!("{}-{}", ids::hex(&digest.finalize()), chosen.len());
-        let segments: Vec<BlobInfo> = chosen
-            .iter()
-            .map(|p| BlobInfo {
-                id: p.blob_id.clone(),
-                size: p.size,
-                md5: [0; 16],
-            })
-            .collect();
-        let unused: Vec<String> = stored
-            .iter()
-            .filter(|p| !chosen.iter().any(|c| c.part_number == p.part_number))
-            .map(|p| p.blob_id.clone())
-            .collect();
-        // The object appears and the upload ends in one transaction.
-        let version = self.put_object_with(
-            &b.name,
-            key,
-            &upload.attributes,
-            &segments,
-            &etag,
-            Some(upload_id),
-        )?;
-        self.free(&unused);
+                .map(|p| BlobInfo {
+                    id: p.blob_id.clone(),
+                    size: p.size,
+                    md5: [0; 16],
+                })
+                .collect();
+            let (version, mut freed) =
+                insert_version(&tx, &b, key, &upload.attributes, &segments, &etag)?;
+            freed.extend(
+                stored
+                    .iter()
+                    .filter(|p| !chosen.iter().any(|c| c.part_number == p.part_number))
+                    .map(|p| p.blob_id.clone()),
+            );
+            tx.execute("DELETE FROM parts WHERE upload_id = ?1", [upload_id])?;
+            tx.execute("DELETE FROM uploads WHERE upload_id = ?1", [upload_id])?;
+            tx.commit()?;
+            (version, freed)
+        };
+        freed.dedup();
+        self.free(&freed);
         Ok(version)
     }
 
     pub fn abort_upload(&self, bucket: &str, key: &str, upload_id: &str) -> Result<()> {
-        self.upload(bucket, key, upload_id)?;
+        let b = self.require_bucket(bucket)?;
         let blobs: Vec<String> = {
             let conn = self.db.lock();
             let tx = conn.unchecked_transaction()?;
+            require_upload(&tx, b.id, key, upload_id)?;
             let mut stmt = tx.prepare("SELECT blob_id FROM parts WHERE upload_id = ?1")?;
             let blobs = stmt
                 .query_map([upload_id], |r| r.get(0))?
@@ -300,4 +299,49 @@ impl Store {
         self.free(&blobs);
         Ok(())
     }
+}
+
+/// The upload `upload_id` of `key` in bucket `bucket_id`, read inside the caller's transaction.
+fn require_upload(tx: &Transaction, bucket_id: i64, key: &str, upload_id: &str) -> Result<Upload> {
+    tx.query_row(
+        &format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?1 AND bucket_id = ?2 AND key = ?3"),
+        params![upload_id, bucket_id, key.as_bytes()],
+        upload_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NoSuchUpload)
+}
+
+/// The stored parts `listed` names (number and ETag both must match); every part but the last
+/// at least [`MIN_PART_SIZE`].
+fn choose_parts<'p>(stored: &'p [Part], listed: &[(u32, String)]) -> Result<Vec<&'p Part>> {
+    let mut chosen = Vec::with_capacity(listed.len());
+    for (i, (number, etag)) in listed.iter().enumerate() {
+        let part = stored
+            .iter()
+            .find(|p| p.part_number == *number && p.etag == etag.trim_matches('"'))
+            .ok_or(StoreError::InvalidPart)?;
+        if i + 1 < listed.len() && part.size < MIN_PART_SIZE {
+            return Err(StoreError::EntityTooSmall);
+        }
+        chosen.push(part);
+    }
+    Ok(chosen)
+}
+
+/// S3's multipart ETag: the MD5 of the parts' binary MD5s, then `-` and the part count.
+fn multipart_etag(chosen: &[&Part]) -> Result<String> {
+    let mut digest = Md5::new();
+    for part in chosen {
+        let mut raw = [0u8; 16];
+        for (j, byte) in raw.iter_mut().enumerate() {
+            *byte = part
+                .etag
+                .get(2 * j..2 * j + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| StoreError::Corrupt(format!("part ETag {}", part.etag)))?;
+        }
+        digest.update(raw);
+    }
+    Ok(format!("{}-{}", ids::hex(&digest.finalize()), chosen.len()))
 }

@@ -119,67 +119,13 @@ impl Store {
         segments: &[BlobInfo],
         etag: &str,
     ) -> Result<ObjectVersion> {
-        self.put_object_with(bucket, key, attributes, segments, etag, None)
-    }
-
-    /// [`Store::put_object`], ending `finishing_upload` (its rows, not its blobs, which become
-    /// the object's) in the same transaction.
-    pub(crate) fn put_object_with(
-        &self,
-        bucket: &str,
-        key: &str,
-        attributes: &ObjectAttributes,
-        segments: &[BlobInfo],
-        etag: &str,
-        finishing_upload: Option<&str>,
-    ) -> Result<ObjectVersion> {
         let b = self.require_bucket(bucket)?;
-        let mut freed = Vec::new();
-        let version = {
+        let (version, freed) = {
             let conn = self.db.lock();
             let tx = conn.unchecked_transaction()?;
-            let version_id = match b.versioning {
-                Versioning::Enabled => ids::version_id(),
-                _ => "null".to_string(),
-            };
-            freed.extend(make_way(&tx, b.id, key, &version_id)?);
-            let size: u64 = segments.iter().map(|s| s.size).sum();
-            let seq = crate::db::next_id(&tx, "objects")?;
-            tx.execute(
-                "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl, seq)
-                 VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    b.id,
-                    key.as_bytes(),
-                    version_id,
-                    size as i64,
-                    etag,
-                    attributes.content_type,
-                    encode_metadata(&attributes.metadata),
-                    attributes.tags,
-                    attributes.owner,
-                    now_ms(),
-                    attributes.acl,
-                    seq
-                ],
-            )?;
-            for (i, s) in segments.iter().enumerate() {
-                tx.execute(
-                    "INSERT INTO segments (object_seq, idx, blob_id, size) VALUES (?1, ?2, ?3, ?4)",
-                    params![seq, i as i64, s.id, s.size as i64],
-                )?;
-            }
-            if let Some(upload_id) = finishing_upload {
-                tx.execute("DELETE FROM parts WHERE upload_id = ?1", [upload_id])?;
-                tx.execute("DELETE FROM uploads WHERE upload_id = ?1", [upload_id])?;
-            }
-            let version = tx.query_row(
-                &format!("SELECT {VERSION_COLUMNS} FROM objects WHERE seq = ?1"),
-                [seq],
-                version_row,
-            )?;
+            let written = insert_version(&tx, &b, key, attributes, segments, etag)?;
             tx.commit()?;
-            version
+            written
         };
         self.free(&freed);
         Ok(version)
@@ -352,13 +298,78 @@ impl Store {
         })
     }
 
-    /// Removes blobs after the transaction that stopped naming them committed. A failure here
+    /// Removes blobs after the transaction that stopped naming them committed — each only if
+    /// no object segment or part names it now. The check and the removal hold the writer lock,
+    /// under which every new reference is made, so bytes a row still reads are never freed
+    /// (two racing writers that both took a blob for theirs cannot lose it). A failure here
     /// leaves an orphan for the next start's sweep, never a visible inconsistency.
     pub(crate) fn free(&self, blobs: &[String]) {
+        if blobs.is_empty() {
+            return;
+        }
+        let conn = self.db.lock();
         for id in blobs {
-            let _ = self.blobs.remove(id);
+            let named = conn
+                .prepare_cached(
+                    "SELECT EXISTS(SELECT 1 FROM segments WHERE blob_id = ?1)
+                         OR EXISTS(SELECT 1 FROM parts WHERE blob_id = ?1)",
+                )
+                .and_then(|mut stmt| stmt.query_row([id], |r| r.get::<_, bool>(0)));
+            // When the database cannot say, the blob stays (an orphan, not a loss).
+            if named == Ok(false) {
+                let _ = self.blobs.remove(id);
+            }
         }
     }
+}
+
+/// Inserts `segments` as the newest version of `key` in bucket `b`, inside `tx`. Returns the
+/// version and the blobs it made unreachable (to [`Store::free`] after the commit).
+pub(crate) fn insert_version(
+    tx: &Transaction,
+    b: &crate::Bucket,
+    key: &str,
+    attributes: &ObjectAttributes,
+    segments: &[BlobInfo],
+    etag: &str,
+) -> Result<(ObjectVersion, Vec<String>)> {
+    let version_id = match b.versioning {
+        Versioning::Enabled => ids::version_id(),
+        _ => "null".to_string(),
+    };
+    let freed = make_way(tx, b.id, key, &version_id)?;
+    let size: u64 = segments.iter().map(|s| s.size).sum();
+    let seq = crate::db::next_id(tx, "objects")?;
+    tx.execute(
+        "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl, seq)
+         VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            b.id,
+            key.as_bytes(),
+            version_id,
+            size as i64,
+            etag,
+            attributes.content_type,
+            encode_metadata(&attributes.metadata),
+            attributes.tags,
+            attributes.owner,
+            now_ms(),
+            attributes.acl,
+            seq
+        ],
+    )?;
+    for (i, s) in segments.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO segments (object_seq, idx, blob_id, size) VALUES (?1, ?2, ?3, ?4)",
+            params![seq, i as i64, s.id, s.size as i64],
+        )?;
+    }
+    let version = tx.query_row(
+        &format!("SELECT {VERSION_COLUMNS} FROM objects WHERE seq = ?1"),
+        [seq],
+        version_row,
+    )?;
+    Ok((version, freed))
 }
 
 /// Before a new current version: the version it replaces (the `null` one, when the new one is

@@ -742,3 +742,90 @@ fn concurrent_readers_never_see_a_policy_older_than_the_last_acknowledged_write(
         r.join().unwrap();
     }
 }
+
+/// Two Completes of one upload racing (as two clients retrying would): exactly one makes the
+/// object, the other finds the upload gone, and the object reads back whole — the check, the
+/// parts' listing and the insert are one transaction, and no blob a row names is freed
+/// (issue 11). An UploadPart racing a Complete either lands before it (and the Complete's
+/// listed ETag no longer matches) or finds the upload gone; the object still reads whole.
+#[test]
+fn racing_completes_and_part_replacements_never_lose_an_objects_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(open(dir.path()));
+    store.create_bucket(&bucket("race", ALPHA)).unwrap();
+    let attrs = ObjectAttributes {
+        owner: ALPHA.into(),
+        ..Default::default()
+    };
+    let part1 = vec![b'a'; MIN_PART_SIZE as usize];
+    for round in 0..20 {
+        let key = format!("k{round}");
+        let up = store
+            .create_upload("race", &key, "arn:aws:iam::111122223333:root", &attrs)
+            .unwrap();
+        let blob1 = store.blobs().write_from(&mut &part1[..], u64::MAX).unwrap();
+        let blob2 = store
+            .blobs()
+            .write_from(&mut &b"end"[..], u64::MAX)
+            .unwrap();
+        let p1 = store
+            .put_part("race", &key, &up.upload_id, 1, &blob1)
+            .unwrap();
+        let p2 = store
+            .put_part("race", &key, &up.upload_id, 2, &blob2)
+            .unwrap();
+        let listed = vec![(1, p1.etag.clone()), (2, p2.etag.clone())];
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let complete = |store: std::sync::Arc<Store>,
+                        barrier: std::sync::Arc<std::sync::Barrier>| {
+            let (key, id, listed) = (key.clone(), up.upload_id.clone(), listed.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                store.complete_upload("race", &key, &id, &listed)
+            })
+        };
+        let a = complete(store.clone(), barrier.clone());
+        let b = complete(store.clone(), barrier.clone());
+        let replacement = {
+            let (store, barrier, key, id) = (
+                store.clone(),
+                barrier.clone(),
+                key.clone(),
+                up.upload_id.clone(),
+            );
+            std::thread::spawn(move || {
+                let blob = store
+                    .blobs()
+                    .write_from(&mut &b"new"[..], u64::MAX)
+                    .unwrap();
+                barrier.wait();
+                store.put_part("race", &key, &id, 2, &blob)
+            })
+        };
+        let results = [a.join().unwrap(), b.join().unwrap()];
+        let replaced = replacement.join().unwrap();
+        let made: Vec<&ObjectVersion> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        for r in &results {
+            if let Err(e) = r {
+                assert!(
+                    matches!(e, StoreError::NoSuchUpload | StoreError::InvalidPart),
+                    "{e:?}"
+                );
+            }
+        }
+        assert!(
+            made.len() <= 1,
+            "round {round}: two Completes both succeeded"
+        );
+        match store.object("race", &key, None).unwrap() {
+            Some(v) => {
+                assert!(replaced.is_err() || made.len() == 1);
+                let mut expected = part1.clone();
+                expected.extend_from_slice(b"end");
+                assert_eq!(read_all(&store, &v), expected, "round {round}");
+            }
+            // The replacement landed first: the listed ETag of part 2 no longer matched.
+            None => assert!(replaced.is_ok() && made.is_empty(), "round {round}"),
+        }
+    }
+}

@@ -20,6 +20,7 @@ pub struct Connection {
     pub request_id: String,
 }
 
+#[derive(Clone)]
 pub struct Caller {
     pub identity: Arc<CallerIdentity>,
     /// The verified access key (`None`: anonymous).
@@ -31,6 +32,9 @@ pub struct Caller {
     pub region: String,
     pub presigned: bool,
     pub user_agent: Option<String>,
+    /// `x-amz-expected-bucket-owner` and `x-amz-source-expected-bucket-owner`, when sent.
+    pub expected_owner: Option<String>,
+    pub expected_source_owner: Option<String>,
 }
 
 impl Caller {
@@ -62,16 +66,26 @@ impl Caller {
                 return caller;
             }
         };
-        Caller::new(
-            gatehouse,
-            req.extensions.get::<Connection>().cloned(),
-            key.as_ref(),
-            req.region.as_ref().map(|r| r.as_str().to_string()),
-            req.uri
-                .query()
-                .is_some_and(|q| q.contains("X-Amz-Signature=")),
-            req.headers.get("user-agent").and_then(|v| v.to_str().ok()),
-        )
+        let header = |name: &str| {
+            req.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Caller {
+            expected_owner: header("x-amz-expected-bucket-owner"),
+            expected_source_owner: header("x-amz-source-expected-bucket-owner"),
+            ..Caller::new(
+                gatehouse,
+                req.extensions.get::<Connection>().cloned(),
+                key.as_ref(),
+                req.region.as_ref().map(|r| r.as_str().to_string()),
+                req.uri
+                    .query()
+                    .is_some_and(|q| q.contains("X-Amz-Signature=")),
+                header("user-agent").as_deref(),
+            )
+        }
     }
 
     /// The caller of a request signed with `key` (`None`: anonymous), in `region` (`None`:
@@ -100,6 +114,8 @@ impl Caller {
             region: region.unwrap_or_else(|| gatehouse.config.default_region.clone()),
             presigned,
             user_agent: user_agent.map(str::to_string),
+            expected_owner: None,
+            expected_source_owner: None,
         }
     }
 

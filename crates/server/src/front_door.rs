@@ -21,7 +21,7 @@ use crate::serve::App;
 /// Carries a redirect's bucket name from the S3 layer to [`finish`], which writes it into the
 /// error body and removes the header.
 pub const REDIRECT_BUCKET: &str = "x-gatehouse-internal-redirect-bucket";
-use crate::precheck::precheck;
+use crate::precheck::{body_refusal, precheck};
 
 /// Serves `app` on `listener` until the task is dropped.
 pub async fn run(listener: TcpListener, app: App) -> std::io::Result<()> {
@@ -195,7 +195,20 @@ fn refuse(req: &Request<Incoming>) -> Option<Response<Body>> {
         .unwrap_or("");
     let query = req.uri().query().unwrap_or("");
     let names = req.headers().keys().map(|k| k.as_str());
-    let refusal = precheck(auth, query, names)?;
+    let content_length = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let chunked = req.headers().contains_key("transfer-encoding");
+    let refusal = precheck(auth, query, names).or_else(|| {
+        body_refusal(
+            req.method().as_str(),
+            req.uri().path(),
+            query,
+            content_length,
+            chunked,
+        )
+    })?;
     let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
     Some(error_response(status, refusal.code, &refusal.message))
 }

@@ -73,7 +73,10 @@ pub fn now_ms() -> i64 {
 /// Constant-time: the token is a secret.
 pub fn token_matches(key: &AccessKey, token: Option<&str>) -> bool {
     match (&key.session_token, token) {
-        (None, _) => true,
+        (None, None) => true,
+        // A long-term key with a made-up token: AWS refuses the token (InvalidToken on S3,
+        // InvalidClientTokenId on the Query APIs) rather than ignore it.
+        (None, Some(_)) => false,
         // Comparing digests: where the first difference lies says nothing about the token.
         (Some(expected), Some(given)) => {
             use sha2::{Digest, Sha256};

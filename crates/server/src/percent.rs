@@ -27,6 +27,11 @@ pub fn hex_digit(b: u8) -> Option<u8> {
 /// Decodes `%XX` (and, in form values, `+` as a space); a `%` not followed by two hex digits
 /// stays as it is. Invalid UTF-8 after decoding is replaced, never a panic.
 pub fn decode(s: &str, plus_is_space: bool) -> String {
+    String::from_utf8_lossy(&decode_bytes(s, plus_is_space)).into_owned()
+}
+
+/// [`decode`]'s bytes, before any UTF-8 check.
+pub fn decode_bytes(s: &str, plus_is_space: bool) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -45,7 +50,7 @@ pub fn decode(s: &str, plus_is_space: bool) -> String {
         });
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]

@@ -214,9 +214,10 @@ fn canonical_request(r: &SignedRequest, a: &Auth) -> String {
             .collect();
         headers.push_str(&format!("{name}:{}\n", values.join(",")));
     }
-    let payload = header(r, "x-amz-content-sha256")
-        .map(str::to_string)
-        .unwrap_or_else(|| hex(&Sha256::digest(r.body)));
+    // The payload hash is always the body's own, never the `x-amz-content-sha256` header's
+    // claim: the Query APIs have no unsigned payloads, so a captured signed request replayed
+    // with another body must fail (the header, when signed, is still compared as a header).
+    let payload = hex(&Sha256::digest(r.body));
     let path = if r.path.is_empty() { "/" } else { r.path };
     format!(
         "{}\n{}\n{}\n{}\n{}\n{}",

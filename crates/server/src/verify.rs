@@ -24,12 +24,7 @@ fn fresh_caller(gatehouse: &Gatehouse, caller: &Caller) -> Caller {
     };
     Caller {
         identity,
-        key: caller.key.clone(),
-        generation: caller.generation,
-        connection: caller.connection.clone(),
-        region: caller.region.clone(),
-        presigned: caller.presigned,
-        user_agent: caller.user_agent.clone(),
+        ..caller.clone()
     }
 }
 

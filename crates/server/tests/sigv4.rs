@@ -246,3 +246,48 @@ fn unsigned_requests_are_missing_a_signature() {
         Err(SigError::Missing)
     );
 }
+
+/// A captured request that carried `x-amz-content-sha256` cannot be replayed with another body:
+/// the Query APIs hash the body they received, whatever the header claims (issue 11).
+#[test]
+fn a_signed_payload_hash_header_does_not_let_the_body_change() {
+    use sha2::{Digest, Sha256};
+    let body = LIST_USERS.as_bytes();
+    let hash: String = Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let at = SystemTime::now();
+    let request = common::sign_as_alpha_root(
+        "POST",
+        "https://iam.amazonaws.com/",
+        &[
+            ("host", "iam.amazonaws.com"),
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("x-amz-content-sha256", &hash),
+        ],
+        body,
+        "iam",
+        "us-east-1",
+        SignatureLocation::Headers,
+        at,
+    );
+    let mut s = Signed {
+        path: "/".into(),
+        query: String::new(),
+        headers: request
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string()))
+            .collect(),
+        body: body.to_vec(),
+        at: at.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64,
+    };
+    assert!(s.headers.iter().any(|(k, _)| k == "x-amz-content-sha256"));
+    assert!(check(&s, &["iam"], SK, s.at).is_ok());
+    s.body = b"Action=DeleteUser&UserName=alice&Version=2010-05-08".to_vec();
+    assert_eq!(
+        check(&s, &["iam"], SK, s.at),
+        Err(SigError::SignatureDoesNotMatch)
+    );
+}

@@ -125,6 +125,35 @@ pub fn form(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The first parameter of a form whose value is not UTF-8 once decoded (the lossy [`form`]
+/// would have replaced its bytes unseen).
+fn first_not_utf8(body: &[u8]) -> Option<String> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Some(String::new());
+    };
+    text.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        let bad = std::str::from_utf8(&crate::percent::decode_bytes(v, true)).is_err();
+        bad.then(|| decode(k, true))
+    })
+}
+
+/// AWS's refusal of a value that is not UTF-8: a policy document is malformed (IAM and STS
+/// say `MalformedPolicyDocument`), any other value fails validation.
+fn not_utf8_error(name: &str) -> QueryError {
+    if name.contains("Policy") {
+        QueryError::sender(
+            "MalformedPolicyDocument",
+            "The policy document is not valid UTF-8",
+        )
+    } else {
+        QueryError::sender(
+            "ValidationError",
+            format!("The value of '{name}' is not valid UTF-8"),
+        )
+    }
+}
+
 pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -256,6 +285,14 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
             "The security token included in the request is expired".into(),
         );
         return error_response(sts_ns, e, request_id);
+    }
+    let form_bytes: &[u8] = if parts.method == http::Method::GET {
+        parts.uri.query().unwrap_or("").as_bytes()
+    } else {
+        &bytes
+    };
+    if let Some(name) = first_not_utf8(form_bytes) {
+        return error_response(sts_ns, not_utf8_error(&name), request_id);
     }
     let caller = Caller::new(
         &app.gatehouse,

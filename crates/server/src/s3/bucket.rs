@@ -25,10 +25,22 @@ pub fn require_anywhere(gatehouse: &Gatehouse, name: &str) -> S3Result<store::Bu
 /// `PermanentRedirect` with `x-amz-bucket-region` (DESIGN.md, "Regions").
 pub fn require(gatehouse: &Gatehouse, caller: &Caller, name: &str) -> S3Result<store::Bucket> {
     let bucket = require_anywhere(gatehouse, name)?;
+    expect_owner(caller.expected_owner.as_deref(), &bucket)?;
     if bucket.region != caller.region {
         return Err(permanent_redirect(&bucket));
     }
     Ok(bucket)
+}
+
+/// `x-amz-expected-bucket-owner` (or, for a copy source, `x-amz-source-expected-bucket-owner`):
+/// when it names another account than the bucket's owner the request is refused with 403
+/// AccessDenied, whatever the policies say [S3 user guide, "Verifying bucket ownership with
+/// bucket owner condition"].
+pub fn expect_owner(expected: Option<&str>, bucket: &store::Bucket) -> S3Result<()> {
+    match expected {
+        Some(account) if account != bucket.owner => Err(s3_error!(AccessDenied, "Access Denied")),
+        _ => Ok(()),
+    }
 }
 
 /// [`require`], then the bucket-level question `action` on it: what most bucket operations
@@ -260,6 +272,7 @@ pub fn location(
 ) -> S3Result<S3Response<GetBucketLocationOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let bucket = require_anywhere(gatehouse, &req.input.bucket)?;
+    expect_owner(caller.expected_owner.as_deref(), &bucket)?;
     check(
         gatehouse,
         &caller,

@@ -5,8 +5,67 @@
 use base64::Engine;
 use http::HeaderMap;
 use s3s::checksum::ChecksumHasher;
-use s3s::dto::Checksum;
+use s3s::dto::{Checksum, StreamingBlob};
 use s3s::{s3_error, S3Result};
+use store::BlobInfo;
+
+use crate::s3::body::store_body;
+use crate::state::Gatehouse;
+
+/// What a write request promised about its body.
+pub struct Promised<'r> {
+    pub headers: &'r HeaderMap,
+    /// The `x-amz-checksum-*` values of the headers.
+    pub checksum: Checksum,
+    pub content_md5: Option<String>,
+    /// The aws-chunked trailer, read once the body has been.
+    pub trailers: Option<&'r s3s::TrailingHeaders>,
+}
+
+/// Writes `body` (at most `limit` bytes) to a durable blob and holds it to everything the
+/// request promised: Content-MD5, the checksum headers or trailer, and an aws-chunked body's
+/// `x-amz-decoded-content-length`. On any mismatch the blob is removed before the error is
+/// returned, so nothing of a refused write is stored — the rule for every write path
+/// (PutObject, UploadPart) [S3 `checking-object-integrity`].
+pub async fn store_verified(
+    gatehouse: &Gatehouse,
+    body: Option<StreamingBlob>,
+    limit: u64,
+    promised: Promised<'_>,
+) -> S3Result<(BlobInfo, Checksum)> {
+    let declared = promised
+        .headers
+        .get("x-amz-decoded-content-length")
+        .map(|v| v.to_str().ok().and_then(|v| v.parse::<u64>().ok()));
+    let declared = match declared {
+        None => None,
+        Some(Some(n)) => Some(n),
+        Some(None) => {
+            return Err(s3_error!(
+                InvalidArgument,
+                "x-amz-decoded-content-length must be a non-negative integer"
+            ))
+        }
+    };
+    let mut integrity = Integrity::new(promised.headers, promised.checksum, promised.content_md5);
+    let blob = store_body(gatehouse, body, limit, |c| integrity.update(c)).await?;
+    let trailers = promised.trailers.and_then(|t| t.take());
+    let verified = match declared {
+        Some(n) if n != blob.size => Err(s3_error!(
+            IncompleteBody,
+            "You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header"
+        )),
+        _ => integrity.verify(trailers, &blob.md5),
+    };
+    match verified {
+        Ok(checksum) => Ok((blob, checksum)),
+        Err(e) => {
+            // Refused: the bytes were never named by metadata; remove them now.
+            let _ = gatehouse.store.blobs().remove(&blob.id);
+            Err(e)
+        }
+    }
+}
 
 /// The algorithms' header names, S3's display names, and how to read each out of a Checksum.
 const ALGORITHMS: [(&str, &str); 5] = [
@@ -27,7 +86,7 @@ fn field<'c>(c: &'c mut Checksum, header: &str) -> &'c mut Option<String> {
     }
 }
 
-pub struct Integrity {
+struct Integrity {
     hasher: ChecksumHasher,
     expected: Checksum,
     content_md5: Option<String>,
@@ -36,11 +95,7 @@ pub struct Integrity {
 impl Integrity {
     /// `expected`: the checksum values the request's headers gave; `headers`: the request's,
     /// whose `x-amz-trailer` or `x-amz-sdk-checksum-algorithm` names what else to compute.
-    pub fn new(
-        headers: &HeaderMap,
-        mut expected: Checksum,
-        content_md5: Option<String>,
-    ) -> Integrity {
+    fn new(headers: &HeaderMap, mut expected: Checksum, content_md5: Option<String>) -> Integrity {
         let mut hasher = ChecksumHasher::default();
         let named = |name: &str| {
             headers
@@ -74,13 +129,13 @@ impl Integrity {
         }
     }
 
-    pub fn update(&mut self, chunk: &[u8]) {
+    fn update(&mut self, chunk: &[u8]) {
         self.hasher.update(chunk);
     }
 
     /// Compares what arrived with what the request promised (trailers read now, after the
     /// body); returns the checksums to report.
-    pub fn verify(mut self, trailers: Option<HeaderMap>, md5: &[u8; 16]) -> S3Result<Checksum> {
+    fn verify(mut self, trailers: Option<HeaderMap>, md5: &[u8; 16]) -> S3Result<Checksum> {
         if let Some(given) = &self.content_md5 {
             let ours = base64::engine::general_purpose::STANDARD.encode(md5);
             if given.trim() != ours {
@@ -114,3 +169,19 @@ impl Integrity {
         Ok(computed)
     }
 }
+
+/// The `x-amz-checksum-*` header values of a write's typed input (PutObjectInput,
+/// UploadPartInput).
+macro_rules! checksum_headers {
+    ($input:expr) => {
+        s3s::dto::Checksum {
+            checksum_crc32: $input.checksum_crc32.clone(),
+            checksum_crc32c: $input.checksum_crc32c.clone(),
+            checksum_crc64nvme: $input.checksum_crc64nvme.clone(),
+            checksum_sha1: $input.checksum_sha1.clone(),
+            checksum_sha256: $input.checksum_sha256.clone(),
+            ..Default::default()
+        }
+    };
+}
+pub(crate) use checksum_headers;

@@ -9,7 +9,8 @@ use store::{etag_of, BlobInfo, ObjectAttributes, ObjectVersion};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::acl::acl_request;
-use crate::s3::bucket::{require, require_anywhere};
+use crate::s3::bucket::{expect_owner, require, require_anywhere};
+use crate::s3::object::limit_metadata;
 use crate::s3::ownership::{acl_keys, object_write};
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
@@ -35,6 +36,7 @@ pub fn copy_source_bytes(
     };
     // A copy source may be in any region.
     let source_bucket = require_anywhere(gatehouse, bucket)?;
+    expect_owner(caller.expected_source_owner.as_deref(), &source_bucket)?;
     let action = if version_id.is_some() {
         "s3:GetObjectVersion"
     } else {
@@ -98,6 +100,9 @@ pub fn copy_object(
     q.keys.extend(acl_keys(&acl));
     // Every question is asked before any byte is copied.
     check(gatehouse, &caller, q)?;
+    if replace_metadata {
+        limit_metadata(input.metadata.as_ref())?;
+    }
     let written = object_write(
         gatehouse,
         &caller,
@@ -138,10 +143,15 @@ pub fn copy_object(
         acl: written.acl,
     };
     let etag = etag_of(&blob.md5);
+    let blob_id = blob.id.clone();
     let version = gatehouse
         .store
         .put_object(&bucket.name, &input.key, &attributes, &[blob], &etag)
-        .map_err(from_store)?;
+        .map_err(|e| {
+            // The copy was never named by a row; a failed write must not keep it.
+            let _ = gatehouse.store.blobs().remove(&blob_id);
+            from_store(e)
+        })?;
     Ok(S3Response::new(CopyObjectOutput {
         copy_object_result: Some(CopyObjectResult {
             e_tag: Some(ETag::Strong(version.etag.clone())),

@@ -9,9 +9,10 @@ use store::{ObjectAttributes, MAX_PART_NUMBER};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::acl::acl_request;
-use crate::s3::body::store_body;
 use crate::s3::bucket::{require, require_allowed};
+use crate::s3::checksums::{checksum_headers, store_verified, Promised};
 use crate::s3::copy::copy_source_bytes;
+use crate::s3::object::limit_metadata;
 use crate::s3::ownership::{acl_keys, object_write};
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
@@ -47,6 +48,7 @@ pub fn create(
             ..Question::on_object("s3:PutObject", &bucket, &input.key)
         },
     )?;
+    limit_metadata(input.metadata.as_ref())?;
     let written = object_write(
         gatehouse,
         &caller,
@@ -100,13 +102,29 @@ pub async fn upload_part(
         .store
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
-    let blob = store_body(gatehouse, input.body.take(), MAX_PART_SIZE, |_| {}).await?;
-    let part = gatehouse
-        .store
-        .put_part(&bucket.name, &input.key, &input.upload_id, number, &blob)
-        .map_err(from_store)?;
+    let promised = Promised {
+        headers: &req.headers,
+        checksum: checksum_headers!(input),
+        content_md5: input.content_md5.clone(),
+        trailers: req.trailing_headers.as_ref(),
+    };
+    let (blob, checksum) =
+        store_verified(gatehouse, input.body.take(), MAX_PART_SIZE, promised).await?;
+    let part = put_part_or_free(
+        gatehouse,
+        &bucket.name,
+        &input.key,
+        &input.upload_id,
+        number,
+        &blob,
+    )?;
     Ok(S3Response::new(UploadPartOutput {
         e_tag: Some(ETag::Strong(part.etag)),
+        checksum_crc32: checksum.checksum_crc32,
+        checksum_crc32c: checksum.checksum_crc32c,
+        checksum_crc64nvme: checksum.checksum_crc64nvme,
+        checksum_sha1: checksum.checksum_sha1,
+        checksum_sha256: checksum.checksum_sha256,
         ..Default::default()
     }))
 }
@@ -123,16 +141,25 @@ pub fn upload_part_copy(
         Some(r) => Some(parse_bytes_range(r)?),
         None => None,
     };
-    let (blob, _) = copy_source_bytes(gatehouse, &caller, &input.copy_source, range)?;
+    // The destination is checked before a byte is copied: a refused caller costs no disk.
     check(
         gatehouse,
         &caller,
         Question::on_object("s3:PutObject", &bucket, &input.key),
     )?;
-    let part = gatehouse
+    gatehouse
         .store
-        .put_part(&bucket.name, &input.key, &input.upload_id, number, &blob)
+        .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
+    let (blob, _) = copy_source_bytes(gatehouse, &caller, &input.copy_source, range)?;
+    let part = put_part_or_free(
+        gatehouse,
+        &bucket.name,
+        &input.key,
+        &input.upload_id,
+        number,
+        &blob,
+    )?;
     Ok(S3Response::new(UploadPartCopyOutput {
         copy_part_result: Some(CopyPartResult {
             e_tag: Some(ETag::Strong(part.etag)),
@@ -141,6 +168,24 @@ pub fn upload_part_copy(
         }),
         ..Default::default()
     }))
+}
+
+/// Records `blob` as a part; when that fails (the upload ended meanwhile) the blob is removed.
+fn put_part_or_free(
+    gatehouse: &Gatehouse,
+    bucket: &str,
+    key: &str,
+    upload_id: &str,
+    number: u32,
+    blob: &store::BlobInfo,
+) -> S3Result<store::Part> {
+    gatehouse
+        .store
+        .put_part(bucket, key, upload_id, number, blob)
+        .map_err(|e| {
+            let _ = gatehouse.store.blobs().remove(&blob.id);
+            from_store(e)
+        })
 }
 
 /// `bytes=first-last` (both required for x-amz-copy-source-range).

@@ -8,9 +8,9 @@ use store::{etag_of, ObjectAttributes, ObjectVersion};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::acl::acl_request;
-use crate::s3::body::{byte_stream, store_body};
+use crate::s3::body::byte_stream;
 use crate::s3::bucket::require;
-use crate::s3::checksums::Integrity;
+use crate::s3::checksums::{checksum_headers, store_verified, Promised};
 use crate::s3::conditions::preconditions_of;
 use crate::s3::ownership::{acl_keys, object_write};
 use crate::s3::tagging::existing;
@@ -19,6 +19,28 @@ use crate::state::Gatehouse;
 
 /// S3's single-PUT limit.
 pub const MAX_PUT_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+
+/// S3's bound on user-defined metadata: the UTF-8 bytes of every key and value together.
+const MAX_METADATA_BYTES: usize = 2 * 1024;
+
+/// Refuses user-defined metadata over 2 KB with AWS's 400 MetadataTooLarge, before any byte of
+/// the body is read [S3 user guide, "Working with object metadata": "the user-defined metadata
+/// is limited to 2 KB in size … the sum of the number of bytes in the UTF-8 encoding of each key
+/// and value"].
+pub fn limit_metadata(metadata: Option<&Metadata>) -> S3Result<()> {
+    let size: usize = metadata
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    if size > MAX_METADATA_BYTES {
+        return Err(s3_error!(
+            MetadataTooLarge,
+            "Your metadata headers exceed the maximum allowed metadata size."
+        ));
+    }
+    Ok(())
+}
 
 fn quoted(etag: &str) -> ETag {
     ETag::Strong(etag.to_string())
@@ -66,6 +88,7 @@ pub async fn put(
         "s3:PutObject",
         &acl,
     )?;
+    limit_metadata(input.metadata.as_ref())?;
     if input
         .content_length
         .is_some_and(|n| n as u64 > MAX_PUT_SIZE)
@@ -75,28 +98,14 @@ pub async fn put(
             "Your proposed upload exceeds the maximum allowed size"
         ));
     }
-    let expected = Checksum {
-        checksum_crc32: input.checksum_crc32.clone(),
-        checksum_crc32c: input.checksum_crc32c.clone(),
-        checksum_crc64nvme: input.checksum_crc64nvme.clone(),
-        checksum_sha1: input.checksum_sha1.clone(),
-        checksum_sha256: input.checksum_sha256.clone(),
-        ..Default::default()
+    let promised = Promised {
+        headers: &req.headers,
+        checksum: checksum_headers!(input),
+        content_md5: input.content_md5.clone(),
+        trailers: req.trailing_headers.as_ref(),
     };
-    let mut integrity = Integrity::new(&req.headers, expected, input.content_md5.clone());
-    let blob = store_body(gatehouse, input.body.take(), MAX_PUT_SIZE, |c| {
-        integrity.update(c)
-    })
-    .await?;
-    let trailers = req.trailing_headers.as_ref().and_then(|t| t.take());
-    let checksum = match integrity.verify(trailers, &blob.md5) {
-        Ok(c) => c,
-        Err(e) => {
-            // Refused: the bytes were never named by metadata; remove them now.
-            let _ = gatehouse.store.blobs().remove(&blob.id);
-            return Err(e);
-        }
-    };
+    let (blob, checksum) =
+        store_verified(gatehouse, input.body.take(), MAX_PUT_SIZE, promised).await?;
     let etag = etag_of(&blob.md5);
     let attributes = ObjectAttributes {
         content_type: input.content_type.clone(),
@@ -313,6 +322,20 @@ pub fn delete_many(
     gatehouse: &Gatehouse,
     req: S3Request<DeleteObjectsInput>,
 ) -> S3Result<S3Response<DeleteObjectsOutput>> {
+    // The body names what to delete, so S3 requires it to carry an integrity check
+    // [S3 DeleteObjects: "The Content-MD5 or x-amz-sdk-checksum-algorithm header is required"].
+    let checked = req.headers.keys().any(|k| {
+        let k = k.as_str();
+        k == "content-md5"
+            || k.starts_with("x-amz-checksum-")
+            || k == "x-amz-sdk-checksum-algorithm"
+    });
+    if !checked {
+        return Err(s3_error!(
+            InvalidRequest,
+            "Missing required header for this request: Content-MD5 OR x-amz-checksum-*"
+        ));
+    }
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
     let bucket = require(gatehouse, &caller, &input.bucket)?;

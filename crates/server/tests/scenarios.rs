@@ -114,3 +114,13 @@ async fn aws_cli_denials() {
     let stdout = scenarios("cli.py", &[]).await;
     assert_eq!(passed(&stdout), 5, "{stdout}");
 }
+
+/// Issue 11's request gaps: presigned URLs with unsigned headers or bad lifetimes, the
+/// expected-bucket-owner headers, digests on every write path, aws-chunked lengths, metadata
+/// size, DeleteObjects' integrity header, oversize and non-UTF-8 input, UploadPartCopy's order,
+/// racing Completes, a made-up session token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_aws_refuses() {
+    let stdout = scenarios("refusals.py", &[]).await;
+    assert_eq!(passed(&stdout), 10, "{stdout}");
+}

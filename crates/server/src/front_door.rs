@@ -14,7 +14,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use s3s::Body;
 use tokio::net::TcpListener;
 
-use crate::audit::Event;
+use crate::audit::Record;
 use crate::caller::Connection;
 use crate::serve::App;
 
@@ -64,7 +64,7 @@ async fn serve_connection<I>(
         .await;
 }
 
-fn random_id(bytes: usize, upper: bool) -> String {
+pub fn random_id(bytes: usize, upper: bool) -> String {
     let mut buf = vec![0u8; bytes];
     let _ = getrandom::fill(&mut buf);
     let hex: String = buf.iter().map(|b| format!("{b:02x}")).collect();
@@ -98,6 +98,14 @@ async fn handle(
         tls_version,
         request_id: request_id.clone(),
     });
+    // Opened before anything can fail or be cancelled: every request gets one event.
+    let record = Record::open(
+        app.gatehouse.clone(),
+        &request_id,
+        peer,
+        user_agent,
+        read_only,
+    );
     let version = req.version();
     let refusal = refuse(&req);
     let query = crate::query::is_query_request(&req);
@@ -121,69 +129,8 @@ async fn handle(
     };
     crate::unread::close_if_unread(&mut response, version, &read_to_end);
     let (response, error) = finish(response, &request_id, &host_id, &host).await;
-    record(
-        &app,
-        &request_id,
-        peer,
-        user_agent,
-        read_only,
-        response.status().as_u16(),
-        error,
-    );
+    record.finish(response.status().as_u16(), error).await;
     Ok(response)
-}
-
-/// Step 7: the request's audit event, completed with what the response says.
-fn record(
-    app: &App,
-    request_id: &str,
-    peer: SocketAddr,
-    user_agent: Option<String>,
-    read_only: bool,
-    status: u16,
-    error: Option<(String, String)>,
-) {
-    let audit = &app.gatehouse.audit;
-    let pending = audit.take(request_id);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let (error_code, error_message) = match error {
-        Some((code, message)) => (Some(code), Some(message)),
-        // HEAD has no body: name the error by its status.
-        None if status >= 300 => (
-            Some(
-                StatusCode::from_u16(status)
-                    .map_or("Error", |s| s.canonical_reason().unwrap_or("Error"))
-                    .replace(' ', ""),
-            ),
-            None,
-        ),
-        None => (None, None),
-    };
-    let identity = pending
-        .identity
-        .unwrap_or_else(|| crate::caller::identity(&app.gatehouse, None));
-    audit.write(&Event {
-        time: crate::authorize::iso8601(now.as_secs()),
-        name: pending.operation.unwrap_or_else(|| "Unknown".to_string()),
-        region: pending
-            .region
-            .unwrap_or_else(|| app.gatehouse.config.default_region.clone()),
-        source_ip: peer.ip().to_string(),
-        user_agent,
-        identity,
-        bucket: pending.bucket,
-        key: pending.key,
-        status,
-        error_code,
-        error_message,
-        request_id: request_id.to_string(),
-        event_id: random_id(16, false),
-        read_only,
-        recipient_account: pending.resource_account,
-        decisions: pending.decisions,
-    });
 }
 
 /// What AWS refuses before it looks at a signature's value, and s3s 0.14.1 accepts.

@@ -30,6 +30,8 @@ pub struct Event {
     pub read_only: bool,
     pub recipient_account: Option<String>,
     pub decisions: Vec<String>,
+    /// CloudTrail's `eventSource`; `s3.amazonaws.com` when `None`.
+    pub source: Option<&'static str>,
 }
 
 fn field(out: &mut String, name: &str, value: &str) {
@@ -51,11 +53,37 @@ fn opt_field(out: &mut String, name: &str, value: &Option<String>) {
 }
 
 impl Event {
+    /// The trail's own note that `count` events were lost to a full queue.
+    pub fn dropped_records(count: u64) -> Event {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Event {
+            time: crate::authorize::iso8601(now.as_secs()),
+            name: "AuditRecordsDropped".into(),
+            source: Some("gatehouse"),
+            error_code: Some("AuditRecordsDropped".into()),
+            error_message: Some(format!(
+                "{count} audit events were dropped because the audit queue was full"
+            )),
+            identity: Identity {
+                kind: "AWSService".into(),
+                ..Identity::default()
+            },
+            read_only: true,
+            ..Event::default()
+        }
+    }
+
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(512);
         out.push_str("{\"eventVersion\":\"1.09\"");
         field(&mut out, "eventTime", &self.time);
-        field(&mut out, "eventSource", "s3.amazonaws.com");
+        field(
+            &mut out,
+            "eventSource",
+            self.source.unwrap_or("s3.amazonaws.com"),
+        );
         field(&mut out, "eventName", &self.name);
         field(&mut out, "awsRegion", &self.region);
         field(&mut out, "sourceIPAddress", &self.source_ip);

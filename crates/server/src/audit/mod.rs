@@ -1,11 +1,20 @@
 //! Step 7 of the request path: every request, allowed or denied, one JSON line in CloudTrail's
 //! record shape in `DATA_DIR/audit/audit-YYYY-MM-DD-N.jsonl` (UTC; a new N past 64 MiB).
 //!
-//! Requests never wait on the disk: events go through a bounded channel to a writer thread.
-//! While a request runs, its operation and its authorization decisions are collected under its
-//! request id; the front door completes the event when the response is known.
+//! Every request that reaches the front door gets exactly one event: a [`Record`] is opened
+//! when it arrives and written when its response is known — or, when the connection closed
+//! first, on drop, as "aborted". While a request runs, its operation and its authorization
+//! decisions are collected under its request id.
+//!
+//! Durability: events go through a bounded channel to a writer thread. An acknowledged write
+//! (a mutating request answered 2xx) waits until its event is on disk (`fdatasync`, group
+//! commit), so it is as durable as the write. Any other event is handed to the OS within 200 ms
+//! of the writer going idle: a `kill -9` loses at most the events of the last 200 ms of reads
+//! and refusals, never an acknowledged write's. A burst that fills the queue drops non-durable
+//! events; the count is logged and written into the trail as an `AuditRecordsDropped` event.
 
 mod event;
+mod record;
 mod writer;
 
 use std::collections::HashMap;
@@ -15,6 +24,9 @@ use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::Mutex;
 
 pub use event::{Event, Identity};
+pub use record::Record;
+
+use writer::Line;
 
 /// What is known of a request before its response: filled by the S3 layer.
 #[derive(Debug, Default, Clone)]
@@ -25,15 +37,19 @@ pub struct Pending {
     pub identity: Option<Identity>,
     pub region: Option<String>,
     pub resource_account: Option<String>,
+    /// CloudTrail's `eventSource` (`iam.amazonaws.com`, `sts.amazonaws.com`); S3 when unset.
+    pub source: Option<&'static str>,
     /// Each decision as JSON: for a denial the full trace, for an allow the decision, its
     /// statement and the ids and versions of the policies consulted.
     pub decisions: Vec<String>,
 }
 
 pub struct AuditLog {
-    sender: SyncSender<String>,
+    sender: SyncSender<Line>,
     pending: Mutex<HashMap<String, Pending>>,
+    /// Events lost to a full queue since start, and how many of them the trail has been told.
     dropped: AtomicU64,
+    reported: AtomicU64,
 }
 
 /// Events waiting for the writer; past this a burst loses events (counted) rather than
@@ -52,6 +68,7 @@ impl AuditLog {
             sender,
             pending: Mutex::new(HashMap::new()),
             dropped: AtomicU64::new(0),
+            reported: AtomicU64::new(0),
         })
     }
 
@@ -73,17 +90,59 @@ impl AuditLog {
             .unwrap_or_default()
     }
 
+    /// Queues `event`; never waits. A full queue drops it (counted, and reported in the trail
+    /// by the next event that fits).
     pub fn write(&self, event: &Event) {
-        match self.sender.try_send(event.to_json()) {
-            Ok(()) => {}
+        match self.sender.try_send(Line::Plain(event.to_json())) {
+            Ok(()) => self.report_drops(),
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
+                if self.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
+                    eprintln!("audit: the queue is full; events are being dropped (counted)");
+                }
             }
+        }
+    }
+
+    /// Queues `event` and returns when it is on disk (or the writer is gone). Waits for room in
+    /// the queue rather than dropping: this is an acknowledged write's record.
+    pub async fn write_durable(&self, event: &Event) {
+        let (done, written) = tokio::sync::oneshot::channel();
+        let line = Line::Durable(event.to_json(), done);
+        let queued = match self.sender.try_send(line) {
+            Ok(()) => true,
+            Err(TrySendError::Full(line)) => {
+                tokio::task::block_in_place(|| self.sender.send(line)).is_ok()
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        };
+        if queued {
+            let _ = written.await;
         }
     }
 
     /// Events lost to a full queue since start.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Writes one `AuditRecordsDropped` event for drops not yet reported.
+    fn report_drops(&self) {
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        let reported = self.reported.load(Ordering::Relaxed);
+        if dropped == reported
+            || self
+                .reported
+                .compare_exchange(reported, dropped, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        let gap = Event::dropped_records(dropped - reported);
+        eprintln!("audit: {} events dropped so far", dropped);
+        if self.sender.try_send(Line::Plain(gap.to_json())).is_err() {
+            // Not reported after all: the next event tries again.
+            self.reported
+                .fetch_sub(dropped - reported, Ordering::Relaxed);
+        }
     }
 }

@@ -1,11 +1,13 @@
 //! The audit writer thread: appends lines to the day's file, starting a new file past 64 MiB
-//! and at each UTC midnight.
+//! and at each UTC midnight. Lines that arrive together are written together; when any of
+//! them is durable the file is flushed and `fdatasync`ed once for all, then each durable line's
+//! sender is told (group commit).
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub const MAX_FILE: u64 = 64 * 1024 * 1024;
 
@@ -53,57 +55,102 @@ fn open(dir: &Path, day: &str, max_file: u64) -> std::io::Result<Current> {
     })
 }
 
-pub fn run(dir: PathBuf, lines: Receiver<String>, max_file: u64) {
+/// A line for the trail; a durable one is acknowledged once it is on disk.
+pub enum Line {
+    Plain(String),
+    Durable(String, tokio::sync::oneshot::Sender<()>),
+}
+
+/// Every line reaches the OS within this of its arrival (the README's bound for reads).
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
+
+/// At most this many lines are written between two `fdatasync`s.
+const BATCH: usize = 256;
+
+pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
     let mut current: Option<Current> = None;
+    let mut acks = Vec::new();
+    let mut last_flush = Instant::now();
     loop {
         // Flush when idle, so a reader sees events within a moment.
-        let line = match lines.recv_timeout(Duration::from_millis(200)) {
+        let first = match lines.recv_timeout(FLUSH_EVERY) {
             Ok(line) => line,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 if let Some(c) = current.as_mut() {
                     let _ = c.out.flush();
                 }
+                last_flush = Instant::now();
                 continue;
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let day = today();
-        let rotate = match &current {
-            None => true,
-            Some(c) => c.day != day || c.size + line.len() as u64 + 1 > max_file,
-        };
-        if rotate {
-            if let Some(mut c) = current.take() {
-                let _ = c.out.flush();
-                if c.day == day {
-                    // Same day, full: the next number.
-                    let next = path(&dir, &day, c.n + 1);
-                    if let Ok(file) = OpenOptions::new().create(true).append(true).open(next) {
-                        current = Some(Current {
-                            day: day.clone(),
-                            n: c.n + 1,
-                            size: 0,
-                            out: BufWriter::new(file),
-                        });
-                    }
+        let batch = std::iter::once(first).chain(std::iter::from_fn(|| lines.try_recv().ok()));
+        for line in batch.take(BATCH) {
+            let text = match line {
+                Line::Plain(text) => text,
+                Line::Durable(text, ack) => {
+                    acks.push(ack);
+                    text
                 }
-            }
-            if current.is_none() {
-                current = open(&dir, &day, max_file).ok();
-            }
+            };
+            append(&dir, &mut current, &text, max_file);
         }
-        if let Some(c) = current.as_mut() {
-            if c.out
-                .write_all(line.as_bytes())
-                .and_then(|_| c.out.write_all(b"\n"))
-                .is_ok()
-            {
-                c.size += line.len() as u64 + 1;
+        if !acks.is_empty() {
+            if let Some(c) = current.as_mut() {
+                let _ = c.out.flush().and_then(|_| c.out.get_ref().sync_data());
             }
+            last_flush = Instant::now();
+            for ack in acks.drain(..) {
+                let _ = ack.send(());
+            }
+        } else if last_flush.elapsed() >= FLUSH_EVERY {
+            // A steady trickle never leaves the writer idle: flush by the clock too.
+            if let Some(c) = current.as_mut() {
+                let _ = c.out.flush();
+            }
+            last_flush = Instant::now();
         }
     }
     if let Some(mut c) = current {
-        let _ = c.out.flush();
+        let _ = c.out.flush().and_then(|_| c.out.get_ref().sync_data());
+    }
+}
+
+/// Appends one line to the current file, rotating first when the day changed or it is full.
+fn append(dir: &Path, current: &mut Option<Current>, line: &str, max_file: u64) {
+    let day = today();
+    let rotate = match current {
+        None => true,
+        Some(c) => c.day != day || c.size + line.len() as u64 + 1 > max_file,
+    };
+    if rotate {
+        if let Some(mut c) = current.take() {
+            let _ = c.out.flush().and_then(|_| c.out.get_ref().sync_data());
+            if c.day == day {
+                // Same day, full: the next number.
+                let next = path(dir, &day, c.n + 1);
+                if let Ok(file) = OpenOptions::new().create(true).append(true).open(next) {
+                    *current = Some(Current {
+                        day: day.clone(),
+                        n: c.n + 1,
+                        size: 0,
+                        out: BufWriter::new(file),
+                    });
+                }
+            }
+        }
+        if current.is_none() {
+            *current = open(dir, &day, max_file).ok();
+        }
+    }
+    if let Some(c) = current.as_mut() {
+        if c.out
+            .write_all(line.as_bytes())
+            .and_then(|_| c.out.write_all(b"\n"))
+            .is_ok()
+        {
+            c.size += line.len() as u64 + 1;
+        }
     }
 }
 
@@ -118,8 +165,11 @@ mod tests {
         let root = dir.path().to_path_buf();
         let writer = std::thread::spawn(move || run(root, rx, 100));
         for i in 0..10 {
-            tx.send(format!("{{\"n\":{i},\"pad\":\"{}\"}}", "x".repeat(30)))
-                .unwrap();
+            tx.send(Line::Plain(format!(
+                "{{\"n\":{i},\"pad\":\"{}\"}}",
+                "x".repeat(30)
+            )))
+            .unwrap();
         }
         drop(tx);
         writer.join().unwrap();

@@ -101,6 +101,15 @@ impl QueryError {
     }
 }
 
+/// CloudTrail's `eventSource` of a Query API request signed for `service`.
+fn event_source(service: &str) -> &'static str {
+    if service == "sts" {
+        "sts.amazonaws.com"
+    } else {
+        "iam.amazonaws.com"
+    }
+}
+
 fn from_sig(e: SigError) -> QueryError {
     match e {
         SigError::Missing => QueryError::sender("MissingAuthenticationToken", "Request is missing Authentication Token"),
@@ -251,7 +260,15 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
         && action.bytes().all(|b| b.is_ascii_alphanumeric());
     let audit = &app.gatehouse.audit;
     if named {
-        audit.note(request_id, |p| p.operation = Some(action.clone()));
+        let service = if sts::ACTIONS.contains(&action.as_str()) {
+            "sts"
+        } else {
+            "iam"
+        };
+        audit.note(request_id, |p| {
+            p.operation = Some(action.clone());
+            p.source = Some(event_source(service));
+        });
     }
     let verified = match verified {
         Ok(v) => v,
@@ -261,6 +278,7 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
     audit.note(request_id, |p| {
         p.identity = Some(identity);
         p.region = Some(verified.region.clone());
+        p.source = Some(event_source(&verified.service));
     });
     let Some(key) = store.access_key(&verified.access_key).ok().flatten() else {
         return error_response(sts_ns, from_sig(SigError::InvalidClientTokenId), request_id);

@@ -25,6 +25,15 @@ const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 const MAX_POLICY_ARNS: usize = 10;
 const MAX_SESSION_TAGS: usize = 50;
 
+/// The actions this endpoint serves (the audit names a request's source by them until its
+/// signature says which service it was for).
+pub const ACTIONS: &[&str] = &[
+    "GetCallerIdentity",
+    "AssumeRole",
+    "GetSessionToken",
+    "GetAccessKeyInfo",
+];
+
 pub fn dispatch(
     app: &App,
     caller: &Caller,

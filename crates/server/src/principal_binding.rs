@@ -136,6 +136,45 @@ pub fn shown(text: &str, policy: &Policy, dead: &[Binding]) -> String {
     out
 }
 
+/// A role's trust policy as AWS shows it back (GetRole, ListRoles,
+/// GetAccountAuthorizationDetails): a user or role it named that is gone or was re-created
+/// appears as the unique id it was bound to. `None` for an entity without a trust policy.
+pub fn shown_trust(gatehouse: &Gatehouse, role: &store::Entity) -> Option<String> {
+    let text = role.trust_policy.as_ref()?;
+    let dead = gatehouse
+        .store
+        .trust_bindings(&role.id)
+        .and_then(|b| dead(gatehouse, &b))
+        .unwrap_or_default();
+    match policy::parse_policy(text) {
+        Ok(parsed) => Some(shown(text, &parsed, &dead)),
+        Err(_) => Some(text.clone()),
+    }
+}
+
+/// A role's trust policy compiled for AssumeRole, each dead binding retired (a deleted or
+/// re-created user or role it named is matched by no one).
+pub fn trust_policy(
+    gatehouse: &Gatehouse,
+    role: &store::Entity,
+    document: &store::IdentityDocument,
+) -> Result<authz::NamedPolicy, String> {
+    let bindings = gatehouse
+        .store
+        .trust_bindings(&role.id)
+        .map_err(|e| e.to_string())?;
+    let dead = dead(gatehouse, &bindings).map_err(|e| e.to_string())?;
+    if dead.is_empty() {
+        return gatehouse.identities.compile(document);
+    }
+    let mut parsed = policy::parse_policy(&document.document).map_err(|e| e.to_string())?;
+    retire(&mut parsed, &dead);
+    Ok(authz::NamedPolicy::new(
+        document.id.clone(),
+        std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
+    ))
+}
+
 /// The byte offset of a (1-based) line and column, columns counted in characters.
 fn offset(text: &str, pos: policy::json::Pos) -> Option<usize> {
     let mut line_start = 0;

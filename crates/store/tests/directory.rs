@@ -41,6 +41,7 @@ fn new_entity<'a>(
         path,
         description: None,
         trust_policy: (kind == EntityKind::Role).then_some(TRUST),
+        trust_bindings: &[],
         max_session_s: None,
         boundary_arn: None,
         tags,
@@ -1118,7 +1119,7 @@ fn every_directory_write_increases_the_generation() {
     bumped("create group");
     create(&store, ALPHA, EntityKind::Role, "Reader", "/");
     bumped("create role");
-    store.set_trust_policy(ALPHA, "Reader", DOC_A).unwrap();
+    store.set_trust_policy(ALPHA, "Reader", DOC_A, &[]).unwrap();
     bumped("set trust policy");
     let p = policy(&store, Some(ALPHA), "P", DOC_A);
     bumped("create policy");
@@ -1447,4 +1448,30 @@ fn a_database_from_a_newer_version_is_refused() {
     ));
     // And left as it was.
     assert_eq!(user_version(&dir.path().join("meta.db")), 99);
+}
+
+/// A role's trust policy keeps the unique ids of the users and roles it named when saved;
+/// replacing the policy replaces them, deleting the role removes them (issue 11).
+#[test]
+fn trust_bindings_follow_the_trust_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let alice = create(&store, ALPHA, EntityKind::User, "alice", "/");
+    let bound = vec![(alice.arn.clone(), alice.id.clone())];
+    let role = store
+        .create_entity(&NewEntity {
+            trust_bindings: &bound,
+            ..new_entity(ALPHA, EntityKind::Role, "Reader", "/", &[])
+        })
+        .unwrap();
+    assert_eq!(store.trust_bindings(&role.id).unwrap(), bound);
+    store.set_trust_policy(ALPHA, "Reader", TRUST, &[]).unwrap();
+    assert_eq!(store.trust_bindings(&role.id).unwrap(), vec![]);
+    store
+        .set_trust_policy(ALPHA, "Reader", TRUST, &bound)
+        .unwrap();
+    store
+        .delete_entity(ALPHA, EntityKind::Role, "Reader")
+        .unwrap();
+    assert_eq!(store.trust_bindings(&role.id).unwrap(), vec![]);
 }

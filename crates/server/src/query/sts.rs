@@ -245,11 +245,14 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
         actions.push("sts:SetSourceIdentity");
     }
     let mut policies = identity_policies(caller);
-    policies.resource = trust
-        .as_ref()
-        // A trust policy that no longer parses trusts no one (the error is logged): without a
-        // trust policy's Allow no one can assume the role, so this fails closed.
-        .and_then(|t| app.gatehouse.identities.compile(t).ok());
+    // A trust policy that no longer parses trusts no one (the error is logged): without a
+    // trust policy's Allow no one can assume the role, so this fails closed.
+    policies.resource = match (&role, &trust) {
+        (Some(role), Some(t)) => {
+            crate::principal_binding::trust_policy(&app.gatehouse, role, t).ok()
+        }
+        _ => None,
+    };
     let documents: Vec<Consulted> = trust
         .iter()
         .map(|t| Consulted::of(authz::Layer::Trust, t))

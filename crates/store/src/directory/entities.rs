@@ -85,6 +85,9 @@ pub struct NewEntity<'a> {
     pub path: &'a str,
     pub description: Option<&'a str>,
     pub trust_policy: Option<&'a str>,
+    /// The users and roles the trust policy names, each bound to its unique id (see
+    /// `migrations/5.sql`).
+    pub trust_bindings: &'a [(String, String)],
     pub max_session_s: Option<i64>,
     pub boundary_arn: Option<&'a str>,
     pub tags: &'a [(String, String)],
@@ -225,6 +228,7 @@ impl Store {
                 new.description, trust, new.max_session_s, new.boundary_arn, now_ms()],
         )?;
         put_tags(&tx, &id, new.tags)?;
+        bind_trust(&tx, &id, new.trust_bindings)?;
         let entity = find(&tx, new.account_id, new.kind, new.name)?;
         tx.commit()?;
         self.changed();
@@ -325,7 +329,14 @@ impl Store {
         Ok(entity)
     }
 
-    pub fn set_trust_policy(&self, account: &str, role: &str, document: &str) -> Result<()> {
+    /// Replaces a role's trust policy and its principal bindings, in one transaction.
+    pub fn set_trust_policy(
+        &self,
+        account: &str,
+        role: &str,
+        document: &str,
+        bindings: &[(String, String)],
+    ) -> Result<()> {
         let mut conn = self.db.lock();
         let tx = conn.transaction()?;
         let entity = find(&tx, account, EntityKind::Role, role)?;
@@ -334,6 +345,7 @@ impl Store {
             "UPDATE iam_entities SET trust_digest = ?2 WHERE id = ?1",
             params![entity.id, digest],
         )?;
+        bind_trust(&tx, &entity.id, bindings)?;
         tx.commit()?;
         self.changed();
         Ok(())
@@ -412,10 +424,21 @@ impl Store {
             _ => {}
         }
         tx.execute("DELETE FROM iam_tags WHERE owner = ?1", [&entity.id])?;
+        bind_trust(&tx, &entity.id, &[])?;
         tx.execute("DELETE FROM iam_entities WHERE id = ?1", [&entity.id])?;
         tx.commit()?;
         self.changed();
         Ok(())
+    }
+
+    /// The (ARN, unique id) pairs a role's current trust policy was bound to when saved.
+    pub fn trust_bindings(&self, role_id: &str) -> Result<Vec<(String, String)>> {
+        let conn = self.db.read();
+        let mut stmt = conn.prepare_cached(
+            "SELECT arn, unique_id FROM principal_bindings WHERE policy = ?1 ORDER BY arn",
+        )?;
+        let rows = stmt.query_map([trust_key(role_id)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn tag_entity(&self, owner_id: &str, tags: &[(String, String)]) -> Result<()> {
@@ -508,4 +531,26 @@ impl Store {
         let rows = stmt.query_map([group_id], entity_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// The `principal_bindings.policy` of a role's trust policy: role ids are never reused.
+fn trust_key(role_id: &str) -> String {
+    format!("trust:{role_id}")
+}
+
+/// Makes `bindings` the role's trust-policy bindings (none: removes them).
+fn bind_trust(
+    tx: &rusqlite::Transaction,
+    role_id: &str,
+    bindings: &[(String, String)],
+) -> Result<()> {
+    let key = trust_key(role_id);
+    tx.execute("DELETE FROM principal_bindings WHERE policy = ?1", [&key])?;
+    for (arn, unique_id) in bindings {
+        tx.execute(
+            "INSERT OR REPLACE INTO principal_bindings (policy, arn, unique_id) VALUES (?1, ?2, ?3)",
+            params![key, arn, unique_id],
+        )?;
+    }
+    Ok(())
 }

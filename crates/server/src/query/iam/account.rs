@@ -46,8 +46,8 @@ fn entity_detail(call: &Call, out: &mut Xml, e: &Entity) -> Result<(), QueryErro
         .el(&format!("{noun}Id"), &e.id)
         .el("Arn", &e.arn)
         .el("CreateDate", &date(e.created_ms));
-    if let Some(trust) = &e.trust_policy {
-        out.el("AssumeRolePolicyDocument", &percent::encode(trust));
+    if let Some(trust) = crate::principal_binding::shown_trust(&call.app.gatehouse, e) {
+        out.el("AssumeRolePolicyDocument", &percent::encode(&trust));
         out.open("InstanceProfileList").close("InstanceProfileList");
     }
     inline_list(call, out, e, &format!("{noun}PolicyList"))?;

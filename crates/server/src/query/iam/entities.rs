@@ -24,8 +24,8 @@ pub fn entity_xml(call: &Call, out: &mut Xml, e: &Entity, full: bool) {
         .el("Arn", &e.arn)
         .el("CreateDate", &date(e.created_ms));
     if e.kind == EntityKind::Role {
-        if let Some(trust) = &e.trust_policy {
-            out.el("AssumeRolePolicyDocument", &percent::encode(trust));
+        if let Some(trust) = crate::principal_binding::shown_trust(&call.app.gatehouse, e) {
+            out.el("AssumeRolePolicyDocument", &percent::encode(&trust));
         }
         out.opt("Description", e.description.as_deref());
         out.el(
@@ -100,9 +100,10 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
         kind.as_str()
     );
     call.authorize(&format!("Create{noun}"), &arn, keys)?;
+    let mut trust_bindings = Vec::new();
     let (trust, max_session, description) = if kind == EntityKind::Role {
         let trust = p.shaped("AssumeRolePolicyDocument", Shape::Text { max: 131_072 })?;
-        super::check_trust_document(call.store(), trust)?;
+        trust_bindings = super::check_trust_document(call.store(), trust)?;
         (
             Some(trust),
             Some(
@@ -123,6 +124,7 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
             path,
             description,
             trust_policy: trust,
+            trust_bindings: &trust_bindings,
             max_session_s: max_session,
             boundary_arn: boundary,
             tags: &tags,
@@ -320,9 +322,9 @@ pub fn update_assume_role_policy(call: &Call) -> Result<Xml, QueryError> {
     let name = call.entity_name(EntityKind::Role)?;
     let document = p.shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
     call.on_entity("UpdateAssumeRolePolicy", EntityKind::Role, name, Vec::new())?;
-    super::check_trust_document(call.store(), document)?;
+    let bindings = super::check_trust_document(call.store(), document)?;
     call.store()
-        .set_trust_policy(&call.account, name, document)
+        .set_trust_policy(&call.account, name, document, &bindings)
         .map_err(store_error)?;
     Ok(Xml::new())
 }

@@ -153,26 +153,36 @@ pub fn shown_trust(gatehouse: &Gatehouse, role: &store::Entity) -> Option<String
 }
 
 /// A role's trust policy compiled for AssumeRole, each dead binding retired (a deleted or
-/// re-created user or role it named is matched by no one).
+/// re-created user or role it named is matched by no one). A fault (a text that no longer
+/// parses, a store that cannot answer) is logged with the role's id and returned.
 pub fn trust_policy(
     gatehouse: &Gatehouse,
     role: &store::Entity,
     document: &store::IdentityDocument,
 ) -> Result<authz::NamedPolicy, String> {
-    let bindings = gatehouse
+    let compiled = gatehouse
         .store
         .trust_bindings(&role.id)
-        .map_err(|e| e.to_string())?;
-    let dead = dead(gatehouse, &bindings).map_err(|e| e.to_string())?;
-    if dead.is_empty() {
-        return gatehouse.identities.compile(document);
+        .and_then(|b| dead(gatehouse, &b))
+        .map_err(|e| e.to_string())
+        .and_then(|dead| {
+            if dead.is_empty() {
+                return gatehouse.identities.compile(document);
+            }
+            let mut parsed = policy::parse_policy(&document.document).map_err(|e| e.to_string())?;
+            retire(&mut parsed, &dead);
+            Ok(authz::NamedPolicy::new(
+                document.id.clone(),
+                std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
+            ))
+        });
+    if let Err(fault) = &compiled {
+        eprintln!(
+            "gatehouse: the trust policy of {} ({}) cannot be used: {fault}; refusing AssumeRole",
+            role.arn, role.id
+        );
     }
-    let mut parsed = policy::parse_policy(&document.document).map_err(|e| e.to_string())?;
-    retire(&mut parsed, &dead);
-    Ok(authz::NamedPolicy::new(
-        document.id.clone(),
-        std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
-    ))
+    compiled
 }
 
 /// The byte offset of a (1-based) line and column, columns counted in characters.

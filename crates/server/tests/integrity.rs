@@ -197,3 +197,62 @@ async fn a_bucket_policy_names_the_user_it_was_saved_with_not_a_namesake() {
     let out = common::boto3_on_new_server(RECREATED_USER).await;
     assert_eq!(out.trim(), "ok");
 }
+
+/// A role with a trust policy alice may use; prints alice's key and secret.
+const TRUSTING_ROLE: &str = r#"
+import sys, json, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="AKIAALPHAROOTEXAMPLE", aws_secret_access_key="alpha-root-secret-example")
+iam = boto3.client("iam", **kw)
+alice = iam.create_user(UserName="alice")["User"]["Arn"]
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "sts:AssumeRole"}]}
+iam.create_role(RoleName="trusting", AssumeRolePolicyDocument=json.dumps(trust))
+key = iam.create_access_key(UserName="alice")["AccessKey"]
+print(key["AccessKeyId"], key["SecretAccessKey"])
+"#;
+
+/// AssumeRole as the user whose key is argv[2], argv[3]; prints the error code or "ok".
+const ASSUME_TRUSTING: &str = r#"
+import sys, boto3, botocore
+from botocore.config import Config
+sts = boto3.client("sts", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3],
+                   config=Config(retries={"max_attempts": 1}))
+try:
+    sts.assume_role(RoleArn="arn:aws:iam::111111111111:role/trusting", RoleSessionName="s1")
+    print("ok")
+except botocore.exceptions.ClientError as e:
+    print(e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"])
+"#;
+
+/// A stored trust policy that no longer parses refuses AssumeRole as a service failure (500),
+/// never as an answer decided without it (issue 11, "fail closed").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trust_policy_that_no_longer_parses_is_a_service_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = {
+        let server = common::start_own(dir.path()).await;
+        let keys = common::boto3(TRUSTING_ROLE, &server.endpoint).await;
+        let script = format!(
+            "import sys\nsys.argv += {:?}\n{ASSUME_TRUSTING}",
+            keys.split_whitespace().collect::<Vec<_>>()
+        );
+        let script: &'static str = Box::leak(script.into_boxed_str());
+        assert_eq!(common::boto3(script, &server.endpoint).await.trim(), "ok");
+        script
+    };
+    let db = rusqlite::Connection::open(dir.path().join("meta.db")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE policy_documents SET document = '{\"Version\":\"2012-10-17\",\"Statement\":['
+             WHERE digest = (SELECT trust_digest FROM iam_entities WHERE name = 'trusting')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let server = common::start_own(dir.path()).await;
+    assert_eq!(
+        common::boto3(keys, &server.endpoint).await.trim(),
+        "ServiceFailure 500"
+    );
+}

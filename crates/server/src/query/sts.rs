@@ -245,12 +245,15 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
         actions.push("sts:SetSourceIdentity");
     }
     let mut policies = identity_policies(caller);
-    // A trust policy that no longer parses trusts no one (the error is logged): without a
-    // trust policy's Allow no one can assume the role, so this fails closed.
+    // A stored trust policy that no longer parses is a fault, not "no trust policy": the
+    // request is refused as the service's internal error (the fault is logged where it was
+    // found), never decided without it.
     policies.resource = match (&role, &trust) {
-        (Some(role), Some(t)) => {
-            crate::principal_binding::trust_policy(&app.gatehouse, role, t).ok()
-        }
+        (Some(role), Some(t)) => Some(
+            crate::principal_binding::trust_policy(&app.gatehouse, role, t).map_err(|_| {
+                QueryError::internal("We encountered an internal error. Please try again.")
+            })?,
+        ),
         _ => None,
     };
     let documents: Vec<Consulted> = trust

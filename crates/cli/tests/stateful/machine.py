@@ -4,8 +4,11 @@ Hypothesis's rule-based state machine drives the real `gatehouse serve` (verific
 on: every decision is made cached and uncached, and a difference answers 500) with boto3
 across three accounts: buckets created and deleted under a small pool of names (so names and
 any reusable ids pass between accounts), bucket policies from a menu, Block Public Access at
-bucket and account level, IAM users deleted and created again under the same name with new
-keys and identity policies — and, between changes, reads by every kind of caller. Each answer
+bucket and account level, Object Ownership and object ACLs, IAM users deleted and created
+again under the same name with new keys, inline and managed identity policies, groups deleted
+and re-created under the same name, roles whose trust policy names the user, AssumeRole and
+the sessions it makes (outliving their role) — and, between changes, reads by every kind of
+caller. Each answer
 is compared with a model of what AWS decides, written here from AWS's documentation:
 - IAM policy evaluation logic (reference_policies_evaluation-logic): an explicit deny wins;
   in one account an allow from the identity or the resource policy suffices; across accounts
@@ -15,7 +18,14 @@ is compared with a model of what AWS decides, written here from AWS's documentat
   with the policy, not to a namesake created later; a user no one has is refused.
 - Block Public Access (access-control-block-public-access): BlockPublicPolicy refuses a public
   policy; RestrictPublicBuckets limits a public policy to the owner account's principals;
-  the account and bucket settings combine with "or".
+  BlockPublicAcls refuses a public ACL, IgnorePublicAcls ignores one; the account and bucket
+  settings combine with "or".
+- Object Ownership (about-object-ownership): BucketOwnerEnforced disables ACLs (setting one is
+  AccessControlListNotSupported, and existing ones no longer grant anything).
+- Groups, managed policies, roles (id_groups, access_policies_managed-vs-inline, id_roles): a
+  group's policies apply to its members; a group or policy created again under the same name is
+  a new one; a trust policy naming a user is bound to that user; a session's permissions are
+  its role's, now — a deleted role's sessions have none, even once a namesake exists.
 Midway the server is stopped and started again on the same data directory; nothing the model
 says changes. A failure prints the seed and the shortest failing sequence Hypothesis finds.
 
@@ -36,8 +46,8 @@ import botocore
 from botocore.config import Config
 from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, precondition, rule,
-                                 run_state_machine_as_test)
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
+                                 rule, run_state_machine_as_test)
 
 BINARY, WORK = sys.argv[1], sys.argv[2]
 ACCOUNTS = {
@@ -52,6 +62,12 @@ CONFIG = 'explain_denials = "all"\nverify_decisions = true\n' + "".join(
 )
 BUCKETS = ["pool-one", "pool-two"]
 USER = "u1"
+GROUP = "g1"
+ROLE = "r1"
+MANAGED = "reads-managed"
+READS = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+MAX_SESSIONS = 6
 POLICIES = ["public-read", "own-account", "other-account", "named-user", "deny-reads"]
 ALL_ON = {k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
                              "RestrictPublicBuckets")}
@@ -110,9 +126,13 @@ class Decisions(RuleBasedStateMachine):
         self.restarted = False
         self.buckets = {}        # name -> {"owner", "bpa" (None|True|False), "policy"}
         self.account_bpa = {a: False for a in ACCOUNTS}
-        self.users = {}          # account -> {"gen", "key", "allow"}
+        self.users = {}          # account -> {"gen", "key", "allow", "managed", "in_group"}
         self.old_keys = []       # keys of deleted users
         self.user_gen = 0
+        self.groups = {}         # account -> {"policy"}
+        self.roles = {}          # account -> {"gen", "trusts"}: the user gen its trust names
+        self.role_gen = 0
+        self.sessions = []       # {"account", "role_gen", "key"}
 
     def teardown(self):
         if getattr(self, "server", None):
@@ -129,7 +149,8 @@ class Decisions(RuleBasedStateMachine):
                 creds_args = {}
             else:
                 config = CFG
-                creds_args = dict(aws_access_key_id=creds[0], aws_secret_access_key=creds[1])
+                creds_args = dict(aws_access_key_id=creds[0], aws_secret_access_key=creds[1],
+                                  aws_session_token=creds[2] if len(creds) > 2 else None)
             CLIENTS[key] = SESSION.client(service, endpoint_url=self.server.endpoint,
                                           region_name="us-east-1", config=config, **creds_args)
         return CLIENTS[key]
@@ -210,12 +231,26 @@ class Decisions(RuleBasedStateMachine):
             elif kind == "named-user":
                 grant = "direct" if (who[0] == "user" and account == target
                                      and who[2] == policy["gen"]) else None
+        # An object ACL granting AllUsers READ counts where ACLs are enabled and not ignored.
+        if b["public_acl"] and b["ownership"] == "ObjectWriter" and not self.restricted(b):
+            grant = "direct"
         if who[0] == "anonymous":
             return "ok" if grant == "direct" else "AccessDenied"
-        identity = who[0] == "root" or self.users[account]["allow"]
+        identity = self.identity_allows(who)
         if account == owner:
             return "ok" if identity or grant == "direct" else "AccessDenied"
         return "ok" if identity and grant is not None else "AccessDenied"
+
+    def identity_allows(self, who):
+        """Whether `who`'s identity-based policies allow s3:GetObject now."""
+        if who[0] == "root":
+            return True
+        if who[0] == "session":
+            role = self.roles.get(who[1])
+            return role is not None and role["gen"] == who[2]
+        u = self.users[who[1]]
+        in_group = u["in_group"] and self.groups.get(who[1], {}).get("policy", False)
+        return u["allow"] or u["managed"] or bool(in_group)
 
     # --- rules: buckets ----------------------------------------------------------------
     @rule(name=st.sampled_from(BUCKETS), account=st.sampled_from(sorted(ACCOUNTS)))
@@ -231,7 +266,8 @@ class Decisions(RuleBasedStateMachine):
         assert got == "ok", got
         assert outcome(s3.put_object, Bucket=name, Key="obj", Body=b"bytes") == "ok"
         # New buckets: Block Public Access all on [S3 create-bucket defaults since 2023].
-        self.buckets[name] = {"owner": account, "bpa": True, "policy": None}
+        self.buckets[name] = {"owner": account, "bpa": True, "policy": None,
+                              "ownership": "BucketOwnerEnforced", "public_acl": False}
 
     @rule(name=st.sampled_from(BUCKETS))
     def delete_bucket(self, name):
@@ -311,7 +347,8 @@ class Decisions(RuleBasedStateMachine):
         iam.create_user(UserName=USER)
         k = iam.create_access_key(UserName=USER)["AccessKey"]
         self.user_gen += 1
-        self.users[account] = {"gen": self.user_gen, "allow": False,
+        self.users[account] = {"gen": self.user_gen, "allow": False, "managed": False,
+                               "in_group": False,
                                "key": (k["AccessKeyId"], k["SecretAccessKey"])}
 
     @rule(account=st.sampled_from(sorted(ACCOUNTS)))
@@ -323,6 +360,11 @@ class Decisions(RuleBasedStateMachine):
         iam = self.root("iam", account)
         if u["allow"]:
             iam.delete_user_policy(UserName=USER, PolicyName="reads")
+        if u["managed"]:
+            iam.detach_user_policy(UserName=USER, PolicyArn=self.managed_arn(account))
+            iam.delete_policy(PolicyArn=self.managed_arn(account))
+        if u["in_group"]:
+            iam.remove_user_from_group(GroupName=GROUP, UserName=USER)
         iam.delete_access_key(UserName=USER, AccessKeyId=u["key"][0])
         iam.delete_user(UserName=USER)
         self.old_keys.append(u["key"])
@@ -343,6 +385,152 @@ class Decisions(RuleBasedStateMachine):
             iam.delete_user_policy(UserName=USER, PolicyName="reads")
         u["allow"] = allow
 
+
+    # --- rules: ownership and ACLs -------------------------------------------------------
+    @rule(name=st.sampled_from(BUCKETS),
+          ownership=st.sampled_from(["BucketOwnerEnforced", "ObjectWriter"]))
+    def object_ownership(self, name, ownership):
+        self.tick()
+        b = self.buckets.get(name)
+        if b is None:
+            return
+        got = outcome(self.root("s3", b["owner"]).put_bucket_ownership_controls, Bucket=name,
+                      OwnershipControls={"Rules": [{"ObjectOwnership": ownership}]})
+        assert got == "ok", got
+        b["ownership"] = ownership
+
+    @rule(name=st.sampled_from(BUCKETS), public=st.booleans())
+    def object_acl(self, name, public):
+        self.tick()
+        b = self.buckets.get(name)
+        if b is None:
+            return
+        got = outcome(self.root("s3", b["owner"]).put_object_acl, Bucket=name, Key="obj",
+                      ACL="public-read" if public else "private")
+        if b["ownership"] == "BucketOwnerEnforced":
+            # ACLs are disabled; one that grants only the bucket owner full control (here
+            # "private": the owner's own object) is still accepted [about-object-ownership].
+            assert got == ("AccessControlListNotSupported" if public else "ok"), got
+            return
+        if public and self.restricted(b):
+            assert got == "AccessDenied", got
+            return
+        assert got == "ok", got
+        b["public_acl"] = public
+
+    # --- rules: groups, managed policies, roles and sessions ------------------------------
+    def managed_arn(self, account):
+        return f"arn:aws:iam::{account}:policy/{MANAGED}"
+
+    @rule(account=st.sampled_from(sorted(ACCOUNTS)), policy=st.booleans())
+    def create_group(self, account, policy):
+        self.tick()
+        if account in self.groups:
+            return
+        iam = self.root("iam", account)
+        iam.create_group(GroupName=GROUP)
+        if policy:
+            iam.put_group_policy(GroupName=GROUP, PolicyName="reads", PolicyDocument=READS)
+        self.groups[account] = {"policy": policy}
+
+    @rule(account=st.sampled_from(sorted(ACCOUNTS)))
+    def delete_group(self, account):
+        self.tick()
+        g = self.groups.get(account)
+        if g is None:
+            return
+        iam = self.root("iam", account)
+        u = self.users.get(account)
+        if u and u["in_group"]:
+            iam.remove_user_from_group(GroupName=GROUP, UserName=USER)
+            u["in_group"] = False
+        if g["policy"]:
+            iam.delete_group_policy(GroupName=GROUP, PolicyName="reads")
+        iam.delete_group(GroupName=GROUP)
+        del self.groups[account]
+
+    @rule(account=st.sampled_from(sorted(ACCOUNTS)), member=st.booleans())
+    def group_membership(self, account, member):
+        self.tick()
+        u = self.users.get(account)
+        if u is None or account not in self.groups or u["in_group"] == member:
+            return
+        iam = self.root("iam", account)
+        if member:
+            iam.add_user_to_group(GroupName=GROUP, UserName=USER)
+        else:
+            iam.remove_user_from_group(GroupName=GROUP, UserName=USER)
+        u["in_group"] = member
+
+    @rule(account=st.sampled_from(sorted(ACCOUNTS)), attach=st.booleans())
+    def managed_policy(self, account, attach):
+        """Attach creates the policy; detach deletes it: the next attach makes a namesake."""
+        self.tick()
+        u = self.users.get(account)
+        if u is None or u["managed"] == attach:
+            return
+        iam = self.root("iam", account)
+        if attach:
+            iam.create_policy(PolicyName=MANAGED, PolicyDocument=READS)
+            iam.attach_user_policy(UserName=USER, PolicyArn=self.managed_arn(account))
+        else:
+            iam.detach_user_policy(UserName=USER, PolicyArn=self.managed_arn(account))
+            iam.delete_policy(PolicyArn=self.managed_arn(account))
+        u["managed"] = attach
+
+    @rule(account=st.sampled_from(sorted(ACCOUNTS)))
+    def create_role(self, account):
+        self.tick()
+        if account in self.roles:
+            return
+        iam = self.root("iam", account)
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:user/{USER}"},
+            "Action": "sts:AssumeRole"}]})
+        got = outcome(iam.create_role, RoleName=ROLE, AssumeRolePolicyDocument=trust)
+        u = self.users.get(account)
+        if u is None:
+            assert got == "MalformedPolicyDocument", got
+            return
+        assert got == "ok", got
+        iam.put_role_policy(RoleName=ROLE, PolicyName="reads", PolicyDocument=READS)
+        self.role_gen += 1
+        self.roles[account] = {"gen": self.role_gen, "trusts": u["gen"]}
+
+    @rule(account=st.sampled_from(sorted(ACCOUNTS)))
+    def delete_role(self, account):
+        self.tick()
+        if account not in self.roles:
+            return
+        iam = self.root("iam", account)
+        iam.delete_role_policy(RoleName=ROLE, PolicyName="reads")
+        iam.delete_role(RoleName=ROLE)
+        del self.roles[account]
+
+    @rule(account=st.sampled_from(sorted(ACCOUNTS)))
+    def assume_role(self, account):
+        self.tick()
+        u = self.users.get(account)
+        if u is None:
+            return
+        sts = self.client("sts", u["key"])
+        role = self.roles.get(account)
+        try:
+            answer = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{ROLE}",
+                                     RoleSessionName="stateful")
+            got = "ok"
+        except botocore.exceptions.ClientError as e:
+            got = e.response["Error"]["Code"]
+        # Same account, the trust policy names the user: enough, when it names *this* user.
+        want = "ok" if role is not None and role["trusts"] == u["gen"] else "AccessDenied"
+        assert got == want, f"AssumeRole in {account}: got {got}, AWS gives {want}"
+        if got == "ok":
+            c = answer["Credentials"]
+            self.sessions.append({"account": account, "role_gen": role["gen"],
+                                  "key": (c["AccessKeyId"], c["SecretAccessKey"],
+                                          c["SessionToken"])})
+            del self.sessions[:-MAX_SESSIONS]
+
     # --- rules: restart and reads ------------------------------------------------------
     @precondition(lambda self: not self.restarted and self.steps >= STEPS // 2)
     @rule()
@@ -357,6 +545,8 @@ class Decisions(RuleBasedStateMachine):
             creds = None
         elif who[0] == "root":
             creds = ACCOUNTS[who[1]]
+        elif who[0] == "session":
+            creds = who[3]
         else:
             creds = self.users[who[1]]["key"]
         got = outcome(self.client("s3", creds).get_object, Bucket=name, Key="obj")
@@ -366,18 +556,29 @@ class Decisions(RuleBasedStateMachine):
         if want is not None:
             assert got == want, f"GetObject {name} as {who}: got {got}, AWS gives {want}"
 
+    def callers(self):
+        return [("anonymous",)] + [("root", a) for a in sorted(ACCOUNTS)] + [
+            ("user", a, u["gen"]) for a, u in sorted(self.users.items())] + [
+            ("session", s["account"], s["role_gen"], s["key"]) for s in self.sessions]
+
+    @invariant()
+    def spot_check(self):
+        """After every step, one more read: a caller and a bucket in rotation (deterministic,
+        so a failing sequence replays)."""
+        if not hasattr(self, "server"):
+            return
+        callers = self.callers()
+        self.read_as(BUCKETS[self.steps % len(BUCKETS)], callers[self.steps % len(callers)])
+
     @rule(name=st.sampled_from(BUCKETS), data=st.data())
     def read(self, name, data):
         self.tick()
-        callers = [("anonymous",)] + [("root", a) for a in sorted(ACCOUNTS)] + [
-            ("user", a, u["gen"]) for a, u in sorted(self.users.items())]
-        self.read_as(name, data.draw(st.sampled_from(callers)))
+        self.read_as(name, data.draw(st.sampled_from(self.callers())))
 
     @rule(name=st.sampled_from(BUCKETS))
     def read_by_everyone(self, name):
         self.tick()
-        for who in [("anonymous",)] + [("root", a) for a in sorted(ACCOUNTS)] + [
-                ("user", a, u["gen"]) for a, u in sorted(self.users.items())]:
+        for who in self.callers():
             self.read_as(name, who)
 
     @precondition(lambda self: self.old_keys)

@@ -9,20 +9,8 @@ use aws_sdk_s3::Client;
 use server::config::Config;
 use server::serve::{bind, ServeOptions};
 
-/// Two accounts, every denial explained.
-pub const CONFIG: &str = r#"
-explain_denials = "all"
-[[accounts]]
-id = "111111111111"
-name = "alpha"
-root_access_key_id = "AKIAALPHAROOTEXAMPLE"
-root_secret_access_key = "alpha-root-secret-example"
-[[accounts]]
-id = "222222222222"
-name = "beta"
-root_access_key_id = "AKIABETAROOTEXAMPLE0"
-root_secret_access_key = "beta-root-secret-example"
-"#;
+/// Two accounts, every denial explained (`scripts/one-server.sh` starts its server with it too).
+pub const CONFIG: &str = include_str!("config.toml");
 
 /// A running server; stops when dropped (the shared one outlives every test).
 pub struct Server {

@@ -1,6 +1,8 @@
-//! `GATEHOUSE_ONE_SERVER=1`: one long-lived server for every test of a binary, emptied before
-//! each test through the APIs, as a user would empty an account — so every test runs on a
-//! store with history (deleted buckets and users, reused names, old keys) behind it.
+//! `GATEHOUSE_ONE_SERVER=1`: one long-lived server for every test, emptied before each test
+//! through the APIs, as a user would empty an account — so every test runs on a store with
+//! history (deleted buckets and users, reused names, old keys) behind it. With
+//! `GATEHOUSE_ONE_SERVER_ENDPOINT` it is a server already running (`scripts/one-server.sh`
+//! starts one `gatehouse serve` for every suite); without, one per test binary.
 
 use std::sync::OnceLock;
 
@@ -8,9 +10,17 @@ use super::Server;
 
 static SHARED: OnceLock<(String, String)> = OnceLock::new();
 
-/// Starts the shared server on a thread and runtime of its own: it outlives each test's
-/// runtime. Returns its endpoint and address.
+/// The running server `GATEHOUSE_ONE_SERVER_ENDPOINT` names, or one started on a thread and
+/// runtime of its own (it outlives each test's runtime). Returns its endpoint and address.
 fn launch() -> (String, String) {
+    if let Ok(endpoint) = std::env::var("GATEHOUSE_ONE_SERVER_ENDPOINT") {
+        let addr = endpoint
+            .split_once("://")
+            .map_or(endpoint.as_str(), |(_, a)| a)
+            .trim_end_matches('/')
+            .to_string();
+        return (endpoint, addr);
+    }
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -170,18 +170,23 @@ impl Integrity {
     }
 }
 
-/// The `x-amz-checksum-*` header values of a write's typed input (PutObjectInput,
-/// UploadPartInput).
-macro_rules! checksum_headers {
-    ($input:expr) => {
-        s3s::dto::Checksum {
-            checksum_crc32: $input.checksum_crc32.clone(),
-            checksum_crc32c: $input.checksum_crc32c.clone(),
-            checksum_crc64nvme: $input.checksum_crc64nvme.clone(),
-            checksum_sha1: $input.checksum_sha1.clone(),
-            checksum_sha256: $input.checksum_sha256.clone(),
-            ..Default::default()
+/// What a write request (`S3Request<PutObjectInput>` or `<UploadPartInput>`, its input moved
+/// out as `input`) promised about its body.
+macro_rules! promised_by {
+    ($req:expr, $input:expr) => {
+        $crate::s3::checksums::Promised {
+            headers: &$req.headers,
+            checksum: s3s::dto::Checksum {
+                checksum_crc32: $input.checksum_crc32.clone(),
+                checksum_crc32c: $input.checksum_crc32c.clone(),
+                checksum_crc64nvme: $input.checksum_crc64nvme.clone(),
+                checksum_sha1: $input.checksum_sha1.clone(),
+                checksum_sha256: $input.checksum_sha256.clone(),
+                ..Default::default()
+            },
+            content_md5: $input.content_md5.clone(),
+            trailers: $req.trailing_headers.as_ref(),
         }
     };
 }
-pub(crate) use checksum_headers;
+pub(crate) use promised_by;

@@ -10,7 +10,7 @@ use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::acl::acl_request;
 use crate::s3::bucket::{require, require_allowed};
-use crate::s3::checksums::{checksum_headers, store_verified, Promised};
+use crate::s3::checksums::{promised_by, store_verified};
 use crate::s3::copy::copy_source_bytes;
 use crate::s3::object::limit_metadata;
 use crate::s3::ownership::{acl_keys, object_write};
@@ -102,12 +102,7 @@ pub async fn upload_part(
         .store
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
-    let promised = Promised {
-        headers: &req.headers,
-        checksum: checksum_headers!(input),
-        content_md5: input.content_md5.clone(),
-        trailers: req.trailing_headers.as_ref(),
-    };
+    let promised = promised_by!(req, input);
     let (blob, checksum) =
         store_verified(gatehouse, input.body.take(), MAX_PART_SIZE, promised).await?;
     let part = put_part_or_free(

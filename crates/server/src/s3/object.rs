@@ -10,7 +10,7 @@ use crate::caller::Caller;
 use crate::s3::acl::acl_request;
 use crate::s3::body::byte_stream;
 use crate::s3::bucket::require;
-use crate::s3::checksums::{checksum_headers, store_verified, Promised};
+use crate::s3::checksums::{promised_by, store_verified};
 use crate::s3::conditions::preconditions_of;
 use crate::s3::ownership::{acl_keys, object_write};
 use crate::s3::tagging::existing;
@@ -98,12 +98,7 @@ pub async fn put(
             "Your proposed upload exceeds the maximum allowed size"
         ));
     }
-    let promised = Promised {
-        headers: &req.headers,
-        checksum: checksum_headers!(input),
-        content_md5: input.content_md5.clone(),
-        trailers: req.trailing_headers.as_ref(),
-    };
+    let promised = promised_by!(req, input);
     let (blob, checksum) =
         store_verified(gatehouse, input.body.take(), MAX_PUT_SIZE, promised).await?;
     let etag = etag_of(&blob.md5);

@@ -5,7 +5,8 @@
 //! anywhere decides; then every RCP and SCP level must allow, and a VPC endpoint policy must
 //! allow; then some grant must exist — identity-side, resource-side, or both across accounts
 //! (§1.3, §1.4, S3's contexts §3.3); then a permissions boundary and session policies limit
-//! what is not exempt; role trust and KMS key policies must allow in every case (§1.7). Which
+//! what is not exempt; role trust and KMS key policies (for requests on the key) must allow in
+//! every case (§1.7); `sts:GetCallerIdentity` needs no permission at all. Which
 //! layer a denial names when several deny is DESIGN.md's "When several layers deny".
 
 use std::borrow::Cow;
@@ -183,6 +184,29 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         let account_principal = is_account_principal(p);
         let root = p.kind == PrincipalType::Account;
 
+        // No permission is needed for sts:GetCallerIdentity, and a policy that denies it does
+        // not stop it [STS GetCallerIdentity]: every signed caller is answered.
+        if action == "sts:getcalleridentity" && p.kind != PrincipalType::Anonymous {
+            return Found::Allowed {
+                policy: None,
+                statement: None,
+                how: Cow::Borrowed(
+                    "sts:GetCallerIdentity needs no permission and no policy can deny it",
+                ),
+            };
+        }
+        // A trust policy governs every `sts:AssumeRole*`; a key policy only the requests on its
+        // key (`kms`): KMS requests on no key or on an alias follow IAM policies alone.
+        let resource_policy_required = match resource_layer {
+            Layer::Trust => true,
+            Layer::Key => crate::kms::on_key(action, req.resource),
+            _ => false,
+        };
+        let resource_policy = policies
+            .resource
+            .as_ref()
+            .filter(|_| resource_layer != Layer::Key || resource_policy_required);
+
         // Decision: RCPs guard the resource account's resources from every caller, AWS service
         // principals included: AWS's own RCP examples exempt services explicitly with
         // `aws:PrincipalIsAWSService` (KMS "Resource control policies", Organizations RCP
@@ -199,10 +223,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             .vpc_endpoint
             .as_ref()
             .map(|np| self.layer(Layer::VpcEndpoint, [np]));
-        let resource = policies
-            .resource
-            .as_ref()
-            .map(|np| self.layer(resource_layer, [np]));
+        let resource = resource_policy.map(|np| self.layer(resource_layer, [np]));
         // The root user has no identity policies or boundary (reference §1.8).
         let identity_side = account_principal && !root;
         let identity = if identity_side {
@@ -363,7 +384,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
 
         // 3. The grant.
         let resource_counts = owner_for_allow == bucket_owner;
-        let resource_allows: Vec<(PrincipalMatch, Hit)> = match (&policies.resource, resource) {
+        let resource_allows: Vec<(PrincipalMatch, Hit)> = match (resource_policy, resource) {
             (Some(np), Some(r)) if resource_counts => r
                 .outcome
                 .allow_matches()
@@ -496,7 +517,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         }
 
         // 5. Role trust and KMS key policies must allow the caller themselves (§1.7).
-        if resource_layer != Layer::Resource && resource_allows.is_empty() {
+        if resource_policy_required && resource_allows.is_empty() {
             let what = if resource_layer == Layer::Trust {
                 "the role trust policy"
             } else {

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod decision;
 pub mod engine;
 pub mod input;
+mod kms;
 pub mod layer;
 pub mod message;
 pub mod principal;

@@ -342,9 +342,20 @@ fn principal_applies(
     if !p.negated {
         return who.match_principal(p);
     }
+    // With Allow, NotPrincipal grants "all principals except the one named"; the rule that an
+    // exempt user or role be listed with its account is about Deny [IAM
+    // `reference_policies_elements_notprincipal`, "NotPrincipal with Allow" / "with Deny"].
+    // Decision: "named" is as `Principal` names, so listing an account leaves out every
+    // principal of it, as `Principal` with that account would take them all in.
+    if s.effect == Effect::Allow {
+        return who
+            .match_principal(p)
+            .is_none()
+            .then_some(PrincipalMatch::Wildcard);
+    }
     // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
     // permissions boundary policy attached" [IAM `reference_policies_elements_notprincipal`].
-    if s.effect == Effect::Deny && who.has_permissions_boundary {
+    if who.has_permissions_boundary {
         return Some(PrincipalMatch::Wildcard);
     }
     (!who.listed_in(p)).then_some(PrincipalMatch::Wildcard)

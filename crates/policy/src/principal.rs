@@ -179,10 +179,11 @@ impl RequestPrincipal {
             .max_by_key(|m| specificity(*m))
     }
 
-    /// Is the caller exempt from a `NotPrincipal`? Only when every link of its chain is listed:
-    /// AWS "might validate the account first, then the role, and then the assumed-role user",
-    /// so an exempt session needs its account, role and session ARNs listed, an exempt user its
-    /// account and user ARNs [IAM `reference_policies_elements_notprincipal`, key points].
+    /// Is the caller exempt from a `Deny` with `NotPrincipal`? Only when every link of its chain
+    /// is listed: AWS "might validate the account first, then the role, and then the
+    /// assumed-role user", so an exempt session needs its account, role and session ARNs
+    /// listed, an exempt user its account and user ARNs [IAM
+    /// `reference_policies_elements_notprincipal`, key points].
     pub fn listed_in(&self, principals: &Principals) -> bool {
         let named = |m: PrincipalMatch| {
             principals.entries.iter().any(|e| {

@@ -1157,3 +1157,145 @@ assert "iam:SimulatePrincipalPolicy" in e["message"], e
     ))
     .await;
 }
+
+/// AWS managed policies: nobody creates versions of them, sets their default version, deletes
+/// them or their versions, or tags them — not the account's root, not an administrator, not
+/// for a name AWS does not have; AccessDenied (403), and the policy is as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nobody_changes_aws_managed_policies() {
+    let out = run(script!(
+        r##"
+iam = client("iam")
+iam.create_user(UserName="admin")
+iam.attach_user_policy(UserName="admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+admin = keys_of(iam.create_access_key(UserName="admin"))
+
+for creds in (ALPHA, admin):
+    c = client("iam", creds)
+    for name in AWS_MANAGED + ["NoSuchPolicyAtAws"]:
+        a = f"arn:aws:iam::aws:policy/{name}"
+        for fn, kwargs in ((c.create_policy_version, {"PolicyDocument": doc(allow("s3:*")),
+                                                        "SetAsDefault": True}),
+                           (c.set_default_policy_version, {"VersionId": "v1"}),
+                           (c.delete_policy_version, {"VersionId": "v1"}),
+                           (c.delete_policy, {}),
+                           (c.tag_policy, {"Tags": [{"Key": "owner", "Value": "me"}]}),
+                           (c.untag_policy, {"TagKeys": ["owner"]})):
+            fails("AccessDenied", 403, fn, PolicyArn=a, **kwargs)
+
+for name in AWS_MANAGED:
+    a = f"arn:aws:iam::aws:policy/{name}"
+    got = iam.get_policy(PolicyArn=a)["Policy"]
+    assert got["DefaultVersionId"] == "v1", got
+    versions = iam.list_policy_versions(PolicyArn=a)["Versions"]
+    assert names(versions, "VersionId") == ["v1"], versions
+print("ok")
+"##
+    ))
+    .await;
+    assert_eq!(out.trim(), "ok");
+}
+
+/// The roles IAM Identity Center keeps under `/aws-reserved/sso.amazonaws.com/` are changed
+/// through Identity Center only: every IAM call that would change one answers
+/// UnmodifiableEntity (400), after authorization, and changes nothing; reading them works.
+/// Nobody creates a role under `/aws-reserved/`, so the test writes one into the data directory
+/// with the store, as Identity Center would have, between two runs of the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_center_roles_are_only_modifiable_by_aws() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::start_own(dir.path()).await);
+    {
+        let store = store::Store::open(dir.path()).unwrap();
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#;
+        let role = "AWSReservedSSO_Admins_0123456789abcdef";
+        store
+            .create_entity(&store::NewEntity {
+                account_id: "111111111111",
+                kind: store::EntityKind::Role,
+                name: role,
+                path: "/aws-reserved/sso.amazonaws.com/",
+                description: None,
+                trust_policy: Some(trust),
+                trust_bindings: &[],
+                max_session_s: Some(3600),
+                boundary_arn: None,
+                tags: &[("team".into(), "ops".into())],
+            })
+            .unwrap();
+        let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        store
+            .put_inline_policy(
+                "111111111111",
+                store::EntityKind::Role,
+                role,
+                "AwsSSOInlinePolicy",
+                inline,
+            )
+            .unwrap();
+        store
+            .attach_policy(
+                "111111111111",
+                store::EntityKind::Role,
+                role,
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            )
+            .unwrap();
+    }
+    let server = common::start_own(dir.path()).await;
+    let out = common::boto3(
+        script!(
+            r##"
+iam = client("iam")
+SSO = "AWSReservedSSO_Admins_0123456789abcdef"
+PATH = "/aws-reserved/sso.amazonaws.com/"
+role = iam.get_role(RoleName=SSO)["Role"]
+assert (role["Path"], role["Arn"]) == (PATH, arn("role", SSO, PATH)), role
+
+def state():
+    r = iam.get_role(RoleName=SSO)["Role"]
+    return (r.get("Description"), r["MaxSessionDuration"], r["AssumeRolePolicyDocument"],
+            r.get("PermissionsBoundary"), iam.list_role_tags(RoleName=SSO)["Tags"],
+            iam.list_role_policies(RoleName=SSO)["PolicyNames"],
+            names(iam.list_attached_role_policies(RoleName=SSO)["AttachedPolicies"], "PolicyArn"))
+before = state()
+assert before[4:] == ([{"Key": "team", "Value": "ops"}], ["AwsSSOInlinePolicy"],
+                      ["arn:aws:iam::aws:policy/ReadOnlyAccess"]), before
+
+changes = (
+    (iam.update_role, {"Description": "mine now", "MaxSessionDuration": 7200}),
+    (iam.update_role_description, {"Description": "mine now"}),
+    (iam.update_assume_role_policy, {"PolicyDocument": trusting("*")}),
+    (iam.delete_role, {}),
+    (iam.put_role_policy, {"PolicyName": "extra", "PolicyDocument": doc(allow("*"))}),
+    (iam.delete_role_policy, {"PolicyName": "AwsSSOInlinePolicy"}),
+    (iam.attach_role_policy, {"PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+    (iam.detach_role_policy, {"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+    (iam.put_role_permissions_boundary,
+     {"PermissionsBoundary": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}),
+    (iam.delete_role_permissions_boundary, {}),
+    (iam.tag_role, {"Tags": [{"Key": "team", "Value": "me"}]}),
+    (iam.untag_role, {"TagKeys": ["team"]}),
+)
+for fn, kwargs in changes:
+    e = fails("UnmodifiableEntity", 400, fn, RoleName=SSO, **kwargs)
+    assert e["message"] == f"Cannot perform the operation on the protected role '{SSO}' - this role is only modifiable by AWS", e
+assert state() == before, state()
+
+# Authorization comes first: a caller without permission is denied, as for any role.
+nobody = new_user(iam, "nobody")
+fails("AccessDenied", 403, client("iam", nobody).delete_role, RoleName=SSO)
+
+# Roles under /aws-reserved/ are AWS's to create.
+e = fails("InvalidInput", 400, iam.create_role, RoleName="Imposter", Path=PATH,
+          AssumeRolePolicyDocument=trusting(ROOT))
+assert "/aws-reserved/" in e["message"], e
+fails("NoSuchEntity", 404, iam.get_role, RoleName="Imposter")
+print("ok")
+"##
+        ),
+        &server.endpoint,
+    )
+    .await;
+    assert_eq!(out.trim(), "ok");
+}

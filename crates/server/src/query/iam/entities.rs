@@ -100,6 +100,7 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
         kind.as_str()
     );
     call.authorize(&format!("Create{noun}"), &arn, keys)?;
+    super::protected::check_role_path(kind, path)?;
     let mut trust_bindings = Vec::new();
     let (trust, max_session, description) = if kind == EntityKind::Role {
         let trust = p.shaped("AssumeRolePolicyDocument", Shape::Text { max: 131_072 })?;
@@ -162,7 +163,7 @@ fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
 fn delete(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let noun = kind.title();
     let name = call.entity_name(kind)?;
-    call.on_entity(&format!("Delete{noun}"), kind, name, Vec::new())?;
+    call.on_changed_entity(&format!("Delete{noun}"), kind, name, Vec::new())?;
     call.store()
         .delete_entity(&call.account, kind, name)
         .map_err(store_error)?;
@@ -287,7 +288,7 @@ fn update_role_settings(call: &Call, action: &str) -> Result<Entity, QueryError>
     let name = call.entity_name(EntityKind::Role)?;
     let description = p.optional("Description", Shape::Text { max: 1000 })?;
     let max_session_s = p.int("MaxSessionDuration", SESSION_RANGE.0, SESSION_RANGE.1)?;
-    call.on_entity(action, EntityKind::Role, name, Vec::new())?;
+    call.on_changed_entity(action, EntityKind::Role, name, Vec::new())?;
     call.store()
         .update_entity(
             &call.account,
@@ -321,7 +322,7 @@ pub fn update_assume_role_policy(call: &Call) -> Result<Xml, QueryError> {
     let p = call.params;
     let name = call.entity_name(EntityKind::Role)?;
     let document = p.shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
-    call.on_entity("UpdateAssumeRolePolicy", EntityKind::Role, name, Vec::new())?;
+    call.on_changed_entity("UpdateAssumeRolePolicy", EntityKind::Role, name, Vec::new())?;
     let bindings = super::check_trust_document(call.store(), document)?;
     call.store()
         .set_trust_policy(&call.account, name, document, &bindings)
@@ -406,7 +407,7 @@ fn boundary(call: &Call, kind: EntityKind, put: bool) -> Result<Xml, QueryError>
             )]
         })
         .unwrap_or_default();
-    call.on_entity(&action, kind, name, keys)?;
+    call.on_changed_entity(&action, kind, name, keys)?;
     call.store()
         .set_boundary(&call.account, kind, name, arn)
         .map_err(store_error)?;

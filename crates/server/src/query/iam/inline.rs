@@ -23,7 +23,7 @@ fn put(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let document = call
         .params
         .shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
-    call.on_entity(
+    call.on_changed_entity(
         &format!("Put{}Policy", kind.title()),
         kind,
         owner,
@@ -121,7 +121,7 @@ fn list(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
 fn delete(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let owner = owner_name(call, kind)?;
     let name = call.params.shaped("PolicyName", POLICY_NAME)?;
-    call.on_entity(
+    call.on_changed_entity(
         &format!("Delete{}Policy", kind.title()),
         kind,
         owner,

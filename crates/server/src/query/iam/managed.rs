@@ -5,6 +5,7 @@ use policy::{ContextValue, PolicyType};
 use store::{EntityKind, ManagedPolicy};
 
 use super::entities::tags_xml;
+use super::protected;
 use super::{check_document, date, request_tag_keys, store_error, Call};
 use crate::percent;
 use crate::query::params::Shape;
@@ -44,15 +45,15 @@ fn policy_answer(policy: &ManagedPolicy, tags: &[(String, String)]) -> Xml {
     out
 }
 
-/// An AWS managed policy cannot be changed by anyone [IAM `access_policies_managed-vs-inline`].
+/// The caller's own policy, to change: an AWS managed one, known or not, nobody changes.
 fn customer_managed(call: &Call, arn: &str) -> Result<ManagedPolicy, QueryError> {
+    if protected::is_aws_managed(arn) {
+        return Err(protected::aws_managed_refusal(arn));
+    }
     let policy = call.store().managed_policy(arn).map_err(store_error)?;
     match &policy.account_id {
         Some(a) if *a == call.account => Ok(policy),
-        None => Err(QueryError::forbidden(
-            "AccessDenied",
-            format!("Policy {arn} is an AWS managed policy and cannot be changed."),
-        )),
+        None => Err(protected::aws_managed_refusal(arn)),
         Some(_) => Err(store_error(store::StoreError::NoSuchEntity(format!(
             "Policy {arn} does not exist or is not attachable."
         )))),
@@ -249,7 +250,7 @@ fn attachment(call: &Call, kind: EntityKind, attach: bool) -> Result<Xml, QueryE
         "iam:PolicyARN".to_string(),
         ContextValue::Single(arn.into()),
     )];
-    call.on_entity(&format!("{verb}{}Policy", kind.title()), kind, name, keys)?;
+    call.on_changed_entity(&format!("{verb}{}Policy", kind.title()), kind, name, keys)?;
     visible(call, arn)?;
     let store = call.store();
     if attach {

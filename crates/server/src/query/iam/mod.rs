@@ -10,6 +10,7 @@ mod entities;
 mod inline;
 mod keys;
 mod managed;
+mod protected;
 mod simulate;
 mod tags;
 

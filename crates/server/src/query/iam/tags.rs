@@ -3,17 +3,19 @@
 use store::EntityKind;
 
 use super::entities::tags_xml;
-use super::{request_tag_keys, store_error, Call};
+use super::{protected, request_tag_keys, store_error, Call};
 use crate::query::params::Shape;
 use crate::query::xml::Xml;
 use crate::query::QueryError;
 
-/// The tagged thing's id, after authorizing `action` on it.
+/// The tagged thing's id, after authorizing `action` on it; `changes` for Tag and Untag, which
+/// no AWS managed policy or Identity Center role allows (`protected`).
 fn target(
     call: &Call,
     action: &str,
     kind: Option<EntityKind>,
     keys: Vec<(String, policy::ContextValue)>,
+    changes: bool,
 ) -> Result<String, QueryError> {
     match kind {
         Some(kind) => {
@@ -23,7 +25,12 @@ fn target(
                 "RoleName"
             };
             let name = call.params.shaped(param, Shape::Name { max: 64 })?;
-            Ok(call.on_entity(action, kind, name, keys)?.id)
+            let entity = if changes {
+                call.on_changed_entity(action, kind, name, keys)?
+            } else {
+                call.on_entity(action, kind, name, keys)?
+            };
+            Ok(entity.id)
         }
         None => {
             let arn = call.params.shaped("PolicyArn", Shape::Text { max: 2048 })?;
@@ -33,6 +40,9 @@ fn target(
                 keys.extend(call.resource_tag_keys(&p.id));
             }
             call.authorize(action, arn, keys)?;
+            if changes && protected::is_aws_managed(arn) {
+                return Err(protected::aws_managed_refusal(arn));
+            }
             match policy {
                 Some(p) if p.account_id.as_deref() == Some(call.account.as_str()) => Ok(p.id),
                 _ => Err(store_error(store::StoreError::NoSuchEntity(format!(
@@ -45,7 +55,7 @@ fn target(
 
 fn tag(call: &Call, action: &str, kind: Option<EntityKind>) -> Result<Xml, QueryError> {
     let tags = call.params.tags("Tags")?;
-    let id = target(call, action, kind, request_tag_keys(&tags))?;
+    let id = target(call, action, kind, request_tag_keys(&tags), true)?;
     call.store().tag_entity(&id, &tags).map_err(store_error)?;
     Ok(Xml::new())
 }
@@ -56,13 +66,13 @@ fn untag(call: &Call, action: &str, kind: Option<EntityKind>) -> Result<Xml, Que
         "aws:TagKeys".to_string(),
         policy::ContextValue::Multi(keys.clone()),
     )];
-    let id = target(call, action, kind, request_keys)?;
+    let id = target(call, action, kind, request_keys, true)?;
     call.store().untag_entity(&id, &keys).map_err(store_error)?;
     Ok(Xml::new())
 }
 
 fn list(call: &Call, action: &str, kind: Option<EntityKind>) -> Result<Xml, QueryError> {
-    let id = target(call, action, kind, Vec::new())?;
+    let id = target(call, action, kind, Vec::new(), false)?;
     let tags = call.store().tags(&id).map_err(store_error)?;
     let mut out = Xml::new();
     tags_xml(&mut out, &tags);

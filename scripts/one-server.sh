@@ -11,7 +11,7 @@ GATEHOUSE_VERIFY_DECISIONS=1 target/debug/gatehouse serve --data-dir "$work/data
     --listen 127.0.0.1:0 --config crates/server/tests/common/config.toml \
     >"$work/stdout" 2>"$work/server.log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do
     grep -q '^listening on ' "$work/stdout" && break
     sleep 0.1

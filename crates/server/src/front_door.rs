@@ -21,7 +21,7 @@ use crate::serve::App;
 /// Carries a redirect's bucket name from the S3 layer to [`finish`], which writes it into the
 /// error body and removes the header.
 pub const REDIRECT_BUCKET: &str = "x-gatehouse-internal-redirect-bucket";
-use crate::precheck::{body_refusal, precheck};
+use crate::precheck::{body_refusal, is_object_data, precheck};
 
 /// Serves `app` on `listener` until the task is dropped.
 pub async fn run(listener: TcpListener, app: App) -> std::io::Result<()> {
@@ -109,10 +109,14 @@ async fn handle(
     let version = req.version();
     let refusal = refuse(&req);
     let query = crate::query::is_query_request(&req);
-    let (req, read_to_end) = {
+    let (mut req, read_to_end) = {
         let (parts, body) = req.into_parts();
         let (tracked, done) = crate::unread::Tracked::new(body);
         (Request::from_parts(parts, Body::http_body(tracked)), done)
+    };
+    let refusal = match refusal {
+        None if !query => check_buffered_body(&mut req).await,
+        other => other,
     };
     let mut response = match refusal {
         // The Query protocol (STS, IAM) is told apart before anything S3-specific is checked.
@@ -158,6 +162,41 @@ fn refuse(req: &Request<Incoming>) -> Option<Response<Body>> {
     })?;
     let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
     Some(error_response(status, refusal.code, &refusal.message))
+}
+
+/// A document body (not object data) that names a Content-MD5 or checksum is read whole —
+/// [`body_refusal`] has bounded it — and held to it before the operation sees it.
+async fn check_buffered_body(req: &mut Request<Body>) -> Option<Response<Body>> {
+    let headers = req.headers();
+    let claims = headers
+        .keys()
+        .any(|k| k.as_str() == "content-md5" || k.as_str().starts_with("x-amz-checksum-"));
+    let chunked = headers
+        .get("content-encoding")
+        .is_some_and(|v| v.as_bytes().starts_with(b"aws-chunked"));
+    let query = req.uri().query().unwrap_or("");
+    if !claims || chunked || is_object_data(req.method().as_str(), req.uri().path(), query) {
+        return None;
+    }
+    let limit = crate::precheck::MAX_BUFFERED_BODY as usize;
+    let body = match req.body_mut().store_all_limited(limit).await {
+        Ok(body) => body,
+        Err(_) => {
+            return Some(error_response(
+                StatusCode::BAD_REQUEST,
+                "IncompleteBody",
+                "The request body terminated unexpectedly",
+            ))
+        }
+    };
+    let refused = crate::s3::checksums::verify_buffered(req.headers(), &body).err()?;
+    Some(error_response(
+        StatusCode::BAD_REQUEST,
+        refused.code().as_str(),
+        refused
+            .message()
+            .unwrap_or("The Content-MD5 you specified did not match what we received."),
+    ))
 }
 
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response<Body> {

@@ -105,6 +105,25 @@ pub const MAX_BUFFERED_BODY: u64 = 20 * 1024 * 1024;
 /// The subresources of an object whose PUT body is an XML document, not the object's bytes.
 const OBJECT_XML_SUBRESOURCES: &[&str] = &["acl", "tagging", "retention", "legal-hold"];
 
+/// Whether the request's body is object data (PutObject, UploadPart, a browser form POST),
+/// which streams to disk, rather than a document the operation buffers. Path-style requests:
+/// `/bucket` or `/bucket/key`.
+pub fn is_object_data(method: &str, path: &str, query: &str) -> bool {
+    let names: Vec<&str> = query
+        .split('&')
+        .map(|kv| kv.split_once('=').map_or(kv, |(k, _)| k))
+        .collect();
+    let has_key = path
+        .trim_start_matches('/')
+        .split_once('/')
+        .is_some_and(|(_, key)| !key.is_empty());
+    match method {
+        "PUT" => has_key && !names.iter().any(|n| OBJECT_XML_SUBRESOURCES.contains(n)),
+        "POST" => !has_key && query.is_empty(),
+        _ => false,
+    }
+}
+
 /// Refuses, before a byte of it is read, a body the operation would buffer and that is over
 /// [`MAX_BUFFERED_BODY`] (400 MaxMessageLengthExceeded, as AWS answers an oversize request
 /// document) or of unknown length (411 MissingContentLength). Object data — PutObject,
@@ -117,20 +136,7 @@ pub fn body_refusal(
     content_length: Option<u64>,
     chunked: bool,
 ) -> Option<Refusal> {
-    let names: Vec<&str> = query
-        .split('&')
-        .map(|kv| kv.split_once('=').map_or(kv, |(k, _)| k))
-        .collect();
-    let has_key = path
-        .trim_start_matches('/')
-        .split_once('/')
-        .is_some_and(|(_, key)| !key.is_empty());
-    let data = match method {
-        "PUT" => has_key && !names.iter().any(|n| OBJECT_XML_SUBRESOURCES.contains(n)),
-        "POST" => !has_key && query.is_empty(),
-        _ => false,
-    };
-    if data {
+    if is_object_data(method, path, query) {
         return None;
     }
     match content_length {

@@ -67,6 +67,27 @@ pub async fn store_verified(
     }
 }
 
+/// Holds a whole buffered body (an XML or JSON document: DeleteObjects, a bucket policy, a
+/// configuration) to the request's Content-MD5 and `x-amz-checksum-*` headers: a mismatch is
+/// BadDigest and the operation never runs [S3 `checking-object-integrity`; DeleteObjects:
+/// "Content-MD5 … is required … to verify that your request body has not been altered"].
+pub fn verify_buffered(headers: &HeaderMap, body: &[u8]) -> S3Result<()> {
+    use md5::Digest;
+    let content_md5 = headers
+        .get("content-md5")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let mut expected = Checksum::default();
+    for (header, _) in ALGORITHMS {
+        if let Some(v) = headers.get(header).and_then(|v| v.to_str().ok()) {
+            *field(&mut expected, header) = Some(v.to_string());
+        }
+    }
+    let mut integrity = Integrity::new(headers, expected, content_md5);
+    integrity.update(body);
+    let md5: [u8; 16] = md5::Md5::digest(body).into();
+    integrity.verify(None, &md5).map(|_| ())
+}
+
 /// The algorithms' header names, S3's display names, and how to read each out of a Checksum.
 const ALGORITHMS: [(&str, &str); 5] = [
     ("x-amz-checksum-crc32", "CRC32"),

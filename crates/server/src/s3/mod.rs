@@ -4,7 +4,7 @@ pub mod acl;
 mod acl_api;
 mod body;
 mod bucket;
-mod checksums;
+pub(crate) mod checksums;
 mod conditions;
 pub mod control;
 mod copy;

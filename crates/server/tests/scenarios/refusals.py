@@ -217,11 +217,18 @@ def scenario_metadata_over_two_kilobytes_is_refused():
     equal(keys(bucket), ["fits"], "nothing else stored")
 
 
-def scenario_delete_objects_needs_an_integrity_header():
+def scenario_delete_objects_needs_an_integrity_header_that_holds():
     bucket = create_bucket(objects={"k": b"v"})
     body = b"<Delete><Object><Key>k</Key></Object></Delete>"
     status, answer = signed("POST", f"/{bucket}?delete", body)
     equal((status, code_of(answer)), (400, "InvalidRequest"), "DeleteObjects without Content-MD5")
+    equal(keys(bucket), ["k"], "nothing deleted")
+    # The integrity header is held to the body: a wrong one deletes nothing either.
+    status, answer = signed("POST", f"/{bucket}?delete", body, {"content-md5": b64md5(b"other")})
+    equal((status, code_of(answer)), (400, "BadDigest"), "DeleteObjects with a wrong Content-MD5")
+    wrong_crc = base64.b64encode(struct.pack(">I", zlib.crc32(b"other"))).decode()
+    status, answer = signed("POST", f"/{bucket}?delete", body, {"x-amz-checksum-crc32": wrong_crc})
+    equal((status, code_of(answer)), (400, "BadDigest"), "DeleteObjects with a wrong CRC32")
     equal(keys(bucket), ["k"], "nothing deleted")
     status, _ = signed("POST", f"/{bucket}?delete", body, {"content-md5": b64md5(body)})
     equal(status, 200, "with Content-MD5")

@@ -44,12 +44,7 @@ async fn every_request_that_reaches_the_server_has_exactly_one_event() {
         .put_object()
         .bucket("trail")
         .key("cut")
-        .presigned(
-            aws_sdk_s3::presigning::PresigningConfig::expires_in(std::time::Duration::from_secs(
-                60,
-            ))
-            .unwrap(),
-        )
+        .presigned(common::one_minute())
         .await
         .unwrap();
     let target = url.uri().split_once(&server.addr).unwrap().1.to_string();

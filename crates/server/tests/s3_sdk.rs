@@ -550,12 +550,7 @@ async fn presigned_urls_work_and_public_buckets_serve_anonymous_readers() {
         .get_object()
         .bucket("site")
         .key("index.html")
-        .presigned(
-            aws_sdk_s3::presigning::PresigningConfig::expires_in(std::time::Duration::from_secs(
-                60,
-            ))
-            .unwrap(),
-        )
+        .presigned(common::one_minute())
         .await
         .unwrap();
     let body = fetch(presigned.uri()).await;

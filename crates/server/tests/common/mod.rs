@@ -83,6 +83,12 @@ pub fn client_for(endpoint: &str, region: &'static str, key: &str, secret: &str)
     Client::from_conf(config)
 }
 
+/// Presigning that lasts a minute.
+pub fn one_minute() -> aws_sdk_s3::presigning::PresigningConfig {
+    aws_sdk_s3::presigning::PresigningConfig::expires_in(std::time::Duration::from_secs(60))
+        .unwrap()
+}
+
 pub fn alpha(server: &Server) -> Client {
     client_for(
         &server.endpoint,

@@ -17,6 +17,7 @@ from lib import (
     assume,
     check,
     create_bucket,
+    create_group,
     create_role,
     create_user,
     equal,
@@ -97,13 +98,7 @@ def scenario_a_bucket_policy_does_not_grant_a_recreated_role():
 def scenario_a_recreated_group_has_none_of_the_old_groups_policies():
     bucket = create_bucket(objects={"doc": b"group reading"})
     iam = root("iam")
-    group = unique("readers")
-    iam.create_group(GroupName=group)
-    iam.put_group_policy(
-        GroupName=group,
-        PolicyName="read",
-        PolicyDocument=json.dumps(policy(allow("s3:GetObject", s3_arn(bucket, "*")))),
-    )
+    group = create_group(allow("s3:GetObject", s3_arn(bucket, "*")))
     user = create_user()
     iam.add_user_to_group(GroupName=group, UserName=user.name)
     equal(get_bytes(user.s3, bucket, "doc"), b"group reading", "through the group")

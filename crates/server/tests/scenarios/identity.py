@@ -11,6 +11,7 @@ from lib import (
     S3_FULL,
     allow,
     create_bucket,
+    create_group,
     create_user,
     equal,
     expect_denied,
@@ -120,13 +121,7 @@ def scenario_10_group_membership():
     very next request after being removed."""
     bucket = create_bucket(objects={"team.txt": b"team data"})
     iam = root("iam")
-    group = unique("readers")
-    iam.create_group(GroupName=group)
-    iam.put_group_policy(
-        GroupName=group,
-        PolicyName="read",
-        PolicyDocument=json.dumps(policy(allow("s3:GetObject", s3_arn(bucket, "*")))),
-    )
+    group = create_group(allow("s3:GetObject", s3_arn(bucket, "*")))
     user = create_user()
     denial = message(user.arn, "s3:GetObject", s3_arn(bucket, "team.txt"), "identity")
     expect_denied(lambda: user.s3.get_object(Bucket=bucket, Key="team.txt"), "identity", denial)

@@ -156,6 +156,18 @@ def allow(actions, resources, **extra):
     return dict(Effect="Allow", Action=actions, Resource=resources, **extra)
 
 
+def create_group(*statements, account=ALPHA):
+    """A new group whose inline policy "read" holds `statements` (none: no policy)."""
+    iam = root("iam", account)
+    name = unique("readers")
+    iam.create_group(GroupName=name)
+    if statements:
+        iam.put_group_policy(
+            GroupName=name, PolicyName="read", PolicyDocument=json.dumps(policy(*statements))
+        )
+    return name
+
+
 def create_bucket(account=ALPHA, objects=None):
     """A bucket of `account` (its root creates it) holding `objects` ({key: bytes})."""
     s3 = root("s3", account)

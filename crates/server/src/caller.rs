@@ -129,17 +129,11 @@ impl Caller {
 }
 
 /// The caller as CloudTrail's `userIdentity` shows it.
-pub fn identity(gatehouse: &Gatehouse, access_key: Option<&str>) -> crate::audit::Identity {
+pub fn identity(gatehouse: &Gatehouse, access_key: Option<&str>) -> audit::Identity {
     let key = access_key.and_then(|k| gatehouse.store.access_key(k).ok().flatten());
     match key {
-        None => crate::audit::Identity {
-            kind: "AWSAccount".into(),
-            principal_id: String::new(),
-            arn: None,
-            account_id: "anonymous".into(),
-            access_key_id: None,
-        },
-        Some(k) => crate::audit::Identity {
+        None => audit::Identity::anonymous(),
+        Some(k) => audit::Identity {
             kind: if k.principal_arn.ends_with(":root") {
                 "Root".into()
             } else if k.principal_arn.contains(":assumed-role/") {

@@ -14,9 +14,9 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use s3s::Body;
 use tokio::net::TcpListener;
 
-use crate::audit::Record;
 use crate::caller::Connection;
 use crate::serve::App;
+use audit::Record;
 
 /// Carries a redirect's bucket name from the S3 layer to [`finish`], which writes it into the
 /// error body and removes the header.
@@ -64,7 +64,7 @@ async fn serve_connection<I>(
         .await;
 }
 
-pub fn random_id(bytes: usize, upper: bool) -> String {
+fn random_id(bytes: usize, upper: bool) -> String {
     let mut buf = vec![0u8; bytes];
     let _ = getrandom::fill(&mut buf);
     let hex: String = buf.iter().map(|b| format!("{b:02x}")).collect();
@@ -100,11 +100,12 @@ async fn handle(
     });
     // Opened before anything can fail or be cancelled: every request gets one event.
     let record = Record::open(
-        app.gatehouse.clone(),
+        app.gatehouse.audit.clone(),
         &request_id,
-        peer,
+        peer.ip().to_string(),
         user_agent,
         read_only,
+        app.gatehouse.config.default_region.clone(),
     );
     let version = req.version();
     let refusal = refuse(&req);
@@ -133,7 +134,14 @@ async fn handle(
     };
     crate::unread::close_if_unread(&mut response, version, &read_to_end);
     let (response, error) = finish(response, &request_id, &host_id, &host).await;
-    record.finish(response.status().as_u16(), error).await;
+    let status = response.status();
+    record
+        .finish(
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error"),
+            error,
+        )
+        .await;
     Ok(response)
 }
 

@@ -2,7 +2,6 @@
 //! request authorized by the engine and every denial explained. It knows how to ask the engine
 //! and the store; it does not know how a decision is reached.
 
-pub mod audit;
 pub mod auth;
 pub mod authorize;
 pub mod caller;

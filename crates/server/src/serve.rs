@@ -11,11 +11,11 @@ use s3s::S3Result;
 use store::{AccessKey, Store, StoreError};
 use tokio::net::TcpListener;
 
-use crate::audit::AuditLog;
 use crate::auth::KeyLookup;
 use crate::config::{AccountConfig, Config};
 use crate::s3::GatehouseS3;
 use crate::state::Gatehouse;
+use audit::AuditLog;
 
 pub struct ServeOptions {
     pub data_dir: PathBuf,

@@ -7,13 +7,13 @@ use authz::NamedPolicy;
 use policy::CompiledPolicy;
 use store::{Bucket, Store};
 
-use crate::audit::AuditLog;
 use crate::config::Config;
+use audit::AuditLog;
 
 pub struct Gatehouse {
     pub store: Arc<Store>,
     pub config: Config,
-    pub audit: AuditLog,
+    pub audit: Arc<AuditLog>,
     pub identities: crate::identity::Identities,
     /// The accounts (made at startup, before serving): canonical ids, names, e-mail addresses.
     accounts: Vec<store::Account>,
@@ -28,7 +28,7 @@ pub struct Gatehouse {
 }
 
 impl Gatehouse {
-    pub fn new(store: Arc<Store>, config: Config, audit: AuditLog) -> Gatehouse {
+    pub fn new(store: Arc<Store>, config: Config, audit: Arc<AuditLog>) -> Gatehouse {
         let accounts = store.accounts().unwrap_or_default();
         let verify_decisions = config.verify_decisions
             || std::env::var("GATEHOUSE_VERIFY_DECISIONS").is_ok_and(|v| v == "1");

@@ -7,7 +7,9 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+use crate::clock::today;
 
 pub const MAX_FILE: u64 = 64 * 1024 * 1024;
 
@@ -16,14 +18,6 @@ struct Current {
     n: u32,
     size: u64,
     out: BufWriter<File>,
-}
-
-fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    crate::authorize::iso8601(secs)[..10].to_string()
 }
 
 fn path(dir: &Path, day: &str, n: u32) -> PathBuf {

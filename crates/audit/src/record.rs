@@ -1,21 +1,19 @@
-//! One request's audit event from arrival to answer: opened by the front door when the
-//! request arrives, finished with its status; dropped unfinished (the connection closed, the
-//! task was cancelled) it still writes its event, as `RequestAborted`.
+//! One request's audit event from arrival to answer: opened when the request arrives, finished
+//! with its status; dropped unfinished (the connection closed, the task was cancelled) it still
+//! writes its event, as `RequestAborted`.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http::StatusCode;
-
-use crate::audit::Event;
-use crate::state::Gatehouse;
+use crate::{AuditLog, Event, Identity};
 
 pub struct Record {
-    gatehouse: Arc<Gatehouse>,
+    log: Arc<AuditLog>,
     request_id: String,
-    peer: SocketAddr,
+    source_ip: String,
     user_agent: Option<String>,
     read_only: bool,
+    /// The region an event names when the request never said (unsigned, refused early).
+    default_region: String,
     finished: bool,
 }
 
@@ -25,74 +23,63 @@ const ABORTED: u16 = 499;
 
 impl Record {
     pub fn open(
-        gatehouse: Arc<Gatehouse>,
+        log: Arc<AuditLog>,
         request_id: &str,
-        peer: SocketAddr,
+        source_ip: String,
         user_agent: Option<String>,
         read_only: bool,
+        default_region: String,
     ) -> Record {
         Record {
-            gatehouse,
+            log,
             request_id: request_id.to_string(),
-            peer,
+            source_ip,
             user_agent,
             read_only,
+            default_region,
             finished: false,
         }
     }
 
-    /// Writes the event for a response with `status` and, for an error, its code and message.
+    /// Writes the event for a response with `status` and, for an error, its code and message
+    /// (`None` for an error without a body: named by its status' reason, as a HEAD's is).
     /// An acknowledged write (a mutating request answered 2xx) returns once its event is on
     /// disk.
-    pub async fn finish(mut self, status: u16, error: Option<(String, String)>) {
+    pub async fn finish(mut self, status: u16, reason: &str, error: Option<(String, String)>) {
         self.finished = true;
+        let error =
+            error.or_else(|| (status >= 300).then(|| (reason.replace(' ', ""), String::new())));
         let event = self.event(status, error);
-        let audit = &self.gatehouse.audit;
         if !self.read_only && status < 300 {
-            audit.write_durable(&event).await;
+            self.log.write_durable(&event).await;
         } else {
-            audit.write(&event);
+            self.log.write(&event);
         }
     }
 
     fn event(&self, status: u16, error: Option<(String, String)>) -> Event {
-        let audit = &self.gatehouse.audit;
-        let pending = audit.take(&self.request_id);
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let pending = self.log.take(&self.request_id);
         let (error_code, error_message) = match error {
+            Some((code, message)) if message.is_empty() => (Some(code), None),
             Some((code, message)) => (Some(code), Some(message)),
-            // HEAD has no body: name the error by its status.
-            None if status >= 300 => (
-                Some(
-                    StatusCode::from_u16(status)
-                        .map_or("Error", |s| s.canonical_reason().unwrap_or("Error"))
-                        .replace(' ', ""),
-                ),
-                None,
-            ),
             None => (None, None),
         };
-        let identity = pending
-            .identity
-            .unwrap_or_else(|| crate::caller::identity(&self.gatehouse, None));
         Event {
-            time: crate::authorize::iso8601(now.as_secs()),
+            time: crate::clock::now_iso8601(),
             name: pending.operation.unwrap_or_else(|| "Unknown".to_string()),
             region: pending
                 .region
-                .unwrap_or_else(|| self.gatehouse.config.default_region.clone()),
-            source_ip: self.peer.ip().to_string(),
+                .unwrap_or_else(|| self.default_region.clone()),
+            source_ip: self.source_ip.clone(),
             user_agent: self.user_agent.clone(),
-            identity,
+            identity: pending.identity.unwrap_or_else(Identity::anonymous),
             bucket: pending.bucket,
             key: pending.key,
             status,
             error_code,
             error_message,
             request_id: self.request_id.clone(),
-            event_id: crate::front_door::random_id(16, false),
+            event_id: event_id(),
             read_only: self.read_only,
             recipient_account: pending.resource_account,
             decisions: pending.decisions,
@@ -113,6 +100,13 @@ impl Drop for Record {
                 "The connection closed before the response was sent".into(),
             )),
         );
-        self.gatehouse.audit.write(&event);
+        self.log.write(&event);
     }
+}
+
+/// 32 lower-case hex digits.
+fn event_id() -> String {
+    let mut buf = [0u8; 16];
+    let _ = getrandom::fill(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
 }

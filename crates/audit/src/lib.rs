@@ -13,6 +13,7 @@
 //! and refusals, never an acknowledged write's. A burst that fills the queue drops non-durable
 //! events; the count is logged and written into the trail as an `AuditRecordsDropped` event.
 
+pub mod clock;
 mod event;
 mod record;
 mod writer;
@@ -21,7 +22,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use event::{Event, Identity};
 pub use record::Record;
@@ -58,18 +59,18 @@ const QUEUE: usize = 65_536;
 
 impl AuditLog {
     /// Starts the writer thread on `DATA_DIR/audit`.
-    pub fn start(dir: PathBuf) -> std::io::Result<AuditLog> {
+    pub fn start(dir: PathBuf) -> std::io::Result<Arc<AuditLog>> {
         std::fs::create_dir_all(&dir)?;
         let (sender, receiver) = sync_channel(QUEUE);
         std::thread::Builder::new()
             .name("gatehouse-audit".into())
             .spawn(move || writer::run(dir, receiver, writer::MAX_FILE))?;
-        Ok(AuditLog {
+        Ok(Arc::new(AuditLog {
             sender,
             pending: Mutex::new(HashMap::new()),
             dropped: AtomicU64::new(0),
             reported: AtomicU64::new(0),
-        })
+        }))
     }
 
     /// Updates what is known of request `id`.

@@ -14,14 +14,20 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use s3s::Body;
 use tokio::net::TcpListener;
 
-use crate::caller::Connection;
-use crate::serve::App;
 use audit::Record;
 
-/// Carries a redirect's bucket name from the S3 layer to [`finish`], which writes it into the
-/// error body and removes the header.
-pub const REDIRECT_BUCKET: &str = "x-gatehouse-internal-redirect-bucket";
+use crate::caller::Connection;
 use crate::precheck::{body_refusal, is_object_data, precheck};
+use crate::s3::errors::REDIRECT_BUCKET;
+use crate::state::Gatehouse;
+
+/// What the front door serves: the S3 service, the state every API shares, and TLS when on.
+/// `serve` builds it.
+pub struct App {
+    pub s3: s3s::service::S3Service,
+    pub gatehouse: Arc<Gatehouse>,
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+}
 
 /// Serves `app` on `listener` until the task is dropped.
 pub async fn run(listener: TcpListener, app: App) -> std::io::Result<()> {
@@ -121,7 +127,7 @@ async fn handle(
     };
     let mut response = match refusal {
         // The Query protocol (STS, IAM) is told apart before anything S3-specific is checked.
-        _ if query => crate::query::handle(&app, req, &request_id).await,
+        _ if query => crate::query::handle(&app.gatehouse, req, &request_id).await,
         Some(refusal) => refusal,
         None => match app.s3.call(req).await {
             Ok(resp) => resp,

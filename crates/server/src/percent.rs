@@ -53,6 +53,18 @@ pub fn decode_bytes(s: &str, plus_is_space: bool) -> Vec<u8> {
     out
 }
 
+/// The form's parameters, in order, decoded.
+pub fn form(body: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(body);
+    text.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (decode(k, true), decode(v, true))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::KeyLookup;
 use crate::config::{AccountConfig, Config};
+use crate::front_door::App;
 use crate::s3::GatehouseS3;
 use crate::state::Gatehouse;
 use audit::AuditLog;
@@ -61,13 +62,6 @@ impl S3Access for DecideInOperations {
         });
         Ok(())
     }
-}
-
-/// What `serve` runs: the S3 service and the state the front door needs (the audit trail).
-pub struct App {
-    pub s3: s3s::service::S3Service,
-    pub gatehouse: Arc<Gatehouse>,
-    pub tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 fn random_string(bytes: usize, alphabet: &[u8]) -> String {

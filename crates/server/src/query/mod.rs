@@ -13,10 +13,10 @@ use http::{HeaderValue, Request, Response, StatusCode};
 use s3s::Body;
 
 use crate::caller::{Caller, Connection};
-use crate::percent::decode;
+use crate::percent::{decode, form};
 use crate::query::params::Params;
-use crate::serve::App;
 use crate::sigv4::{verify, SigError, SignedRequest};
+use crate::state::Gatehouse;
 
 /// The largest form body accepted (IAM's largest policy document, URL-encoded, fits well).
 const MAX_BODY: usize = 1024 * 1024;
@@ -122,18 +122,6 @@ fn from_sig(e: SigError) -> QueryError {
     }
 }
 
-/// The form's parameters, in order, decoded.
-pub fn form(body: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k, true), decode(v, true))
-        })
-        .collect()
-}
-
 /// The first parameter of a form whose value is not UTF-8 once decoded (the lossy [`form`]
 /// would have replaced its bytes unseen).
 fn first_not_utf8(body: &[u8]) -> Option<String> {
@@ -199,7 +187,7 @@ fn error_response(namespace: &str, e: QueryError, request_id: &str) -> Response<
 }
 
 /// Answers one Query-protocol request.
-pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response<Body> {
+pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str) -> Response<Body> {
     let (parts, mut body) = req.into_parts();
     let sts_ns = "https://sts.amazonaws.com/doc/2011-06-15/";
     let bytes = match body.store_all_limited(MAX_BODY).await {
@@ -228,11 +216,11 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let store = &app.gatehouse.store;
+    let store = &gatehouse.store;
     let verified = verify(
         &signed,
         &["sts", "iam"],
-        &app.gatehouse.config.regions,
+        &gatehouse.config.regions,
         |k| {
             store
                 .access_key(k)
@@ -258,7 +246,7 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
     let named = !action.is_empty()
         && action.len() <= 64
         && action.bytes().all(|b| b.is_ascii_alphanumeric());
-    let audit = &app.gatehouse.audit;
+    let audit = &gatehouse.audit;
     if named {
         let service = if sts::ACTIONS.contains(&action.as_str()) {
             "sts"
@@ -274,7 +262,7 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
         Ok(v) => v,
         Err(e) => return error_response(sts_ns, from_sig(e), request_id),
     };
-    let identity = crate::caller::identity(&app.gatehouse, Some(&verified.access_key));
+    let identity = crate::caller::identity(gatehouse, Some(&verified.access_key));
     audit.note(request_id, |p| {
         p.identity = Some(identity);
         p.region = Some(verified.region.clone());
@@ -313,7 +301,7 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
         return error_response(sts_ns, not_utf8_error(&name), request_id);
     }
     let caller = Caller::new(
-        &app.gatehouse,
+        gatehouse,
         parts.extensions.get::<Connection>().cloned(),
         Some(&key),
         Some(verified.region.clone()),
@@ -328,8 +316,8 @@ pub async fn handle(app: &App, req: Request<Body>, request_id: &str) -> Response
     );
     let params = Params(params);
     let result = match verified.service.as_str() {
-        "sts" => sts::dispatch(app, &caller, &action, &params, request_id),
-        _ => iam::dispatch(app, &caller, &action, &params, request_id),
+        "sts" => sts::dispatch(gatehouse, &caller, &action, &params, request_id),
+        _ => iam::dispatch(gatehouse, &caller, &action, &params, request_id),
     };
     let namespace = if verified.service == "iam" {
         "https://iam.amazonaws.com/doc/2010-05-08/"

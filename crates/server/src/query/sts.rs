@@ -18,7 +18,7 @@ use crate::query::iam::{check_document, store_error};
 use crate::query::params::{check_tag, Params, Shape};
 use crate::query::xml::Xml;
 use crate::query::QueryError;
-use crate::serve::App;
+use crate::state::Gatehouse;
 
 const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 /// A session's policies: at most ten `PolicyArns` [STS AssumeRole, PolicyArns].
@@ -35,7 +35,7 @@ pub const ACTIONS: &[&str] = &[
 ];
 
 pub fn dispatch(
-    app: &App,
+    gatehouse: &Gatehouse,
     caller: &Caller,
     action: &str,
     params: &Params,
@@ -43,9 +43,9 @@ pub fn dispatch(
 ) -> Result<String, QueryError> {
     let out = match action {
         "GetCallerIdentity" => get_caller_identity(caller),
-        "AssumeRole" => assume_role(app, caller, params)?,
-        "GetSessionToken" => get_session_token(app, caller, params)?,
-        "GetAccessKeyInfo" => get_access_key_info(app, caller, params)?,
+        "AssumeRole" => assume_role(gatehouse, caller, params)?,
+        "GetSessionToken" => get_session_token(gatehouse, caller, params)?,
+        "GetAccessKeyInfo" => get_access_key_info(gatehouse, caller, params)?,
         other => return Err(QueryError::invalid_action(other, "2011-06-15")),
     };
     Ok(out.answer(action, NS, request_id))
@@ -93,7 +93,7 @@ fn validation(message: impl Into<String>) -> QueryError {
 /// Inline `Policy` and `PolicyArns`: their plain text may not exceed 2,048 characters together
 /// [STS AssumeRole, Policy]; each managed one must exist.
 fn session_policies(
-    app: &App,
+    gatehouse: &Gatehouse,
     params: &Params,
 ) -> Result<(Option<String>, Vec<String>), QueryError> {
     let inline = params.optional("Policy", Shape::Text { max: 2048 })?;
@@ -107,7 +107,7 @@ fn session_policies(
         )));
     }
     for arn in &arns {
-        app.gatehouse.store.managed_policy(arn).map_err(|_| {
+        gatehouse.store.managed_policy(arn).map_err(|_| {
             QueryError::sender(
                 "InvalidParameterValue",
                 format!("Policy {arn} does not exist or is not attachable."),
@@ -170,7 +170,7 @@ fn session_tags(caller: &Caller, params: &Params) -> Result<(Vec<SessionTag>, us
     Ok((tags, requested))
 }
 
-fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, QueryError> {
+fn assume_role(gatehouse: &Gatehouse, caller: &Caller, params: &Params) -> Result<Xml, QueryError> {
     let role_arn = params.shaped("RoleArn", Shape::Text { max: 2048 })?;
     let session_name = params.shaped("RoleSessionName", Shape::Name { max: 64 })?;
     if session_name.len() < 2 {
@@ -179,10 +179,10 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     let external_id = params.optional("ExternalId", Shape::Text { max: 1224 })?;
     let source_identity = params.optional("SourceIdentity", Shape::Name { max: 64 })?;
     let duration = params.int("DurationSeconds", 900, 43_200)?.unwrap_or(3600);
-    let (policy, policy_arns) = session_policies(app, params)?;
+    let (policy, policy_arns) = session_policies(gatehouse, params)?;
     let (tags, requested) = session_tags(caller, params)?;
     let requested = &tags[..requested];
-    let store = &app.gatehouse.store;
+    let store = &gatehouse.store;
     if caller.principal().kind == PrincipalType::Account {
         // [IAM `id_roles_use`: "you cannot assume a role as the root user"].
         return Err(QueryError::forbidden(
@@ -250,7 +250,7 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
     // found), never decided without it.
     policies.resource = match (&role, &trust) {
         (Some(role), Some(t)) => Some(
-            crate::principal_binding::trust_policy(&app.gatehouse, role, t).map_err(|_| {
+            crate::principal_binding::trust_policy(gatehouse, role, t).map_err(|_| {
                 QueryError::internal("We encountered an internal error. Please try again.")
             })?,
         ),
@@ -261,7 +261,7 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
         .map(|t| Consulted::of(authz::Layer::Trust, t))
         .collect();
     for action in actions {
-        let mut context = request_context(&app.gatehouse, caller, &role_account);
+        let mut context = request_context(gatehouse, caller, &role_account);
         add_carried_keys(
             &mut context,
             action,
@@ -277,7 +277,7 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
             policies: &policies,
             s3: None,
         };
-        decide_with_documents(&app.gatehouse, caller, &request, &[], &documents)
+        decide_with_documents(gatehouse, caller, &request, &[], &documents)
             .map_err(QueryError::access_denied)?;
     }
     let role = role.ok_or_else(|| QueryError::forbidden("AccessDenied", "Access denied".into()))?;
@@ -339,7 +339,11 @@ fn assume_role(app: &App, caller: &Caller, params: &Params) -> Result<Xml, Query
 
 /// Temporary credentials for an IAM user (or the root user) with the user's own permissions;
 /// 15 minutes to 36 hours, 12 by default, root at most an hour [STS GetSessionToken].
-fn get_session_token(app: &App, caller: &Caller, params: &Params) -> Result<Xml, QueryError> {
+fn get_session_token(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    params: &Params,
+) -> Result<Xml, QueryError> {
     let p = caller.principal();
     if !matches!(p.kind, PrincipalType::User | PrincipalType::Account)
         || caller.identity.session_tags.is_some()
@@ -363,8 +367,7 @@ fn get_session_token(app: &App, caller: &Caller, params: &Params) -> Result<Xml,
                 43_200
             });
     let account = p.account.clone().unwrap_or_default();
-    let key = app
-        .gatehouse
+    let key = gatehouse
         .store
         .create_session(&NewSession {
             account_id: &account,
@@ -387,18 +390,21 @@ fn get_session_token(app: &App, caller: &Caller, params: &Params) -> Result<Xml,
 /// The account an access key belongs to, whoever's it is [STS GetAccessKeyInfo: "you can call
 /// this operation for any access key"]; a key Gatehouse never issued is `InvalidParameterValue`
 /// here, since no account can be inferred for it.
-fn get_access_key_info(app: &App, caller: &Caller, params: &Params) -> Result<Xml, QueryError> {
+fn get_access_key_info(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    params: &Params,
+) -> Result<Xml, QueryError> {
     let id = params.shaped("AccessKeyId", Shape::Name { max: 128 })?;
     crate::authorize::check_in_own_account(
-        &app.gatehouse,
+        gatehouse,
         caller,
         "sts:GetAccessKeyInfo",
         "*",
         Vec::new(),
     )
     .map_err(QueryError::access_denied)?;
-    let key = app
-        .gatehouse
+    let key = gatehouse
         .store
         .access_key(id)
         .map_err(store_error)?

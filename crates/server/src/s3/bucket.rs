@@ -72,7 +72,7 @@ fn permanent_redirect(bucket: &store::Bucket) -> s3s::S3Error {
     }
     // The front door adds <Bucket> and <Endpoint> to the body from this, then drops it.
     if let Ok(v) = http::HeaderValue::from_str(&bucket.name) {
-        headers.insert(crate::front_door::REDIRECT_BUCKET, v);
+        headers.insert(crate::s3::errors::REDIRECT_BUCKET, v);
     }
     err.set_headers(headers);
     err

@@ -3,6 +3,10 @@
 use s3s::{s3_error, S3Error};
 use store::StoreError;
 
+/// Carries a redirect's bucket name from the S3 layer to the front door, which writes it into
+/// the error body and removes the header.
+pub const REDIRECT_BUCKET: &str = "x-gatehouse-internal-redirect-bucket";
+
 pub fn from_store(e: StoreError) -> S3Error {
     match e {
         StoreError::NoSuchBucket => s3_error!(NoSuchBucket, "The specified bucket does not exist"),

@@ -8,7 +8,7 @@ pub(crate) mod checksums;
 mod conditions;
 pub mod control;
 mod copy;
-mod errors;
+pub(crate) mod errors;
 mod list;
 mod multipart;
 mod object;

@@ -23,13 +23,13 @@ use crate::caller::Caller;
 use crate::query::params::{Params, Shape};
 use crate::query::xml::Xml;
 use crate::query::QueryError;
-use crate::serve::App;
+use crate::state::Gatehouse;
 
 pub const NS: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
 
 /// One IAM call: who, on which account, with what.
 pub struct Call<'a> {
-    pub app: &'a App,
+    pub gatehouse: &'a Gatehouse,
     pub caller: &'a Caller,
     pub account: String,
     pub params: &'a Params,
@@ -127,7 +127,7 @@ fn handler(action: &str) -> Option<Handler> {
 }
 
 pub fn dispatch(
-    app: &App,
+    gatehouse: &Gatehouse,
     caller: &Caller,
     action: &str,
     params: &Params,
@@ -158,7 +158,7 @@ pub fn dispatch(
         ));
     }
     let call = Call {
-        app,
+        gatehouse,
         caller,
         account,
         params,
@@ -244,7 +244,7 @@ pub fn date(ms: i64) -> String {
 
 impl Call<'_> {
     pub fn store(&self) -> &store::Store {
-        &self.app.gatehouse.store
+        &self.gatehouse.store
     }
 
     /// Is the caller allowed `iam:ACTION` on `resource`, with these request keys (kept when
@@ -256,7 +256,7 @@ impl Call<'_> {
         keys: Vec<(String, ContextValue)>,
     ) -> Result<Decision, QueryError> {
         check_in_own_account(
-            &self.app.gatehouse,
+            self.gatehouse,
             self.caller,
             &format!("iam:{action}"),
             resource,

@@ -119,7 +119,6 @@ pub fn simulate_principal_policy(call: &Call) -> Result<Xml, QueryError> {
             )))
         })?;
     let who = call
-        .app
         .gatehouse
         .identities
         .of_entity(call.store(), entity)

@@ -11,20 +11,22 @@
 use policy::document::{PrincipalEntry, PrincipalKind};
 use policy::Policy;
 
-use crate::state::Gatehouse;
+use store::Store;
+
+use crate::identity::Identities;
 
 /// An (ARN, unique id) pair bound when a policy was saved.
 pub type Binding = (String, String);
 
 /// The IAM user and role ARNs of the accounts held here that `policy`'s Principal and
 /// NotPrincipal elements name.
-fn named_identities(gatehouse: &Gatehouse, policy: &Policy) -> Vec<String> {
+fn named_identities(store: &Store, policy: &Policy) -> Vec<String> {
     let mut arns: Vec<String> = policy
         .statements
         .iter()
         .filter_map(|s| s.principal.as_ref())
         .flat_map(|p| &p.entries)
-        .filter(|e| e.kind == PrincipalKind::Aws && is_held_identity(gatehouse, &e.value))
+        .filter(|e| e.kind == PrincipalKind::Aws && is_held_identity(store, &e.value))
         .map(|e| e.value.clone())
         .collect();
     arns.sort();
@@ -32,7 +34,7 @@ fn named_identities(gatehouse: &Gatehouse, policy: &Policy) -> Vec<String> {
     arns
 }
 
-fn is_held_identity(gatehouse: &Gatehouse, value: &str) -> bool {
+fn is_held_identity(store: &Store, value: &str) -> bool {
     let Some(rest) = value.strip_prefix("arn:aws:iam::") else {
         return false;
     };
@@ -40,15 +42,15 @@ fn is_held_identity(gatehouse: &Gatehouse, value: &str) -> bool {
         return false;
     };
     (resource.starts_with("user/") || resource.starts_with("role/"))
-        && gatehouse.canonical_id(account).is_some()
+        && store.account(account).ok().flatten().is_some()
 }
 
 /// Binds each user and role the policy names to its unique id; `Err` names an ARN of an
 /// account held here that no user or role has (AWS: "Invalid principal in policy").
-pub fn bind(gatehouse: &Gatehouse, policy: &Policy) -> Result<Vec<Binding>, BindError> {
+pub fn bind(store: &Store, policy: &Policy) -> Result<Vec<Binding>, BindError> {
     let mut bound = Vec::new();
-    for arn in named_identities(gatehouse, policy) {
-        match gatehouse.store.entity_by_arn(&arn)? {
+    for arn in named_identities(store, policy) {
+        match store.entity_by_arn(&arn)? {
             Some(entity) => bound.push((arn, entity.id)),
             None => return Err(BindError::NoSuchPrincipal(arn)),
         }
@@ -69,13 +71,10 @@ impl From<store::StoreError> for BindError {
 }
 
 /// The bindings whose entity is gone or was replaced by another of the same name.
-pub fn dead(
-    gatehouse: &Gatehouse,
-    bindings: &[Binding],
-) -> Result<Vec<Binding>, store::StoreError> {
+pub fn dead(store: &Store, bindings: &[Binding]) -> Result<Vec<Binding>, store::StoreError> {
     let mut dead = Vec::new();
     for (arn, id) in bindings {
-        let current = gatehouse.store.entity_by_arn(arn)?;
+        let current = store.entity_by_arn(arn)?;
         if current.is_none_or(|e| &e.id != id) {
             dead.push((arn.clone(), id.clone()));
         }
@@ -139,12 +138,11 @@ pub fn shown(text: &str, policy: &Policy, dead: &[Binding]) -> String {
 /// A role's trust policy as AWS shows it back (GetRole, ListRoles,
 /// GetAccountAuthorizationDetails): a user or role it named that is gone or was re-created
 /// appears as the unique id it was bound to. `None` for an entity without a trust policy.
-pub fn shown_trust(gatehouse: &Gatehouse, role: &store::Entity) -> Option<String> {
+pub fn shown_trust(store: &Store, role: &store::Entity) -> Option<String> {
     let text = role.trust_policy.as_ref()?;
-    let dead = gatehouse
-        .store
+    let dead = store
         .trust_bindings(&role.id)
-        .and_then(|b| dead(gatehouse, &b))
+        .and_then(|b| dead(store, &b))
         .unwrap_or_default();
     match policy::parse_policy(text) {
         Ok(parsed) => Some(shown(text, &parsed, &dead)),
@@ -156,18 +154,18 @@ pub fn shown_trust(gatehouse: &Gatehouse, role: &store::Entity) -> Option<String
 /// re-created user or role it named is matched by no one). A fault (a text that no longer
 /// parses, a store that cannot answer) is logged with the role's id and returned.
 pub fn trust_policy(
-    gatehouse: &Gatehouse,
+    store: &Store,
+    identities: &Identities,
     role: &store::Entity,
     document: &store::IdentityDocument,
 ) -> Result<authz::NamedPolicy, String> {
-    let compiled = gatehouse
-        .store
+    let compiled = store
         .trust_bindings(&role.id)
-        .and_then(|b| dead(gatehouse, &b))
+        .and_then(|b| dead(store, &b))
         .map_err(|e| e.to_string())
         .and_then(|dead| {
             if dead.is_empty() {
-                return gatehouse.identities.compile(document);
+                return identities.compile(document);
             }
             let mut parsed = policy::parse_policy(&document.document).map_err(|e| e.to_string())?;
             retire(&mut parsed, &dead);

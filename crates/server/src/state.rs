@@ -87,7 +87,7 @@ impl Gatehouse {
         let Some(stored) = self.store.bucket_policy(&bucket.name)? else {
             return Ok(None);
         };
-        let dead = crate::principal_binding::dead(self, &stored.bindings)?;
+        let dead = crate::principal_binding::dead(&self.store, &stored.bindings)?;
         let key = (bucket.name.clone(), stored.digest.clone(), dead.clone());
         if let Some(p) = self.cached_policy(&key) {
             return Ok(Some((p, stored.version)));

@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use authz::{authorize, AuthzRequest, Decision, Policies};
 
-use crate::authorize::{
-    add_carried_keys, arn, identity_policies, request_context, s3_facts, Denied, Question,
-};
+use crate::authorize::context::{add_carried_keys, request_context};
+use crate::authorize::denied::Denied;
+use crate::authorize::facts::{identity_policies, s3_facts};
+use crate::authorize::question::{arn, Question};
 use crate::caller::Caller;
 use crate::identity::{CallerIdentity, Identities};
 use crate::state::Gatehouse;

@@ -250,7 +250,13 @@ fn assume_role(gatehouse: &Gatehouse, caller: &Caller, params: &Params) -> Resul
     // found), never decided without it.
     policies.resource = match (&role, &trust) {
         (Some(role), Some(t)) => Some(
-            crate::principal_binding::trust_policy(gatehouse, role, t).map_err(|_| {
+            crate::principal_binding::trust_policy(
+                &gatehouse.store,
+                &gatehouse.identities,
+                role,
+                t,
+            )
+            .map_err(|_| {
                 QueryError::internal("We encountered an internal error. Please try again.")
             })?,
         ),

@@ -9,7 +9,7 @@ use store::{etag_of, BlobInfo, ObjectAttributes, ObjectVersion};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::s3::acl::acl_request;
-use crate::s3::bucket::{expect_owner, require, require_anywhere};
+use crate::s3::lookup::{expect_owner, require, require_anywhere};
 use crate::s3::object::limit_metadata;
 use crate::s3::ownership::{acl_keys, object_write};
 use crate::s3::{from_store, timestamp};

@@ -10,7 +10,7 @@ use store::ListQuery;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::percent::hex_digit;
-use crate::s3::bucket::require;
+use crate::s3::lookup::require;
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 

@@ -10,6 +10,7 @@ pub mod control;
 mod copy;
 pub(crate) mod errors;
 mod list;
+mod lookup;
 mod multipart;
 mod object;
 mod ownership;

@@ -11,8 +11,8 @@ use store::Bucket;
 use crate::authorize::{check, ownership_of, Question};
 use crate::caller::Caller;
 use crate::s3::acl::{self, AclRequest};
-use crate::s3::bucket::require_allowed;
 use crate::s3::from_store;
+use crate::s3::lookup::require_allowed;
 use crate::s3::public_access::{effective, refused};
 use crate::state::Gatehouse;
 

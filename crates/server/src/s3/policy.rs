@@ -6,8 +6,8 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 
 use crate::caller::Caller;
-use crate::s3::bucket::require_allowed;
 use crate::s3::from_store;
+use crate::s3::lookup::require_allowed;
 use crate::state::Gatehouse;
 
 pub fn get(
@@ -22,8 +22,8 @@ pub fn get(
         .map_err(from_store)?
     {
         Some(p) => {
-            let dead =
-                crate::principal_binding::dead(gatehouse, &p.bindings).map_err(from_store)?;
+            let dead = crate::principal_binding::dead(&gatehouse.store, &p.bindings)
+                .map_err(from_store)?;
             let shown = match policy::parse_policy(&p.document) {
                 Ok(parsed) => crate::principal_binding::shown(&p.document, &parsed, &dead),
                 Err(_) => p.document,
@@ -63,13 +63,14 @@ pub fn put(
             ("public policies", "BlockPublicPolicy"),
         ));
     }
-    let bindings = crate::principal_binding::bind(gatehouse, &parsed).map_err(|e| match e {
-        // AWS's answer to a Principal no user or role has [S3 PutBucketPolicy].
-        crate::principal_binding::BindError::NoSuchPrincipal(_) => {
-            s3_error!(MalformedPolicy, "Invalid principal in policy")
-        }
-        crate::principal_binding::BindError::Store(e) => from_store(e),
-    })?;
+    let bindings =
+        crate::principal_binding::bind(&gatehouse.store, &parsed).map_err(|e| match e {
+            // AWS's answer to a Principal no user or role has [S3 PutBucketPolicy].
+            crate::principal_binding::BindError::NoSuchPrincipal(_) => {
+                s3_error!(MalformedPolicy, "Invalid principal in policy")
+            }
+            crate::principal_binding::BindError::Store(e) => from_store(e),
+        })?;
     gatehouse
         .store
         .set_bucket_policy(&bucket.name, Some(text), &bindings)

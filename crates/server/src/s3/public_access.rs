@@ -6,8 +6,8 @@ use s3s::{S3Request, S3Response, S3Result};
 use store::BlockPublicAccessFlags;
 
 use crate::caller::Caller;
-use crate::s3::bucket::require_allowed;
 use crate::s3::from_store;
+use crate::s3::lookup::require_allowed;
 use crate::state::Gatehouse;
 
 /// GetPublicAccessBlock of a bucket or an account that has no configuration (a configuration

@@ -7,8 +7,8 @@ use s3s::{s3_error, S3Request, S3Response, S3Result};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::percent::{decode, encode as percent_encode};
-use crate::s3::bucket::require;
 use crate::s3::from_store;
+use crate::s3::lookup::require;
 use crate::state::Gatehouse;
 
 /// S3's limits: 10 tags, keys up to 128 characters, values up to 256.

@@ -7,7 +7,7 @@ use store::Versioning;
 
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::s3::bucket::{require, require_allowed};
+use crate::s3::lookup::{require, require_allowed};
 use crate::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 

@@ -1,0 +1,122 @@
+//! The request context a real request carries: the global condition keys from the caller and
+//! the connection, and the service keys the catalogue says an action carries.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use authz::catalog::catalog;
+use policy::{Context, ContextValue, PrincipalType};
+
+use crate::caller::Caller;
+use crate::state::Gatehouse;
+
+pub fn single(v: impl Into<String>) -> ContextValue {
+    ContextValue::Single(v.into())
+}
+
+/// The global keys every request carries [IAM `reference_policies_condition-keys`], and the
+/// S3 keys of its signature.
+pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account: &str) -> Context {
+    let mut c = Context::new();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    c.insert("aws:CurrentTime", single(iso8601(now.as_secs())));
+    c.insert("aws:EpochTime", single(now.as_secs().to_string()));
+    c.insert(
+        "aws:SecureTransport",
+        single(caller.connection.secure.to_string()),
+    );
+    c.insert(
+        "aws:SourceIp",
+        single(caller.connection.peer.ip().to_string()),
+    );
+    c.insert("aws:RequestedRegion", single(caller.region.clone()));
+    c.insert("aws:ResourceAccount", single(resource_account));
+    c.insert("s3:ResourceAccount", single(resource_account));
+    c.insert("aws:ViaAWSService", single("false"));
+    if let Some(ua) = &caller.user_agent {
+        c.insert("aws:UserAgent", single(ua.clone()));
+    }
+    let p = &caller.identity.principal;
+    let kind = match p.kind {
+        PrincipalType::Anonymous => "Anonymous",
+        PrincipalType::Account => "Account",
+        PrincipalType::User => "User",
+        PrincipalType::AssumedRole => "AssumedRole",
+        PrincipalType::FederatedUser => "FederatedUser",
+        PrincipalType::Service | PrincipalType::WebIdentity => "AWSService",
+    };
+    c.insert("aws:PrincipalType", single(kind));
+    match &p.account {
+        Some(account) => {
+            c.insert(
+                "aws:PrincipalArn",
+                single(p.role_arn.clone().unwrap_or_else(|| p.arn.clone())),
+            );
+            c.insert("aws:PrincipalAccount", single(account.clone()));
+            c.insert("aws:PrincipalIsAWSService", single("false"));
+            for (key, value) in &caller.identity.keys {
+                c.insert(key, value.clone());
+            }
+            c.insert(
+                "s3:authType",
+                single(if caller.presigned {
+                    "REST-QUERY-STRING"
+                } else {
+                    "REST-HEADER"
+                }),
+            );
+            c.insert("s3:signatureversion", single("AWS4-HMAC-SHA256"));
+        }
+        None => {
+            c.insert("aws:PrincipalAccount", single("anonymous"));
+            c.insert("aws:userid", single("anonymous"));
+        }
+    }
+    let _ = gatehouse;
+    c
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time (civil-from-days, Howard Hinnant).
+pub fn iso8601(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Adds the request's keys that the catalogue says `action` carries on its resource type.
+pub fn add_carried_keys(
+    context: &mut Context,
+    action: &str,
+    resource_type: Option<&str>,
+    keys: &[(String, ContextValue)],
+) {
+    for (key, value) in keys {
+        if catalog().carries_key(action, resource_type, key) {
+            context.insert(key, value.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso8601_dates() {
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso8601(1_577_836_800 + 3661), "2020-01-01T01:01:01Z");
+    }
+}

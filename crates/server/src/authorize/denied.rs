@@ -1,0 +1,121 @@
+//! A denial as every protocol reports it (AWS's message and the `x-gatehouse-*` headers), and
+//! its S3 form.
+
+use authz::{AuthzRequest, Decision};
+use http::{HeaderMap, HeaderValue};
+use s3s::{S3Error, S3ErrorCode};
+
+use crate::caller::Caller;
+use crate::config::ExplainDenials;
+use crate::state::Gatehouse;
+
+/// A denial as every protocol reports it: AWS's message, and the `x-gatehouse-*` headers for
+/// the callers `explain_denials` admits (percent-encoded, RFC 3986).
+pub struct Denied {
+    pub message: String,
+    pub headers: Vec<(&'static str, HeaderValue)>,
+    /// No decision could be made (a policy that cannot be read, a verification mismatch):
+    /// answered as the protocol's internal error, never as a decision.
+    pub internal: bool,
+}
+
+impl Denied {
+    pub fn internal() -> Denied {
+        Denied {
+            message: "We encountered an internal error. Please try again.".into(),
+            headers: Vec::new(),
+            internal: true,
+        }
+    }
+}
+
+pub fn denied(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    d: &Decision,
+) -> Denied {
+    let message = d
+        .message
+        .clone()
+        .unwrap_or_else(|| "Access Denied".to_string());
+    let explanation = Explanation {
+        verdict: d.verdict.as_str(),
+        layer: d.denied_by.unwrap_or(authz::Layer::Identity),
+        policy: d.policy.as_deref(),
+        statement: d.statement.as_deref(),
+    };
+    let headers = explanation.headers(gatehouse, caller, request.action, request.resource_account);
+    Denied {
+        message,
+        headers,
+        internal: false,
+    }
+}
+
+/// What a denial's `x-gatehouse-*` headers say.
+pub struct Explanation<'a> {
+    pub verdict: &'a str,
+    pub layer: authz::Layer,
+    pub policy: Option<&'a str>,
+    pub statement: Option<&'a str>,
+}
+
+impl Explanation<'_> {
+    /// The headers, for the callers `explain_denials` admits (percent-encoded, RFC 3986).
+    pub fn headers(
+        &self,
+        gatehouse: &Gatehouse,
+        caller: &Caller,
+        action: &str,
+        resource_account: &str,
+    ) -> Vec<(&'static str, HeaderValue)> {
+        let admitted = match gatehouse.config.explain_denials {
+            ExplainDenials::All => true,
+            ExplainDenials::None => false,
+            ExplainDenials::SameAccount => authz::message::gets_enhanced(
+                caller.principal(),
+                action,
+                resource_account,
+                false,
+                self.layer,
+            ),
+        };
+        let mut headers = Vec::new();
+        if admitted {
+            let mut put = |name: &'static str, value: &str| {
+                if let Ok(v) = HeaderValue::from_str(&crate::percent::encode(value)) {
+                    headers.push((name, v));
+                }
+            };
+            put("x-gatehouse-decision", self.verdict);
+            put("x-gatehouse-denied-by", self.layer.as_str());
+            if let Some(p) = self.policy {
+                put("x-gatehouse-policy", p);
+            }
+            if let Some(s) = self.statement {
+                put("x-gatehouse-statement", s);
+            }
+        }
+        headers
+    }
+}
+
+/// AWS's AccessDenied for S3, with Gatehouse's headers.
+pub fn s3_denial(denied: Denied) -> S3Error {
+    if denied.internal {
+        return S3Error::with_message(S3ErrorCode::InternalError, denied.message);
+    }
+    let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, denied.message);
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static("application/xml"));
+    for (name, value) in denied.headers {
+        headers.insert(name, value);
+    }
+    err.set_headers(headers);
+    err
+}
+
+pub fn internal(e: impl std::fmt::Display) -> S3Error {
+    S3Error::with_message(S3ErrorCode::InternalError, e.to_string())
+}

@@ -1,0 +1,89 @@
+//! What S3 knows beyond policies: Block Public Access at both levels, Object Ownership, the
+//! bucket's and object's ACLs; and the caller's identity-side policies.
+
+use authz::s3::{BlockPublicAccess, ObjectOwnership, S3Facts};
+use authz::Policies;
+use s3s::S3Result;
+use store::Bucket;
+
+use crate::caller::Caller;
+use crate::state::Gatehouse;
+
+use super::denied::internal;
+
+pub fn bpa(flags: store::BlockPublicAccessFlags) -> BlockPublicAccess {
+    BlockPublicAccess {
+        block_public_acls: flags.block_public_acls,
+        ignore_public_acls: flags.ignore_public_acls,
+        block_public_policy: flags.block_public_policy,
+        restrict_public_buckets: flags.restrict_public_buckets,
+    }
+}
+
+/// What S3 adds to a decision: owners, Object Ownership, the ACLs (read only where they
+/// count), and Block Public Access at account and bucket level.
+pub fn s3_facts(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    bucket: &Bucket,
+    object: Option<&store::ObjectVersion>,
+) -> S3Result<S3Facts> {
+    let ownership = ownership_of(bucket);
+    let object_owner = object
+        .map(|o| o.attributes.owner.clone())
+        .unwrap_or_else(|| bucket.owner.clone());
+    let mut canonical_ids = std::collections::HashMap::new();
+    for account in [
+        Some(bucket.owner.as_str()),
+        Some(object_owner.as_str()),
+        caller.account(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(id) = gatehouse.canonical_id(account) {
+            canonical_ids.insert(account.to_string(), id);
+        }
+    }
+    let (bucket_acl, object_acl) = if ownership.acls_enabled() {
+        let canonical = |a: &str| canonical_ids.get(a).cloned().unwrap_or_default();
+        (
+            crate::s3::acl::decode(&bucket.acl, &canonical(&bucket.owner)),
+            object
+                .map(|o| crate::s3::acl::decode(&o.attributes.acl, &canonical(&object_owner)))
+                .unwrap_or_default(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let account_bpa = gatehouse
+        .store
+        .account_block_public_access(&bucket.owner)
+        .map_err(internal)?;
+    Ok(S3Facts {
+        bucket_owner: bucket.owner.clone(),
+        object_owner,
+        object_ownership: ownership,
+        bucket_acl,
+        object_acl,
+        account_block_public_access: bpa(account_bpa.unwrap_or_default()),
+        bucket_block_public_access: bpa(bucket.block_public_access.unwrap_or_default()),
+        canonical_ids,
+    })
+}
+
+/// A bucket's Object Ownership; no setting at all (DeleteBucketOwnershipControls) behaves as
+/// ObjectWriter, the mode before ownership controls existed [S3 `about-object-ownership`].
+pub fn ownership_of(bucket: &Bucket) -> ObjectOwnership {
+    ObjectOwnership::parse(&bucket.object_ownership).unwrap_or(ObjectOwnership::ObjectWriter)
+}
+
+/// The caller's identity-side layers: identity policies, permissions boundary, session policies.
+pub fn identity_policies(caller: &Caller) -> Policies {
+    Policies {
+        identity: caller.identity.identity.clone(),
+        permissions_boundary: caller.identity.boundary.clone(),
+        session: caller.identity.session.clone(),
+        ..Policies::default()
+    }
+}

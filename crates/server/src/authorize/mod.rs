@@ -1,0 +1,154 @@
+//! Step 3–5 of the request path for S3: an operation's question (action, resource, keys) with
+//! the request context a real request carries, decided by the engine; a denial becomes AWS's
+//! AccessDenied plus, for the callers `explain_denials` admits, the `x-gatehouse-*` headers.
+//!
+//! The children, in the order a question goes: [`question`], [`context`] (the keys a request
+//! carries), [`facts`] (what S3 and the caller's identity bring), then deciding and recording
+//! here, with [`record`] (the audit trail's form) and [`denied`] (the protocols' form).
+
+pub(crate) mod context;
+pub(crate) mod denied;
+pub(crate) mod facts;
+pub(crate) mod question;
+mod record;
+
+pub use context::{add_carried_keys, iso8601, request_context};
+pub use denied::{denied, internal, s3_denial, Denied, Explanation};
+pub use facts::{bpa, identity_policies, ownership_of, s3_facts};
+pub use question::{arn, Question};
+
+use record::{allowed_record, denied_record, identity_json};
+
+use authz::catalog::catalog;
+use authz::{authorize, AuthzRequest, Decision, Policies};
+use policy::ContextValue;
+use s3s::S3Result;
+
+use crate::caller::Caller;
+use crate::identity::Consulted;
+use crate::state::Gatehouse;
+
+/// Decides `q` for `caller`; `Err` is the response AWS would give.
+pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<Decision> {
+    let resource = arn(&q.bucket.name, q.key);
+    let mut context = request_context(gatehouse, caller, &q.bucket.owner);
+    let resource_type = if q.key.is_some() { "object" } else { "bucket" };
+    add_carried_keys(&mut context, q.action, Some(resource_type), &q.keys);
+    let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(internal)?;
+    let consulted: Vec<(String, i64)> = bucket_policy
+        .iter()
+        .map(|(p, v)| (p.id.clone(), *v))
+        .collect();
+    let policies = Policies {
+        resource: bucket_policy.map(|(p, _)| p),
+        ..identity_policies(caller)
+    };
+    let s3 = s3_facts(gatehouse, caller, q.bucket, q.object)?;
+    let request = AuthzRequest {
+        principal: caller.principal(),
+        action: q.action,
+        resource: &resource,
+        resource_account: &q.bucket.owner,
+        context: &context,
+        policies: &policies,
+        s3: Some(&s3),
+    };
+    if gatehouse.verify_decisions {
+        crate::verify::s3_question(gatehouse, caller, &q, &request).map_err(s3_denial)?;
+    }
+    decide(gatehouse, caller, &request, &consulted)
+}
+
+/// Decides a question that no bucket holds (ListBuckets, CreateBucket): the caller's own
+/// account is the resource's.
+pub fn check_account_action(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+) -> S3Result<Decision> {
+    check_in_own_account(gatehouse, caller, action, resource, Vec::new()).map_err(s3_denial)
+}
+
+/// Decides `action` on a resource of the caller's own account (IAM's resources, S3's account
+/// actions), with the request keys the catalogue says the action carries.
+pub fn check_in_own_account(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    keys: Vec<(String, ContextValue)>,
+) -> Result<Decision, Denied> {
+    let account = caller.account().unwrap_or("anonymous").to_string();
+    let mut context = request_context(gatehouse, caller, &account);
+    let resource_type = catalog().resource_type_of(action, resource);
+    add_carried_keys(&mut context, action, resource_type, &keys);
+    let policies = identity_policies(caller);
+    let request = AuthzRequest {
+        principal: caller.principal(),
+        action,
+        resource,
+        resource_account: &account,
+        context: &context,
+        policies: &policies,
+        s3: None,
+    };
+    decide_recorded(gatehouse, caller, &request, &[])
+}
+
+/// Decides, and records the decision for the audit trail: an allow with its statement and the
+/// policies consulted (id and version, enough to replay it), a denial with its full trace.
+fn decide(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    consulted: &[(String, i64)],
+) -> S3Result<Decision> {
+    decide_recorded(gatehouse, caller, request, consulted).map_err(s3_denial)
+}
+
+/// [`decide`] for any protocol: the decision, recorded in the audit trail, or the denial.
+pub fn decide_recorded(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    consulted: &[(String, i64)],
+) -> Result<Decision, Denied> {
+    decide_with_documents(gatehouse, caller, request, consulted, &[])
+}
+
+/// [`decide_recorded`] naming, besides the caller's identity-side documents, others consulted
+/// (a role's trust policy) by id and digest.
+pub fn decide_with_documents(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    request: &AuthzRequest,
+    consulted: &[(String, i64)],
+    documents: &[Consulted],
+) -> Result<Decision, Denied> {
+    if caller.identity.fault.is_some() {
+        return Err(Denied::internal());
+    }
+    if gatehouse.verify_decisions && request.s3.is_none() {
+        crate::verify::identity_side(gatehouse, caller, request)?;
+    }
+    let decision = authorize(request, false);
+    let mut record = if decision.is_allowed() {
+        allowed_record(request, &decision, consulted)
+    } else {
+        denied_record(request, &authorize(request, true))
+    };
+    let mut all = caller.identity.documents.clone();
+    all.extend_from_slice(documents);
+    identity_json(&mut record, &all, &caller.identity.keys);
+    gatehouse.audit.note(&caller.connection.request_id, |p| {
+        p.decisions.push(record);
+        p.region = Some(caller.region.clone());
+        p.resource_account
+            .get_or_insert_with(|| request.resource_account.to_string());
+    });
+    if decision.is_allowed() {
+        return Ok(decision);
+    }
+    Err(denied(gatehouse, caller, request, &decision))
+}

@@ -18,7 +18,7 @@ use audit::Record;
 
 use crate::caller::Connection;
 use crate::precheck::{body_refusal, is_object_data, precheck};
-use crate::s3::errors::REDIRECT_BUCKET;
+use crate::api::s3::errors::REDIRECT_BUCKET;
 use crate::state::Gatehouse;
 
 /// What the front door serves: the S3 service, the state every API shares, and TLS when on.
@@ -115,7 +115,7 @@ async fn handle(
     );
     let version = req.version();
     let refusal = refuse(&req);
-    let query = crate::query::is_query_request(&req);
+    let query = crate::api::query::is_query_request(&req);
     let (mut req, read_to_end) = {
         let (parts, body) = req.into_parts();
         let (tracked, done) = crate::unread::Tracked::new(body);
@@ -127,7 +127,7 @@ async fn handle(
     };
     let mut response = match refusal {
         // The Query protocol (STS, IAM) is told apart before anything S3-specific is checked.
-        _ if query => crate::query::handle(&app.gatehouse, req, &request_id).await,
+        _ if query => crate::api::query::handle(&app.gatehouse, req, &request_id).await,
         Some(refusal) => refusal,
         None => match app.s3.call(req).await {
             Ok(resp) => resp,
@@ -203,7 +203,7 @@ async fn check_buffered_body(req: &mut Request<Body>) -> Option<Response<Body>> 
             ))
         }
     };
-    let refused = crate::s3::checksums::verify_buffered(req.headers(), &body).err()?;
+    let refused = crate::api::s3::checksums::verify_buffered(req.headers(), &body).err()?;
     Some(error_response(
         StatusCode::BAD_REQUEST,
         refused.code().as_str(),

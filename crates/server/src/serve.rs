@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use crate::auth::KeyLookup;
 use crate::config::{AccountConfig, Config};
 use crate::front_door::App;
-use crate::s3::GatehouseS3;
+use crate::api::s3::GatehouseS3;
 use crate::state::Gatehouse;
 use audit::AuditLog;
 
@@ -156,14 +156,14 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
     let store = Store::open(&options.data_dir)
         .map_err(|e| format!("cannot open {}: {e}", options.data_dir.display()))?;
     ensure_accounts(&store, &options.config, &options.data_dir)?;
-    crate::query::iam::aws_managed::ensure(&store)
+    crate::api::iam::aws_managed::ensure(&store)
         .map_err(|e| format!("cannot create the AWS managed policies: {e}"))?;
     let audit = AuditLog::start(options.data_dir.join("audit"))
         .map_err(|e| format!("cannot start the audit trail: {e}"))?;
     let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config, audit));
     let mut builder = S3ServiceBuilder::new(GatehouseS3(gatehouse.clone()));
     builder.set_auth(KeyLookup(gatehouse.clone()));
-    builder.set_route(crate::s3::control::S3Control(gatehouse.clone()));
+    builder.set_route(crate::api::s3control::S3Control(gatehouse.clone()));
     builder.set_access(DecideInOperations(gatehouse.clone()));
     let listener = TcpListener::bind(options.listen)
         .await

@@ -1,0 +1,267 @@
+//! ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation.
+
+use s3s::dto::*;
+use s3s::{s3_error, S3Request, S3Response, S3Result};
+use store::{BlockPublicAccessFlags, NewBucket};
+
+use authz::s3::ObjectOwnership as AuthzOwnership;
+
+use crate::authorize::{arn, check, check_account_action, Question};
+use crate::caller::Caller;
+use crate::api::s3::acl::acl_request;
+use crate::api::s3::lookup::{expect_owner, require_allowed, require_anywhere};
+use crate::api::s3::{from_store, timestamp};
+use crate::state::Gatehouse;
+
+pub fn list(
+    gatehouse: &Gatehouse,
+    req: S3Request<ListBucketsInput>,
+) -> S3Result<S3Response<ListBucketsOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    check_account_action(gatehouse, &caller, "s3:ListAllMyBuckets", "*")?;
+    let account_id = caller.account().unwrap_or_default().to_string();
+    let account = gatehouse.store.account(&account_id).map_err(from_store)?;
+    let buckets = gatehouse
+        .store
+        .list_buckets(&account_id)
+        .map_err(from_store)?;
+    let output = ListBucketsOutput {
+        buckets: Some(
+            buckets
+                .into_iter()
+                .map(|b| Bucket {
+                    name: Some(b.name),
+                    creation_date: Some(timestamp(b.created_ms)),
+                    bucket_region: Some(b.region),
+                })
+                .collect(),
+        ),
+        owner: account.map(|a| Owner {
+            display_name: Some(a.name),
+            id: Some(a.canonical_id),
+        }),
+        ..Default::default()
+    };
+    Ok(S3Response::new(output))
+}
+
+pub fn create(
+    gatehouse: &Gatehouse,
+    req: S3Request<CreateBucketInput>,
+) -> S3Result<S3Response<CreateBucketOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let input = &req.input;
+    check_account_action(
+        gatehouse,
+        &caller,
+        "s3:CreateBucket",
+        &arn(&input.bucket, None),
+    )?;
+    let Some(owner) = caller.account().map(str::to_string) else {
+        return Err(s3_error!(AccessDenied, "Access Denied"));
+    };
+    // A new bucket is BucketOwnerEnforced unless the request says otherwise; an ACL asks
+    // s3:PutBucketAcl too, an ownership setting s3:PutBucketOwnershipControls [S3
+    // CreateBucket, "Permissions"].
+    let ownership = match &input.object_ownership {
+        None => AuthzOwnership::BucketOwnerEnforced,
+        Some(mode) => {
+            check_account_action(
+                gatehouse,
+                &caller,
+                "s3:PutBucketOwnershipControls",
+                &arn(&input.bucket, None),
+            )?;
+            AuthzOwnership::parse(mode.as_str()).ok_or_else(|| {
+                s3_error!(
+                    InvalidArgument,
+                    "Invalid x-amz-object-ownership header: {}",
+                    mode.as_str()
+                )
+            })?
+        }
+    };
+    let request = acl_request!(input, write: input.grant_write.as_deref());
+    let owner_id = gatehouse.canonical_id(&owner).unwrap_or_default();
+    let grants = crate::api::s3::acl::requested(gatehouse, &request, &owner_id, &owner_id)?;
+    if let Some(grants) = &grants {
+        if ownership == AuthzOwnership::BucketOwnerEnforced {
+            crate::api::s3::ownership::refuse_acl_with_enforced(gatehouse, &owner, grants)?;
+        }
+        check_account_action(
+            gatehouse,
+            &caller,
+            "s3:PutBucketAcl",
+            &arn(&input.bucket, None),
+        )?;
+        // New buckets block public access from the start (S3's default since April 2023).
+        if authz::s3::acl::is_public_acl(grants) {
+            let mut err = s3s::S3Error::with_message(
+                s3s::S3ErrorCode::Custom("InvalidBucketAclWithBlockPublicAccessError".into()),
+                "Bucket cannot have public ACLs set with BlockPublicAccess enabled",
+            );
+            err.set_status_code(http::StatusCode::BAD_REQUEST);
+            return Err(err);
+        }
+    }
+    let constraint = input
+        .create_bucket_configuration
+        .as_ref()
+        .and_then(|c| c.location_constraint.as_ref())
+        .map(|l| l.as_str().to_string());
+    let region = bucket_region(
+        &gatehouse.config.regions,
+        &caller.region,
+        constraint.as_deref(),
+    )?;
+    gatehouse
+        .store
+        .create_bucket(&NewBucket {
+            name: &input.bucket,
+            owner: &owner,
+            region: &region,
+            object_ownership: &ownership.to_string(),
+            // AWS's defaults for new buckets since April 2023.
+            block_public_access: BlockPublicAccessFlags::ALL,
+            acl: &grants
+                .as_deref()
+                .map(crate::api::s3::acl::encode)
+                .unwrap_or_default(),
+        })
+        .map_err(from_store)?;
+    Ok(S3Response::new(CreateBucketOutput {
+        location: Some(format!("/{}", input.bucket)),
+    }))
+}
+
+/// Where CreateBucket puts a bucket (DESIGN.md, "Regions"): signed for us-east-1, the
+/// constraint or us-east-1 itself; signed for another region R, exactly R. A constraint of
+/// `us-east-1`, or of a region not configured, is invalid.
+fn bucket_region(
+    regions: &[String],
+    signed_for: &str,
+    constraint: Option<&str>,
+) -> S3Result<String> {
+    let invalid = || {
+        s3_error!(
+            InvalidLocationConstraint,
+            "The specified location-constraint is not valid"
+        )
+    };
+    match constraint {
+        Some("us-east-1") => return Err(invalid()),
+        Some(c) if !regions.iter().any(|r| r == c) => return Err(invalid()),
+        _ => {}
+    }
+    let region = match (signed_for, constraint) {
+        ("us-east-1", None) => "us-east-1".to_string(),
+        ("us-east-1", Some(c)) => c.to_string(),
+        (r, Some(c)) if c == r => c.to_string(),
+        (_, None) => {
+            return Err(s3_error!(
+                IllegalLocationConstraintException,
+                "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."
+            ))
+        }
+        (_, Some(c)) => {
+            return Err(s3_error!(
+                IllegalLocationConstraintException,
+                "The {c} location constraint is incompatible for the region specific endpoint this request was sent to."
+            ))
+        }
+    };
+    if !regions.contains(&region) {
+        return Err(invalid());
+    }
+    Ok(region)
+}
+
+pub fn head(
+    gatehouse: &Gatehouse,
+    req: S3Request<HeadBucketInput>,
+) -> S3Result<S3Response<HeadBucketOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require_allowed(gatehouse, &caller, &req.input.bucket, "s3:ListBucket")?;
+    Ok(S3Response::new(HeadBucketOutput {
+        bucket_region: Some(bucket.region),
+        ..Default::default()
+    }))
+}
+
+pub fn delete(
+    gatehouse: &Gatehouse,
+    req: S3Request<DeleteBucketInput>,
+) -> S3Result<S3Response<DeleteBucketOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require_allowed(gatehouse, &caller, &req.input.bucket, "s3:DeleteBucket")?;
+    gatehouse
+        .store
+        .delete_bucket(&bucket.name)
+        .map_err(from_store)?;
+    Ok(S3Response::new(DeleteBucketOutput {}))
+}
+
+pub fn location(
+    gatehouse: &Gatehouse,
+    req: S3Request<GetBucketLocationInput>,
+) -> S3Result<S3Response<GetBucketLocationOutput>> {
+    let caller = Caller::of(gatehouse, &req);
+    let bucket = require_anywhere(gatehouse, &req.input.bucket)?;
+    expect_owner(caller.expected_owner.as_deref(), &bucket)?;
+    check(
+        gatehouse,
+        &caller,
+        Question::on_bucket("s3:GetBucketLocation", &bucket),
+    )?;
+    // us-east-1 is the empty LocationConstraint [S3 GetBucketLocation].
+    let constraint = (bucket.region != "us-east-1")
+        .then(|| BucketLocationConstraint::from(bucket.region.clone()));
+    Ok(S3Response::new(GetBucketLocationOutput {
+        location_constraint: constraint,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket_region;
+
+    #[test]
+    fn create_bucket_regions() {
+        let regions: Vec<String> = ["us-east-1", "us-west-2", "eu-central-1"]
+            .map(String::from)
+            .to_vec();
+        let code = |r: Result<String, s3s::S3Error>| r.map_err(|e| e.code().as_str().to_string());
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", None)),
+            Ok("us-east-1".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", Some("eu-central-1"))),
+            Ok("eu-central-1".into())
+        );
+        assert_eq!(
+            code(bucket_region(
+                &regions,
+                "eu-central-1",
+                Some("eu-central-1")
+            )),
+            Ok("eu-central-1".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "eu-central-1", None)),
+            Err("IllegalLocationConstraintException".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "eu-central-1", Some("us-west-2"))),
+            Err("IllegalLocationConstraintException".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", Some("us-east-1"))),
+            Err("InvalidLocationConstraint".into())
+        );
+        assert_eq!(
+            code(bucket_region(&regions, "us-east-1", Some("ap-south-1"))),
+            Err("InvalidLocationConstraint".into())
+        );
+    }
+}

@@ -94,7 +94,8 @@ def edges(mods):
     graph = {m: set() for m in mods}
     for m, file in mods.items():
         text = strip(open(file, encoding="utf-8").read())
-        refs = [(h, r) for h, r in PATH.findall(text)]
+        # A path followed by `::{` is a group's prefix: its items are the references.
+        refs = [m.groups() for m in PATH.finditer(text) if not text.startswith("::{", m.end())]
         for head, prefix, inner in GROUP.findall(text):
             for item in inner.split(","):
                 item = item.strip().split(" as ")[0].strip()

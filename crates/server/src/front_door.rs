@@ -16,9 +16,9 @@ use tokio::net::TcpListener;
 
 use audit::Record;
 
+use crate::api::s3::errors::REDIRECT_BUCKET;
 use crate::caller::Connection;
 use crate::precheck::{body_refusal, is_object_data, precheck};
-use crate::api::s3::errors::REDIRECT_BUCKET;
 use crate::state::Gatehouse;
 
 /// What the front door serves: the S3 service, the state every API shares, and TLS when on.

@@ -2,6 +2,7 @@
 //! request authorized by the engine and every denial explained. It knows how to ask the engine
 //! and the store; it does not know how a decision is reached.
 
+pub mod api;
 pub mod auth;
 pub mod authorize;
 pub mod caller;
@@ -11,7 +12,6 @@ pub mod identity;
 pub mod percent;
 pub mod precheck;
 pub mod principal_binding;
-pub mod api;
 pub mod serve;
 pub mod sigv4;
 pub mod state;

@@ -11,10 +11,10 @@ use s3s::S3Result;
 use store::{AccessKey, Store, StoreError};
 use tokio::net::TcpListener;
 
+use crate::api::s3::GatehouseS3;
 use crate::auth::KeyLookup;
 use crate::config::{AccountConfig, Config};
 use crate::front_door::App;
-use crate::api::s3::GatehouseS3;
 use crate::state::Gatehouse;
 use audit::AuditLog;
 

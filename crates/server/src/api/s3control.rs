@@ -11,9 +11,9 @@ use s3s::route::S3Route;
 use s3s::{s3_error, Body, S3Request, S3Response, S3Result};
 use store::BlockPublicAccessFlags;
 
+use crate::api::s3::errors::from_store;
 use crate::authorize::check_account_action;
 use crate::caller::Caller;
-use crate::api::s3::from_store;
 use crate::state::Gatehouse;
 
 const PATH: &str = "/v20180820/configuration/publicAccessBlock";

@@ -9,15 +9,15 @@ use authz::AuthzRequest;
 use policy::{ContextValue, PolicyType, PrincipalType};
 use store::{EntityKind, IdentityDocument, NewSession, SessionTag};
 
+use crate::api::iam::{check_document, store_error};
+use crate::api::query::params::{check_tag, Params, Shape};
+use crate::api::query::xml::Xml;
+use crate::api::query::QueryError;
 use crate::authorize::{
     add_carried_keys, decide_with_documents, identity_policies, iso8601, request_context,
 };
 use crate::caller::Caller;
 use crate::identity::Consulted;
-use crate::api::iam::{check_document, store_error};
-use crate::api::query::params::{check_tag, Params, Shape};
-use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 use crate::state::Gatehouse;
 
 const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";

@@ -5,10 +5,10 @@ use policy::ContextValue;
 use store::{Entity, EntityKind, EntityUpdate, NewEntity};
 
 use super::{date, name_shape, request_tag_keys, store_error, Call};
-use crate::percent;
 use crate::api::query::params::{Params, Shape};
 use crate::api::query::xml::Xml;
 use crate::api::query::QueryError;
+use crate::percent;
 
 /// A role's sessions last one to twelve hours [IAM CreateRole, MaxSessionDuration].
 const SESSION_RANGE: (i64, i64) = (3600, 43_200);

@@ -6,10 +6,10 @@ use policy::PolicyType;
 use store::EntityKind;
 
 use super::{check_document, store_error, Call};
-use crate::percent;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
 use crate::api::query::QueryError;
+use crate::percent;
 
 const POLICY_NAME: Shape = Shape::Name { max: 128 };
 

@@ -7,10 +7,10 @@ use store::{EntityKind, ManagedPolicy};
 use super::entities::tags_xml;
 use super::protected;
 use super::{check_document, date, request_tag_keys, store_error, Call};
-use crate::percent;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
 use crate::api::query::QueryError;
+use crate::percent;
 
 const POLICY_NAME: Shape = Shape::Name { max: 128 };
 const ARN: Shape = Shape::Text { max: 2048 };

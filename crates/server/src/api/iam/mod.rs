@@ -18,11 +18,11 @@ use authz::Decision;
 use policy::{ContextValue, PolicyType};
 use store::{Entity, EntityKind, StoreError};
 
-use crate::authorize::{check_in_own_account, iso8601};
-use crate::caller::Caller;
 use crate::api::query::params::{Params, Shape};
 use crate::api::query::xml::Xml;
 use crate::api::query::QueryError;
+use crate::authorize::{check_in_own_account, iso8601};
+use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 pub const NS: &str = "https://iam.amazonaws.com/doc/2010-05-08/";

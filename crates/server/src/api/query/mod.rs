@@ -10,9 +10,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use http::{HeaderValue, Request, Response, StatusCode};
 use s3s::Body;
 
+use crate::api::query::params::Params;
 use crate::caller::{Caller, Connection};
 use crate::percent::{decode, form};
-use crate::api::query::params::Params;
 use crate::sigv4::{verify, SigError, SignedRequest};
 use crate::state::Gatehouse;
 

@@ -9,14 +9,14 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{Bucket, ObjectVersion};
 
-use crate::authorize::{check, ownership_of, Question};
-use crate::caller::Caller;
 use crate::api::s3::acl::{self, acl_request, AclRequest};
-use crate::api::s3::from_store;
+use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require;
 use crate::api::s3::object::about_existing;
 use crate::api::s3::ownership::{acl_keys, check_public_acl, refuse_acl_with_enforced};
 use crate::api::s3::public_access::effective;
+use crate::authorize::{check, ownership_of, Question};
+use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 /// The grants as S3 reports them: effective, not merely stored.

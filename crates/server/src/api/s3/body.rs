@@ -11,7 +11,7 @@ use s3s::dto::StreamingBlob;
 use s3s::{S3Error, S3ErrorCode, S3Result};
 use store::BlobInfo;
 
-use crate::api::s3::from_store;
+use crate::api::s3::errors::from_store;
 use crate::state::Gatehouse;
 
 const WRITE_SIZE: usize = 1024 * 1024;

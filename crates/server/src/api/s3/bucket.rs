@@ -6,11 +6,12 @@ use store::{BlockPublicAccessFlags, NewBucket};
 
 use authz::s3::ObjectOwnership as AuthzOwnership;
 
+use crate::api::s3::acl::acl_request;
+use crate::api::s3::convert::timestamp;
+use crate::api::s3::errors::from_store;
+use crate::api::s3::lookup::{expect_owner, require_allowed, require_anywhere};
 use crate::authorize::{arn, check, check_account_action, Question};
 use crate::caller::Caller;
-use crate::api::s3::acl::acl_request;
-use crate::api::s3::lookup::{expect_owner, require_allowed, require_anywhere};
-use crate::api::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
 pub fn list(

@@ -6,13 +6,14 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{etag_of, BlobInfo, ObjectAttributes, ObjectVersion};
 
-use crate::authorize::{check, Question};
-use crate::caller::Caller;
 use crate::api::s3::acl::acl_request;
+use crate::api::s3::convert::timestamp;
+use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::{expect_owner, require, require_anywhere};
 use crate::api::s3::object::limit_metadata;
 use crate::api::s3::ownership::{acl_keys, object_write};
-use crate::api::s3::{from_store, timestamp};
+use crate::authorize::{check, Question};
+use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 /// Authorizes reading the copy source and writes its bytes (or the inclusive `range`) to a new
@@ -158,8 +159,8 @@ pub fn copy_object(
             last_modified: Some(timestamp(version.modified_ms)),
             ..Default::default()
         }),
-        copy_source_version_id: crate::api::s3::named_version(&source.version_id),
-        version_id: crate::api::s3::named_version(&version.version_id),
+        copy_source_version_id: crate::api::s3::convert::named_version(&source.version_id),
+        version_id: crate::api::s3::convert::named_version(&version.version_id),
         ..Default::default()
     }))
 }

@@ -7,11 +7,12 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::ListQuery;
 
+use crate::api::s3::convert::timestamp;
+use crate::api::s3::errors::from_store;
+use crate::api::s3::lookup::require;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::percent::hex_digit;
-use crate::api::s3::lookup::require;
-use crate::api::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
 /// Continuation tokens are the resume position, hex-encoded: opaque to clients, never a

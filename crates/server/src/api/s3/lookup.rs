@@ -3,9 +3,9 @@
 
 use s3s::{s3_error, S3Result};
 
+use crate::api::s3::errors::from_store;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::api::s3::errors::from_store;
 use crate::state::Gatehouse;
 
 /// The bucket, wherever it is (the operations exempt from the region rule).

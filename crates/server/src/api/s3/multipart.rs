@@ -6,15 +6,16 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{ObjectAttributes, MAX_PART_NUMBER};
 
-use crate::authorize::{check, Question};
-use crate::caller::Caller;
 use crate::api::s3::acl::acl_request;
 use crate::api::s3::checksums::{promised_by, store_verified};
+use crate::api::s3::convert::timestamp;
 use crate::api::s3::copy::copy_source_bytes;
+use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::{require, require_allowed};
 use crate::api::s3::object::limit_metadata;
 use crate::api::s3::ownership::{acl_keys, object_write};
-use crate::api::s3::{from_store, timestamp};
+use crate::authorize::{check, Question};
+use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 /// S3's largest part.
@@ -235,7 +236,7 @@ pub fn complete(
         key: Some(input.key.clone()),
         e_tag: Some(ETag::Strong(version.etag.clone())),
         location: Some(format!("/{}/{}", bucket.name, input.key)),
-        version_id: crate::api::s3::named_version(&version.version_id),
+        version_id: crate::api::s3::convert::named_version(&version.version_id),
         ..Default::default()
     }))
 }

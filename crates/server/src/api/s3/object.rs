@@ -5,16 +5,17 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{etag_of, ObjectAttributes, ObjectVersion};
 
-use crate::authorize::{check, Question};
-use crate::caller::Caller;
 use crate::api::s3::acl::acl_request;
 use crate::api::s3::body::byte_stream;
 use crate::api::s3::checksums::{promised_by, store_verified};
 use crate::api::s3::conditions::preconditions_of;
+use crate::api::s3::convert::timestamp;
+use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require;
 use crate::api::s3::ownership::{acl_keys, object_write};
 use crate::api::s3::tagging::existing;
-use crate::api::s3::{from_store, timestamp};
+use crate::authorize::{check, Question};
+use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 /// S3's single-PUT limit.
@@ -126,7 +127,7 @@ pub async fn put(
         checksum_crc64nvme: checksum.checksum_crc64nvme,
         checksum_sha1: checksum.checksum_sha1,
         checksum_sha256: checksum.checksum_sha256,
-        version_id: crate::api::s3::named_version(&version.version_id),
+        version_id: crate::api::s3::convert::named_version(&version.version_id),
         ..Default::default()
     }))
 }
@@ -222,7 +223,7 @@ macro_rules! described {
             e_tag: Some(quoted(&$version.etag)),
             last_modified: Some(timestamp($version.modified_ms)),
             metadata: metadata_of(&$version),
-            version_id: crate::api::s3::named_version(&$version.version_id),
+            version_id: crate::api::s3::convert::named_version(&$version.version_id),
             ..Default::default()
         }
     };

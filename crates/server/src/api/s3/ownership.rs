@@ -8,12 +8,12 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::Bucket;
 
-use crate::authorize::{check, ownership_of, Question};
-use crate::caller::Caller;
 use crate::api::s3::acl::{self, AclRequest};
-use crate::api::s3::from_store;
+use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require_allowed;
 use crate::api::s3::public_access::{effective, refused};
+use crate::authorize::{check, ownership_of, Question};
+use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 /// What an object write stores: the new object's owner and its ACL text.

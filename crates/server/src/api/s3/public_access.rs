@@ -5,9 +5,9 @@ use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result};
 use store::BlockPublicAccessFlags;
 
-use crate::caller::Caller;
-use crate::api::s3::from_store;
+use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require_allowed;
+use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 /// GetPublicAccessBlock of a bucket or an account that has no configuration (a configuration

@@ -4,11 +4,11 @@
 use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 
+use crate::api::s3::errors::from_store;
+use crate::api::s3::lookup::require;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::percent::{decode, encode as percent_encode};
-use crate::api::s3::from_store;
-use crate::api::s3::lookup::require;
 use crate::state::Gatehouse;
 
 /// S3's limits: 10 tags, keys up to 128 characters, values up to 256.
@@ -120,7 +120,7 @@ pub fn get(
     let version = version.ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
     Ok(S3Response::new(GetObjectTaggingOutput {
         tag_set: decode_tags(&version.attributes.tags),
-        version_id: crate::api::s3::named_version(&version.version_id),
+        version_id: crate::api::s3::convert::named_version(&version.version_id),
     }))
 }
 
@@ -149,7 +149,7 @@ pub fn put(
         )
         .map_err(from_store)?;
     Ok(S3Response::new(PutObjectTaggingOutput {
-        version_id: crate::api::s3::named_version(&version.version_id),
+        version_id: crate::api::s3::convert::named_version(&version.version_id),
     }))
 }
 
@@ -174,7 +174,7 @@ pub fn delete(
     Ok(S3Response {
         status: Some(http::StatusCode::NO_CONTENT),
         ..S3Response::new(DeleteObjectTaggingOutput {
-            version_id: crate::api::s3::named_version(&version.version_id),
+            version_id: crate::api::s3::convert::named_version(&version.version_id),
         })
     })
 }

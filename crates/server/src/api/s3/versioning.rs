@@ -5,10 +5,11 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::Versioning;
 
+use crate::api::s3::convert::timestamp;
+use crate::api::s3::errors::from_store;
+use crate::api::s3::lookup::{require, require_allowed};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::api::s3::lookup::{require, require_allowed};
-use crate::api::s3::{from_store, timestamp};
 use crate::state::Gatehouse;
 
 pub fn get(

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 
 use audit::Record;
 
+use crate::api::query::xml::xml_escape;
 use crate::api::s3::errors::REDIRECT_BUCKET;
 use crate::caller::Connection;
 use crate::precheck::{body_refusal, is_object_data, precheck};
@@ -115,7 +116,7 @@ async fn handle(
     );
     let version = req.version();
     let refusal = refuse(&req);
-    let query = crate::api::query::is_query_request(&req);
+    let query = crate::api::query::endpoint::is_query_request(&req);
     let (mut req, read_to_end) = {
         let (parts, body) = req.into_parts();
         let (tracked, done) = crate::unread::Tracked::new(body);
@@ -127,7 +128,7 @@ async fn handle(
     };
     let mut response = match refusal {
         // The Query protocol (STS, IAM) is told apart before anything S3-specific is checked.
-        _ if query => crate::api::query::handle(&app.gatehouse, req, &request_id).await,
+        _ if query => crate::api::query::endpoint::handle(&app.gatehouse, req, &request_id).await,
         Some(refusal) => refusal,
         None => match app.s3.call(req).await {
             Ok(resp) => resp,
@@ -220,13 +221,6 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response<Bod
     resp.headers_mut()
         .insert("content-type", HeaderValue::from_static("application/xml"));
     resp
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Adds `x-amz-request-id` and `x-amz-id-2`; an XML error body gets the same `RequestId` and a

@@ -25,8 +25,8 @@ fuzz_target!(|data: &[u8]| {
     let result = verify(&request, &["iam", "sts"], &regions, |_| Some("secret".to_string()), 1_795_478_400);
     assert!(result.is_err());
     // The parameters as the IAM and STS handlers read them.
-    use server::query::params::{Params, Shape};
-    let params = Params(server::query::form(body));
+    use server::api::query::params::{Params, Shape};
+    let params = Params(server::percent::form(body));
     let _ = params.list("PolicyArns", "arn");
     let _ = params.tags("Tags");
     let _ = params.int("MaxItems", 1, 1000);

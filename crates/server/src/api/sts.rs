@@ -9,10 +9,11 @@ use authz::AuthzRequest;
 use policy::{ContextValue, PolicyType, PrincipalType};
 use store::{EntityKind, IdentityDocument, NewSession, SessionTag};
 
-use crate::api::iam::{check_document, store_error};
+use crate::api::iam::call::store_error;
+use crate::api::iam::documents::check_document;
+use crate::api::query::error::QueryError;
 use crate::api::query::params::{check_tag, Params, Shape};
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 use crate::authorize::{
     add_carried_keys, decide_with_documents, identity_policies, iso8601, request_context,
 };

@@ -6,9 +6,9 @@
 
 use store::EntityKind;
 
-use super::{store_error, Call};
+use crate::api::iam::call::{store_error, Call};
+use crate::api::query::error::QueryError;
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 
 /// Authorizes `action` on the named (or, for users, calling) entity and answers an empty
 /// `element` list with IAM's paging fields.

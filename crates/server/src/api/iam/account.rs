@@ -4,9 +4,9 @@
 use store::{Entity, EntityKind, ManagedPolicy};
 
 use super::entities::{boundary_xml, tags_xml};
-use super::{date, store_error, Call};
+use crate::api::iam::call::{date, store_error, Call};
+use crate::api::query::error::QueryError;
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 use crate::percent;
 
 fn inline_list(call: &Call, out: &mut Xml, e: &Entity, element: &str) -> Result<(), QueryError> {

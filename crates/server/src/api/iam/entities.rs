@@ -4,10 +4,10 @@
 use policy::ContextValue;
 use store::{Entity, EntityKind, EntityUpdate, NewEntity};
 
-use super::{date, name_shape, request_tag_keys, store_error, Call};
+use crate::api::iam::call::{date, name_shape, request_tag_keys, store_error, Call};
+use crate::api::query::error::QueryError;
 use crate::api::query::params::{Params, Shape};
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 use crate::percent;
 
 /// A role's sessions last one to twelve hours [IAM CreateRole, MaxSessionDuration].
@@ -104,7 +104,7 @@ fn create(call: &Call, kind: EntityKind) -> Result<Xml, QueryError> {
     let mut trust_bindings = Vec::new();
     let (trust, max_session, description) = if kind == EntityKind::Role {
         let trust = p.shaped("AssumeRolePolicyDocument", Shape::Text { max: 131_072 })?;
-        trust_bindings = super::check_trust_document(call.store(), trust)?;
+        trust_bindings = crate::api::iam::documents::check_trust_document(call.store(), trust)?;
         (
             Some(trust),
             Some(
@@ -323,7 +323,7 @@ pub fn update_assume_role_policy(call: &Call) -> Result<Xml, QueryError> {
     let name = call.entity_name(EntityKind::Role)?;
     let document = p.shaped("PolicyDocument", Shape::Text { max: 131_072 })?;
     call.on_changed_entity("UpdateAssumeRolePolicy", EntityKind::Role, name, Vec::new())?;
-    let bindings = super::check_trust_document(call.store(), document)?;
+    let bindings = crate::api::iam::documents::check_trust_document(call.store(), document)?;
     call.store()
         .set_trust_policy(&call.account, name, document, &bindings)
         .map_err(store_error)?;

@@ -5,10 +5,11 @@
 use policy::PolicyType;
 use store::EntityKind;
 
-use super::{check_document, store_error, Call};
+use crate::api::iam::call::{store_error, Call};
+use crate::api::iam::documents::check_document;
+use crate::api::query::error::QueryError;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 use crate::percent;
 
 const POLICY_NAME: Shape = Shape::Name { max: 128 };

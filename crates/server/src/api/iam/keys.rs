@@ -5,10 +5,10 @@
 
 use store::EntityKind;
 
-use super::{date, store_error, Call};
+use crate::api::iam::call::{date, store_error, Call};
+use crate::api::query::error::QueryError;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 
 fn status_of(active: bool) -> &'static str {
     if active {

@@ -6,10 +6,11 @@ use store::{EntityKind, ManagedPolicy};
 
 use super::entities::tags_xml;
 use super::protected;
-use super::{check_document, date, request_tag_keys, store_error, Call};
+use crate::api::iam::call::{date, request_tag_keys, store_error, Call};
+use crate::api::iam::documents::check_document;
+use crate::api::query::error::QueryError;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 use crate::percent;
 
 const POLICY_NAME: Shape = Shape::Name { max: 128 };

@@ -5,8 +5,8 @@
 
 use store::{Entity, EntityKind};
 
-use super::Call;
-use crate::api::query::QueryError;
+use crate::api::iam::call::Call;
+use crate::api::query::error::QueryError;
 
 /// Where IAM Identity Center keeps the roles of its permission sets.
 pub const SSO_ROLE_PATH: &str = "/aws-reserved/sso.amazonaws.com/";

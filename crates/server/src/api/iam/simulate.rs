@@ -7,10 +7,10 @@
 use authz::{authorize, AuthzRequest, NamedPolicy, Policies};
 use policy::{CompiledPolicy, Context, ContextValue, PolicyType};
 
-use super::{store_error, Call};
+use crate::api::iam::call::{store_error, Call};
+use crate::api::query::error::QueryError;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 
 /// At most this many action × resource pairs per call (IAM pages results; one page here).
 const MAX_EVALUATIONS: usize = 1000;

@@ -3,10 +3,11 @@
 use store::EntityKind;
 
 use super::entities::tags_xml;
-use super::{protected, request_tag_keys, store_error, Call};
+use crate::api::iam::call::{request_tag_keys, store_error, Call};
+use crate::api::iam::protected;
+use crate::api::query::error::QueryError;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
-use crate::api::query::QueryError;
 
 /// The tagged thing's id, after authorizing `action` on it; `changes` for Tag and Untag, which
 /// no AWS managed policy or Identity Center role allows (`protected`).

@@ -2,7 +2,7 @@
 //! lists as `Name.member.N` (numbered from 1), and AWS's `ValidationError` texts for a missing
 //! or ill-formed value.
 
-use crate::api::query::QueryError;
+use crate::api::query::error::QueryError;
 
 pub struct Params(pub Vec<(String, String)>);
 

@@ -1,8 +1,6 @@
 //! Writing a Query API answer: `<ActionResponse><ActionResult>...</ActionResult>
 //! <ResponseMetadata>` with elements escaped, lists as `<member>` entries.
 
-use crate::api::query::xml_escape;
-
 pub struct Xml {
     out: String,
     /// Write `<ActionResult/>` even when empty (UpdateRole's answer has one; boto3 needs it).
@@ -96,4 +94,11 @@ impl Default for Xml {
     fn default() -> Self {
         Xml::new()
     }
+}
+
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

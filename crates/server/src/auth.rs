@@ -43,7 +43,7 @@ pub fn check_session_token(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| {
-            crate::percent::form(uri.query().unwrap_or("").as_bytes())
+            sigv4::percent::form(uri.query().unwrap_or("").as_bytes())
                 .into_iter()
                 .find(|(k, _)| k == "X-Amz-Security-Token")
                 .map(|(_, v)| v)

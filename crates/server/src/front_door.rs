@@ -19,8 +19,8 @@ use audit::Record;
 use crate::api::query::xml::xml_escape;
 use crate::api::s3::errors::REDIRECT_BUCKET;
 use crate::caller::Connection;
-use crate::precheck::{body_refusal, is_object_data, precheck};
 use crate::state::Gatehouse;
+use sigv4::precheck::{body_refusal, is_object_data, precheck};
 
 /// What the front door serves: the S3 service, the state every API shares, and TLS when on.
 /// `serve` builds it.
@@ -193,7 +193,7 @@ async fn check_buffered_body(req: &mut Request<Body>) -> Option<Response<Body>> 
     if !claims || chunked || is_object_data(req.method().as_str(), req.uri().path(), query) {
         return None;
     }
-    let limit = crate::precheck::MAX_BUFFERED_BODY as usize;
+    let limit = sigv4::precheck::MAX_BUFFERED_BODY as usize;
     let body = match req.body_mut().store_all_limited(limit).await {
         Ok(body) => body,
         Err(_) => {

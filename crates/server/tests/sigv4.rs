@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sigv4::http_request::SignatureLocation;
-use server::sigv4::{verify, SigError, SignedRequest};
+use sigv4::{verify, SigError, SignedRequest};
 
 mod common;
 
@@ -64,7 +64,7 @@ fn check(
     services: &[&str],
     secret: &str,
     now: i64,
-) -> Result<server::sigv4::Verified, SigError> {
+) -> Result<sigv4::Verified, SigError> {
     let regions = vec!["us-east-1".to_string(), "us-west-2".to_string()];
     let request = SignedRequest {
         method: "POST",

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let auth = parts.next().unwrap_or("");
     let query = parts.next().unwrap_or("");
     let headers: Vec<&str> = parts.next().unwrap_or("").split(',').collect();
-    if let Some(r) = server::precheck::precheck(auth, query, headers.iter().copied()) {
+    if let Some(r) = sigv4::precheck::precheck(auth, query, headers.iter().copied()) {
         assert!(matches!(r.code, "InvalidRequest" | "AuthorizationHeaderMalformed" | "AuthorizationQueryParametersError" | "AccessDenied"));
         assert!(matches!(r.status, 400 | 403));
     }

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use server::sigv4::{verify, SignedRequest};
+use sigv4::{verify, SignedRequest};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(result.is_err());
     // The parameters as the IAM and STS handlers read them.
     use server::api::query::params::{Params, Shape};
-    let params = Params(server::percent::form(body));
+    let params = Params(sigv4::percent::form(body));
     let _ = params.list("PolicyArns", "arn");
     let _ = params.tags("Tags");
     let _ = params.int("MaxItems", 1, 1000);

@@ -84,7 +84,7 @@ impl Explanation<'_> {
         let mut headers = Vec::new();
         if admitted {
             let mut put = |name: &'static str, value: &str| {
-                if let Ok(v) = HeaderValue::from_str(&crate::percent::encode(value)) {
+                if let Ok(v) = HeaderValue::from_str(&sigv4::percent::encode(value)) {
                     headers.push((name, v));
                 }
             };

@@ -7,7 +7,7 @@ use super::entities::{boundary_xml, tags_xml};
 use crate::api::iam::call::{date, store_error, Call};
 use crate::api::query::error::QueryError;
 use crate::api::query::xml::Xml;
-use crate::percent;
+use sigv4::percent;
 
 fn inline_list(call: &Call, out: &mut Xml, e: &Entity, element: &str) -> Result<(), QueryError> {
     let store = call.store();

@@ -8,7 +8,7 @@ use crate::api::iam::call::{date, name_shape, request_tag_keys, store_error, Cal
 use crate::api::query::error::QueryError;
 use crate::api::query::params::{Params, Shape};
 use crate::api::query::xml::Xml;
-use crate::percent;
+use sigv4::percent;
 
 /// A role's sessions last one to twelve hours [IAM CreateRole, MaxSessionDuration].
 const SESSION_RANGE: (i64, i64) = (3600, 43_200);

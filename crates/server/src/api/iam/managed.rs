@@ -11,7 +11,7 @@ use crate::api::iam::documents::check_document;
 use crate::api::query::error::QueryError;
 use crate::api::query::params::Shape;
 use crate::api::query::xml::Xml;
-use crate::percent;
+use sigv4::percent;
 
 const POLICY_NAME: Shape = Shape::Name { max: 128 };
 const ARN: Shape = Shape::Text { max: 2048 };

@@ -1,6 +1,6 @@
 //! The entry point of the AWS Query protocol on the same port (`POST /`, form body, `Action=...&Version=...`, XML
 //! answers, `<ErrorResponse>` errors): STS now, IAM with its issue. Verified by Gatehouse's own
-//! SigV4 verifier ([`crate::sigv4`]), since s3s 0.14.1 cannot verify `iam`-scoped requests.
+//! SigV4 verifier ([`sigv4`]), since s3s 0.14.1 cannot verify `iam`-scoped requests.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -9,9 +9,9 @@ use s3s::Body;
 
 use crate::api::query::params::Params;
 use crate::caller::{Caller, Connection};
-use crate::percent::{decode, form};
-use crate::sigv4::{verify, SigError, SignedRequest};
 use crate::state::Gatehouse;
+use sigv4::percent::{decode, form};
+use sigv4::verify::{verify, SigError, SignedRequest};
 
 use crate::api::query::error::{error_response, xml_response, QueryError};
 
@@ -67,7 +67,7 @@ fn first_not_utf8(body: &[u8]) -> Option<String> {
     };
     text.split('&').find_map(|kv| {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        let bad = std::str::from_utf8(&crate::percent::decode_bytes(v, true)).is_err();
+        let bad = std::str::from_utf8(&sigv4::percent::decode_bytes(v, true)).is_err();
         bad.then(|| decode(k, true))
     })
 }

@@ -12,8 +12,8 @@ use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::percent::hex_digit;
 use crate::state::Gatehouse;
+use sigv4::percent::hex_digit;
 
 /// Continuation tokens are the resume position, hex-encoded: opaque to clients, never a
 /// place a crafted value could lead anywhere but "keys after this string".
@@ -93,7 +93,7 @@ pub fn list_v2(
         .is_some_and(|e| e.as_str() == EncodingType::URL);
     let enc = |s: &str| {
         if url {
-            crate::percent::encode(s).replace("%2F", "/")
+            sigv4::percent::encode(s).replace("%2F", "/")
         } else {
             s.to_string()
         }

@@ -8,8 +8,8 @@ use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
-use crate::percent::{decode, encode as percent_encode};
 use crate::state::Gatehouse;
+use sigv4::percent::{decode, encode as percent_encode};
 
 /// S3's limits: 10 tags, keys up to 128 characters, values up to 256.
 const MAX_TAGS: usize = 10;

@@ -158,18 +158,11 @@ fn credential(auth: &str) -> Option<String> {
     Some(rest.split(',').next()?.trim().to_string())
 }
 
-/// A query parameter's value, with `%2F` and `%3B` decoded (what credential scopes and signed
-/// header lists contain).
+/// A query parameter's value, decoded.
 fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == name).then(|| {
-            v.replace("%2F", "/")
-                .replace("%2f", "/")
-                .replace("%3B", ";")
-                .replace("%3b", ";")
-        })
-    })
+    crate::percent::form(query.as_bytes())
+        .into_iter()
+        .find_map(|(k, v)| (k == name).then_some(v))
 }
 
 #[cfg(test)]

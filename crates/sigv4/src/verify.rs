@@ -6,7 +6,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::percent::{decode, encode};
+use crate::percent::encode;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -67,14 +67,7 @@ fn header<'a>(r: &'a SignedRequest, name: &str) -> Option<&'a str> {
 }
 
 fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k, true), decode(v, true))
-        })
-        .collect()
+    crate::percent::form(query.as_bytes())
 }
 
 fn parse(r: &SignedRequest) -> Result<Auth, SigError> {

@@ -1,27 +1,24 @@
 //! Percent-encoding as AWS uses it (RFC 3986: everything but unreserved characters, upper-case
-//! hex) and decoding of form and query values. Works on bytes: no input can split a character.
+//! hex) and decoding of form and query values, on the `percent-encoding` and
+//! `form_urlencoded` crates. Works on bytes: no input can split a character.
+
+use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// What AWS leaves as it is: `A-Z a-z 0-9 - . _ ~`.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// `s` with every byte but `A-Z a-z 0-9 - . _ ~` written `%XX`.
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 /// The value of one ASCII hex digit.
 pub fn hex_digit(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// Decodes `%XX` (and, in form values, `+` as a space); a `%` not followed by two hex digits
@@ -32,36 +29,17 @@ pub fn decode(s: &str, plus_is_space: bool) -> String {
 
 /// [`decode`]'s bytes, before any UTF-8 check.
 pub fn decode_bytes(s: &str, plus_is_space: bool) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex_digit(b[i + 1]), hex_digit(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if plus_is_space && b[i] == b'+' {
-            b' '
-        } else {
-            b[i]
-        });
-        i += 1;
+    if plus_is_space && s.contains('+') {
+        percent_decode(s.replace('+', " ").as_bytes()).collect()
+    } else {
+        percent_decode(s.as_bytes()).collect()
     }
-    out
 }
 
-/// The form's parameters, in order, decoded.
+/// The form's parameters, in order, decoded (`application/x-www-form-urlencoded`).
 pub fn form(body: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k, true), decode(v, true))
-        })
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
@@ -83,5 +61,16 @@ mod tests {
             "no panic inside a character"
         );
         assert_eq!(decode("%e2%82%ac", false), "€");
+        assert_eq!(encode("a b/é~"), "a%20b%2F%C3%A9~");
+        assert_eq!(
+            form(b"Action=ListUsers&&Marker=a+b%2Bc&flag"),
+            vec![
+                ("Action".to_string(), "ListUsers".to_string()),
+                ("Marker".to_string(), "a b+c".to_string()),
+                ("flag".to_string(), String::new()),
+            ]
+        );
+        assert_eq!(hex_digit(b'f'), Some(15));
+        assert_eq!(hex_digit(b'g'), None);
     }
 }

@@ -2,9 +2,9 @@
 //! the request context a real request carries, decided by the engine; a denial becomes AWS's
 //! AccessDenied plus, for the callers `explain_denials` admits, the `x-gatehouse-*` headers.
 //!
-//! The children, in the order a question goes: [`question`], [`context`] (the keys a request
-//! carries), [`facts`] (what S3 and the caller's identity bring), then deciding and recording
-//! here, with [`record`] (the audit trail's form) and [`denied`] (the protocols' form).
+//! The children, in the order a question goes: `question`, `context` (the keys a request
+//! carries), `facts` (what S3 and the caller's identity bring), then deciding and recording
+//! here, with `record` (the audit trail's form) and `denied` (the protocols' form).
 
 pub(crate) mod context;
 pub(crate) mod denied;

@@ -1,4 +1,4 @@
-//! The S3 REST operations, one file per area; [`adapter`] routes s3s's calls to them.
+//! The S3 REST operations, one file per area; `adapter` routes s3s's calls to them.
 
 pub mod acl;
 mod acl_api;

@@ -6,7 +6,7 @@ use crate::condition::{arn_matches, CompiledCondition, ConditionTrace};
 use crate::context::Context;
 use crate::document::{Effect, Patterns, Policy, PrincipalKind, Principals};
 use crate::fxhash::hash_str;
-use crate::index::ActionIndex;
+use crate::index::{ActionIndex, ActionPattern};
 use crate::json::Span;
 use crate::principal::{PrincipalMatch, RequestPrincipal};
 use crate::variables::{Resolved, Template, TextRef};
@@ -66,13 +66,6 @@ struct CompiledStatement {
     actions: Vec<ActionPattern>,
     resources: Option<ResourceMatcher>,
     conditions: Vec<CompiledCondition>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct ActionPattern {
-    pub(crate) lower: String,
-    pub(crate) wild: bool,
-    glob: wildcard::Glob,
 }
 
 #[derive(Debug, Clone)]

@@ -122,7 +122,7 @@ pub struct PrincipalEntry {
 impl PrincipalEntry {
     pub fn new(kind: PrincipalKind, value: String) -> PrincipalEntry {
         let account = match kind {
-            PrincipalKind::Aws => crate::principal::account_of(&value).map(str::to_string),
+            PrincipalKind::Aws => crate::account::account_of(&value).map(str::to_string),
             _ => None,
         };
         PrincipalEntry {

@@ -5,9 +5,16 @@
 //! `NotAction` — to the list always consulted. Lists are keyed by 64-bit hashes kept sorted;
 //! the caller re-checks each candidate's actions, so a collision only costs a comparison.
 
-use crate::compiled::ActionPattern;
 use crate::fxhash::hash_str;
 use crate::wildcard;
+
+/// One `Action` (or `NotAction`) pattern, lower-case, with its glob.
+#[derive(Debug, Clone)]
+pub(crate) struct ActionPattern {
+    pub(crate) lower: String,
+    pub(crate) wild: bool,
+    pub(crate) glob: wildcard::Glob,
+}
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ActionIndex {

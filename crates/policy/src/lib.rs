@@ -24,6 +24,7 @@
 //!
 //! Not here: which layers apply and how they combine (the `authz` crate).
 
+mod account;
 pub mod compiled;
 pub mod condition;
 pub mod context;

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use policy::wildcard;
 
-use super::types::KeyType;
+use super::key_type::KeyType;
 
 /// Is `name` a template (does it contain a placeholder)?
 pub(super) fn is_template(name: &str) -> bool {

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use policy::wildcard;
 
 use super::arn;
+use super::key_type::KeyType;
 use super::keys::KeyTypes;
-use super::types::{Action, ActionPattern, KeyType, Service};
+use super::types::{Action, ActionPattern, Service};
 
 /// The services, actions and condition keys the catalogue knows. Get it with
 /// [`catalog()`](super::catalog).

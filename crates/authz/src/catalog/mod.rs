@@ -23,6 +23,7 @@
 
 mod arn;
 mod data;
+mod key_type;
 mod keys;
 mod load;
 mod lookup;
@@ -34,11 +35,11 @@ mod tests;
 
 use std::sync::OnceLock;
 
+pub use key_type::KeyType;
 pub use lookup::Catalog;
 pub use parse::ParseError;
 pub use types::{
-    AccessLevel, Action, ActionPattern, ActionResource, ConditionKey, KeyType, ResourceType,
-    Service,
+    AccessLevel, Action, ActionPattern, ActionResource, ConditionKey, ResourceType, Service,
 };
 
 /// The catalogue, parsed from the embedded data files on first use.

@@ -33,8 +33,9 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use super::key_type::KeyType;
 use super::keys::KeySet;
-use super::types::{AccessLevel, Action, ActionResource, ConditionKey, KeyType, ResourceType};
+use super::types::{AccessLevel, Action, ActionResource, ConditionKey, ResourceType};
 
 /// A mistake in a data file, with its place.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Access control lists [S3 `acl-overview`]: grantees, permissions, the permission → action
 //! map, and canned ACLs. ACLs only grant; they never deny.
 
-use crate::s3::ObjectOwnership;
+use crate::s3::ownership::ObjectOwnership;
 
 pub const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 pub const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";

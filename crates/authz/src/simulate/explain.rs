@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::decision::Decision;
-use crate::simulate::Scenario;
+use crate::simulate::scenario::Scenario;
 
 pub fn explain_text(scenario: &Scenario, d: &Decision) -> String {
     let mut out = String::new();

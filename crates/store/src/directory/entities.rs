@@ -6,7 +6,7 @@ use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::{ids, Store};
 
-use super::MAX_TAGS;
+use super::tags::put_tags;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityKind {
@@ -148,35 +148,6 @@ pub(crate) fn find(
     .ok_or_else(|| not_found(kind, name))
 }
 
-pub(crate) fn put_tags(
-    conn: &rusqlite::Connection,
-    owner: &str,
-    tags: &[(String, String)],
-) -> Result<()> {
-    for (k, v) in tags {
-        // Tag keys are unique without regard to case; a new value replaces the old one.
-        conn.execute(
-            "DELETE FROM iam_tags WHERE owner = ?1 AND lower(key) = lower(?2)",
-            params![owner, k],
-        )?;
-        conn.execute(
-            "INSERT INTO iam_tags (owner, key, value) VALUES (?1, ?2, ?3)",
-            params![owner, k, v],
-        )?;
-    }
-    let count: i64 = conn.query_row(
-        "SELECT count(*) FROM iam_tags WHERE owner = ?1",
-        [owner],
-        |r| r.get(0),
-    )?;
-    if count as usize > MAX_TAGS {
-        return Err(StoreError::LimitExceeded(format!(
-            "The number of tags has reached the maximum limit of {MAX_TAGS}."
-        )));
-    }
-    Ok(())
-}
-
 impl Store {
     pub fn create_entity(&self, new: &NewEntity) -> Result<Entity> {
         let mut conn = self.db.lock();
@@ -219,7 +190,7 @@ impl Store {
         let arn = arn_of(new.account_id, new.kind, new.path, new.name);
         let trust = new
             .trust_policy
-            .map(|d| super::keep_document(&tx, d))
+            .map(|d| super::documents::keep_document(&tx, d))
             .transpose()?;
         tx.execute(
             "INSERT INTO iam_entities (id, account_id, kind, name, name_key, path, arn, description, trust_digest, max_session_s, boundary_arn, created_ms)
@@ -340,7 +311,7 @@ impl Store {
         let mut conn = self.db.lock();
         let tx = conn.transaction()?;
         let entity = find(&tx, account, EntityKind::Role, role)?;
-        let digest = super::keep_document(&tx, document)?;
+        let digest = super::documents::keep_document(&tx, document)?;
         tx.execute(
             "UPDATE iam_entities SET trust_digest = ?2 WHERE id = ?1",
             params![entity.id, digest],
@@ -553,4 +524,38 @@ fn bind_trust(
         )?;
     }
     Ok(())
+}
+
+impl Store {
+    /// The users and roles whose permissions boundary a managed policy is.
+    pub fn boundary_entities(&self, arn: &str) -> Result<Vec<Entity>> {
+        self.entities_where("SELECT id FROM iam_entities WHERE boundary_arn = ?1", arn)
+    }
+
+    /// The users, groups and roles a managed policy is attached to.
+    pub fn policy_entities(&self, arn: &str) -> Result<Vec<Entity>> {
+        super::managed::find_policy(&self.db.read(), arn)?;
+        self.entities_where(
+            "SELECT entity_id FROM attachments WHERE policy_arn = ?1",
+            arn,
+        )
+    }
+
+    /// The entities whose ids `sql` selects for `arn`, by name.
+    fn entities_where(&self, sql: &str, arn: &str) -> Result<Vec<Entity>> {
+        let ids: Vec<String> = {
+            let conn = self.db.read();
+            let mut stmt = conn.prepare_cached(sql)?;
+            let ids = stmt
+                .query_map([arn], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(self.entity_by_id(&id)?);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
 }

@@ -6,8 +6,6 @@ use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::{ids, Store};
 
-use super::entities::Entity;
-
 /// A managed policy keeps at most five versions [IAM `access_policies_managed-versioning`].
 pub const MAX_POLICY_VERSIONS: i64 = 5;
 /// Customer managed policies per account (IAM's default quota) [IAM `reference_iam-quotas`].
@@ -153,7 +151,7 @@ impl Store {
             )));
         }
         let id = ids::iam_unique_id("ANPA");
-        let digest = super::keep_document(&tx, document)?;
+        let digest = super::documents::keep_document(&tx, document)?;
         let now = now_ms();
         tx.execute(
             "INSERT INTO managed_policies (arn, id, account_id, name, path, description, default_version, next_version, created_ms, updated_ms)
@@ -164,7 +162,7 @@ impl Store {
             "INSERT INTO managed_policy_versions (policy_arn, version_id, digest, created_ms) VALUES (?1, 'v1', ?2, ?3)",
             params![arn, digest, now],
         )?;
-        super::entities::put_tags(&tx, &id, tags)?;
+        super::tags::put_tags(&tx, &id, tags)?;
         let policy = find_policy(&tx, &arn)?;
         tx.commit()?;
         self.changed();
@@ -212,7 +210,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let version_id = format!("v{next}");
-        let digest = super::keep_document(&tx, document)?;
+        let digest = super::documents::keep_document(&tx, document)?;
         let now = now_ms();
         tx.execute(
             "INSERT INTO managed_policy_versions (policy_arn, version_id, digest, created_ms) VALUES (?1, ?2, ?3, ?4)",
@@ -319,37 +317,5 @@ impl Store {
         tx.commit()?;
         self.changed();
         Ok(())
-    }
-
-    /// The users and roles whose permissions boundary a managed policy is.
-    pub fn boundary_entities(&self, arn: &str) -> Result<Vec<Entity>> {
-        self.entities_where("SELECT id FROM iam_entities WHERE boundary_arn = ?1", arn)
-    }
-
-    /// The users, groups and roles a managed policy is attached to.
-    pub fn policy_entities(&self, arn: &str) -> Result<Vec<Entity>> {
-        find_policy(&self.db.read(), arn)?;
-        self.entities_where(
-            "SELECT entity_id FROM attachments WHERE policy_arn = ?1",
-            arn,
-        )
-    }
-
-    /// The entities whose ids `sql` selects for `arn`, by name.
-    fn entities_where(&self, sql: &str, arn: &str) -> Result<Vec<Entity>> {
-        let ids: Vec<String> = {
-            let conn = self.db.read();
-            let mut stmt = conn.prepare_cached(sql)?;
-            let ids = stmt
-                .query_map([arn], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            ids
-        };
-        let mut out = Vec::new();
-        for id in ids {
-            out.extend(self.entity_by_id(&id)?);
-        }
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(out)
     }
 }

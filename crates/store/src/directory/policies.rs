@@ -32,7 +32,7 @@ impl Store {
         let mut conn = self.db.lock();
         let tx = conn.transaction()?;
         let entity = find(&tx, account, kind, name)?;
-        let digest = super::keep_document(&tx, document)?;
+        let digest = super::documents::keep_document(&tx, document)?;
         tx.execute(
             "INSERT INTO inline_policies (entity_id, name, digest) VALUES (?1, ?2, ?3)
              ON CONFLICT(entity_id, name) DO UPDATE SET digest = ?3",
@@ -59,7 +59,7 @@ impl Store {
         ))?;
         let missing = || no_such_inline(kind, policy_name);
         let digest = digest.ok_or_else(missing)?;
-        super::document(&conn, &digest)?.ok_or_else(missing)
+        super::documents::document(&conn, &digest)?.ok_or_else(missing)
     }
 
     pub fn inline_policy_names(

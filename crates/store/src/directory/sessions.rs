@@ -66,7 +66,7 @@ impl Store {
         )?;
         let digest = new
             .policy
-            .map(|d| super::keep_document(&tx, d))
+            .map(|d| super::documents::keep_document(&tx, d))
             .transpose()?;
         tx.execute(
             "INSERT INTO sessions (access_key_id, source_arn, source_id, session_name, source_identity, policy_digest, policy_arns, created_ms)

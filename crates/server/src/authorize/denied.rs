@@ -2,8 +2,7 @@
 //! its S3 form.
 
 use authz::{AuthzRequest, Decision};
-use http::{HeaderMap, HeaderValue};
-use s3s::{S3Error, S3ErrorCode};
+use http::HeaderValue;
 
 use crate::caller::Caller;
 use crate::config::ExplainDenials;
@@ -11,6 +10,7 @@ use crate::state::Gatehouse;
 
 /// A denial as every protocol reports it: AWS's message, and the `x-gatehouse-*` headers for
 /// the callers `explain_denials` admits (percent-encoded, RFC 3986).
+#[derive(Debug)]
 pub struct Denied {
     pub message: String,
     pub headers: Vec<(&'static str, HeaderValue)>,
@@ -20,6 +20,13 @@ pub struct Denied {
 }
 
 impl Denied {
+    /// No decision could be made because of `fault` (a store that cannot answer): logged, and
+    /// answered as the protocol's internal error.
+    pub fn fault(fault: impl std::fmt::Display) -> Denied {
+        eprintln!("gatehouse: no decision could be made: {fault}");
+        Denied::internal()
+    }
+
     pub fn internal() -> Denied {
         Denied {
             message: "We encountered an internal error. Please try again.".into(),
@@ -99,23 +106,4 @@ impl Explanation<'_> {
         }
         headers
     }
-}
-
-/// AWS's AccessDenied for S3, with Gatehouse's headers.
-pub fn s3_denial(denied: Denied) -> S3Error {
-    if denied.internal {
-        return S3Error::with_message(S3ErrorCode::InternalError, denied.message);
-    }
-    let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, denied.message);
-    let mut headers = HeaderMap::new();
-    headers.insert("content-type", HeaderValue::from_static("application/xml"));
-    for (name, value) in denied.headers {
-        headers.insert(name, value);
-    }
-    err.set_headers(headers);
-    err
-}
-
-pub fn internal(e: impl std::fmt::Display) -> S3Error {
-    S3Error::with_message(S3ErrorCode::InternalError, e.to_string())
 }

@@ -3,13 +3,12 @@
 
 use authz::s3::{BlockPublicAccess, ObjectOwnership, S3Facts};
 use authz::Policies;
-use s3s::S3Result;
 use store::Bucket;
 
 use crate::caller::Caller;
 use crate::state::Gatehouse;
 
-use super::denied::internal;
+use super::denied::Denied;
 
 pub fn bpa(flags: store::BlockPublicAccessFlags) -> BlockPublicAccess {
     BlockPublicAccess {
@@ -27,7 +26,7 @@ pub fn s3_facts(
     caller: &Caller,
     bucket: &Bucket,
     object: Option<&store::ObjectVersion>,
-) -> S3Result<S3Facts> {
+) -> Result<S3Facts, Denied> {
     let ownership = ownership_of(bucket);
     let object_owner = object
         .map(|o| o.attributes.owner.clone())
@@ -59,7 +58,7 @@ pub fn s3_facts(
     let account_bpa = gatehouse
         .store
         .account_block_public_access(&bucket.owner)
-        .map_err(internal)?;
+        .map_err(Denied::fault)?;
     Ok(S3Facts {
         bucket_owner: bucket.owner.clone(),
         object_owner,

@@ -13,7 +13,7 @@ pub(crate) mod question;
 mod record;
 
 pub use context::{add_carried_keys, iso8601, request_context};
-pub use denied::{denied, internal, s3_denial, Denied, Explanation};
+pub use denied::{denied, Denied, Explanation};
 pub use facts::{bpa, identity_policies, ownership_of, s3_facts};
 pub use question::{arn, Question};
 
@@ -22,19 +22,18 @@ use record::{allowed_record, denied_record, identity_json};
 use authz::catalog::catalog;
 use authz::{authorize, AuthzRequest, Decision, Policies};
 use policy::ContextValue;
-use s3s::S3Result;
 
 use crate::caller::Caller;
 use crate::identity::Consulted;
 use crate::state::Gatehouse;
 
 /// Decides `q` for `caller`; `Err` is the response AWS would give.
-pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<Decision> {
+pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> Result<Decision, Denied> {
     let resource = arn(&q.bucket.name, q.key);
     let mut context = request_context(gatehouse, caller, &q.bucket.owner);
     let resource_type = if q.key.is_some() { "object" } else { "bucket" };
     add_carried_keys(&mut context, q.action, Some(resource_type), &q.keys);
-    let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(internal)?;
+    let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(Denied::fault)?;
     let consulted: Vec<(String, i64)> = bucket_policy
         .iter()
         .map(|(p, v)| (p.id.clone(), *v))
@@ -54,9 +53,9 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> S3Result<De
         s3: Some(&s3),
     };
     if gatehouse.verify_decisions {
-        crate::verify::s3_question(gatehouse, caller, &q, &request).map_err(s3_denial)?;
+        crate::verify::s3_question(gatehouse, caller, &q, &request)?;
     }
-    decide(gatehouse, caller, &request, &consulted)
+    decide_recorded(gatehouse, caller, &request, &consulted)
 }
 
 /// Decides a question that no bucket holds (ListBuckets, CreateBucket): the caller's own
@@ -66,8 +65,8 @@ pub fn check_account_action(
     caller: &Caller,
     action: &str,
     resource: &str,
-) -> S3Result<Decision> {
-    check_in_own_account(gatehouse, caller, action, resource, Vec::new()).map_err(s3_denial)
+) -> Result<Decision, Denied> {
+    check_in_own_account(gatehouse, caller, action, resource, Vec::new())
 }
 
 /// Decides `action` on a resource of the caller's own account (IAM's resources, S3's account
@@ -98,16 +97,6 @@ pub fn check_in_own_account(
 
 /// Decides, and records the decision for the audit trail: an allow with its statement and the
 /// policies consulted (id and version, enough to replay it), a denial with its full trace.
-fn decide(
-    gatehouse: &Gatehouse,
-    caller: &Caller,
-    request: &AuthzRequest,
-    consulted: &[(String, i64)],
-) -> S3Result<Decision> {
-    decide_recorded(gatehouse, caller, request, consulted).map_err(s3_denial)
-}
-
-/// [`decide`] for any protocol: the decision, recorded in the audit trail, or the denial.
 pub fn decide_recorded(
     gatehouse: &Gatehouse,
     caller: &Caller,

@@ -1,7 +1,10 @@
 //! Store errors as S3 answers them.
 
-use s3s::{s3_error, S3Error};
+use http::{HeaderMap, HeaderValue};
+use s3s::{s3_error, S3Error, S3ErrorCode};
 use store::StoreError;
+
+use crate::authorize::denied::Denied;
 
 /// Carries a redirect's bucket name from the S3 layer to the front door, which writes it into
 /// the error body and removes the header.
@@ -33,5 +36,23 @@ pub fn from_store(e: StoreError) -> S3Error {
         StoreError::EntityTooSmall => s3_error!(EntityTooSmall, "Your proposed upload is smaller than the minimum allowed object size."),
         StoreError::EntityTooLarge => s3_error!(EntityTooLarge, "Your proposed upload exceeds the maximum allowed size"),
         other => s3_error!(InternalError, "{other}"),
+    }
+}
+
+/// A denial as S3 answers it: AWS's AccessDenied with Gatehouse's headers, or InternalError
+/// when no decision could be made.
+impl From<Denied> for S3Error {
+    fn from(denied: Denied) -> S3Error {
+        if denied.internal {
+            return S3Error::with_message(S3ErrorCode::InternalError, denied.message);
+        }
+        let mut err = S3Error::with_message(S3ErrorCode::AccessDenied, denied.message);
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/xml"));
+        for (name, value) in denied.headers {
+            headers.insert(name, value);
+        }
+        err.set_headers(headers);
+        err
     }
 }

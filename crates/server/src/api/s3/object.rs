@@ -350,7 +350,7 @@ pub fn delete_many(
         let outcome = existing(gatehouse, &bucket, &id.key, id.version_id.as_deref())
             .and_then(|found| {
                 let q = Question::on_object(action, &bucket, &id.key);
-                check(gatehouse, &caller, q.about(found.as_ref()))
+                check(gatehouse, &caller, q.about(found.as_ref())).map_err(s3s::S3Error::from)
             })
             .and_then(|_| {
                 gatehouse

@@ -124,7 +124,7 @@ pub fn refused(
         policy: None,
         statement: Some(setting),
     };
-    crate::authorize::s3_denial(crate::authorize::Denied {
+    s3s::S3Error::from(crate::authorize::Denied {
         message: format!(
             "User: {} is not authorized to perform: {action} on resource: \"{resource}\" because {what} are prevented by the {setting} setting in S3 Block Public Access.",
             caller.principal().arn

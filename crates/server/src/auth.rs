@@ -30,12 +30,11 @@ impl S3Auth for KeyLookup {
 /// `X-Amz-Security-Token` in a presigned URL): missing, S3 does not know the key; wrong, the
 /// token is invalid [S3 error codes].
 pub fn check_session_token(
-    gatehouse: &Gatehouse,
-    access_key: &str,
+    key: Option<&store::AccessKey>,
     headers: &http::HeaderMap,
     uri: &http::Uri,
 ) -> S3Result<()> {
-    let Some(key) = gatehouse.store.access_key(access_key).ok().flatten() else {
+    let Some(key) = key else {
         return Ok(());
     };
     let token = headers
@@ -54,7 +53,7 @@ pub fn check_session_token(
             "The AWS Access Key Id you provided does not exist in our records."
         ));
     }
-    if !crate::identity::token_matches(&key, token.as_deref()) {
+    if !crate::identity::token_matches(key, token.as_deref()) {
         return Err(s3_error!(
             InvalidToken,
             "The provided token is malformed or otherwise invalid."

@@ -1,8 +1,10 @@
 //! Who is calling: the verified access key's principal, or anonymous; and what the connection
 //! says about the request (peer address, transport, signing region, request id).
+//!
+//! An S3 request's key is resolved once, by the access hook ([`Resolved`], carried in the
+//! request's extensions); the operation's [`Caller::of`] and the audit trail read it from there.
 
 use std::net::SocketAddr;
-
 use std::sync::Arc;
 
 use s3s::S3Request;
@@ -20,13 +22,89 @@ pub struct Connection {
     pub request_id: String,
 }
 
+/// A signed request's access key and the principal it stands for, resolved once.
+#[derive(Clone)]
+pub struct Resolved {
+    /// The verified access key (`None`: anonymous).
+    pub key: Option<store::AccessKey>,
+    pub identity: Arc<CallerIdentity>,
+    /// The store's generation before the identity was resolved: a later write makes any
+    /// difference between a cached and an uncached decision legitimate (verification mode).
+    pub generation: u64,
+}
+
+impl Resolved {
+    /// The caller behind `access_key` (`None`: anonymous). The signature was verified with
+    /// this key a moment ago: a key gone since, or a store that cannot say, is never taken for
+    /// anonymous — the identity carries the fault (fail closed).
+    pub fn of(gatehouse: &Gatehouse, access_key: Option<&str>) -> Resolved {
+        let generation = gatehouse.store.generation();
+        let Some(access_key) = access_key else {
+            return Resolved {
+                key: None,
+                identity: Arc::new(CallerIdentity::anonymous()),
+                generation,
+            };
+        };
+        match gatehouse.store.access_key(access_key) {
+            Ok(Some(key)) => Resolved {
+                identity: gatehouse.identities.resolve(&gatehouse.store, &key),
+                key: Some(key),
+                generation,
+            },
+            other => {
+                let fault = match other {
+                    Err(e) => format!("the request's access key could not be read: {e}"),
+                    _ => "the request's access key is gone".to_string(),
+                };
+                Resolved {
+                    key: None,
+                    identity: Arc::new(CallerIdentity {
+                        fault: Some(fault),
+                        ..CallerIdentity::anonymous()
+                    }),
+                    generation,
+                }
+            }
+        }
+    }
+
+    /// The caller as CloudTrail's `userIdentity` shows it.
+    pub fn audit_identity(&self) -> audit::Identity {
+        let Some(k) = &self.key else {
+            return audit::Identity::anonymous();
+        };
+        audit::Identity {
+            kind: if k.principal_arn.ends_with(":root") {
+                "Root".into()
+            } else if k.principal_arn.contains(":assumed-role/") {
+                "AssumedRole".into()
+            } else {
+                "IAMUser".into()
+            },
+            // CloudTrail's principalId is aws:userid: the account for root, AIDA... for a
+            // user, AROA...:SESSION for a role session.
+            principal_id: self
+                .identity
+                .keys
+                .iter()
+                .find(|(name, _)| name == "aws:userid")
+                .and_then(|(_, v)| v.single())
+                .map(str::to_string)
+                .unwrap_or_else(|| k.account_id.clone()),
+            arn: Some(k.principal_arn.clone()),
+            account_id: k.account_id.clone(),
+            access_key_id: Some(k.access_key_id.clone()),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Caller {
     pub identity: Arc<CallerIdentity>,
     /// The verified access key (`None`: anonymous).
     pub key: Option<store::AccessKey>,
-    /// The store's generation before the identity was resolved: a later write makes any
-    /// difference between a cached and an uncached decision legitimate (verification mode).
+    /// See [`Resolved::generation`].
     pub generation: u64,
     pub connection: Connection,
     pub region: String,
@@ -38,34 +116,19 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller of an S3 request: the key the access hook resolved (or, where no hook ran,
+    /// resolved now) and the request's facts.
     pub fn of<T>(gatehouse: &Gatehouse, req: &S3Request<T>) -> Caller {
-        let lookup = req
-            .credentials
-            .as_ref()
-            .map(|c| gatehouse.store.access_key(&c.access_key));
-        let key = match lookup {
-            None => None,
-            Some(Ok(Some(key))) => Some(key),
-            // The signature was verified with this key a moment ago: a key gone since, or a
-            // store that cannot say, is never taken for anonymous (fail closed).
-            Some(other) => {
-                let mut caller = Caller::new(gatehouse, None, None, None, false, None);
-                let fault = match other {
-                    Err(e) => format!("the request's access key could not be read: {e}"),
-                    _ => "the request's access key is gone".to_string(),
-                };
-                caller.identity = Arc::new(CallerIdentity {
-                    fault: Some(fault),
-                    ..CallerIdentity::anonymous()
-                });
-                caller.connection = req
-                    .extensions
-                    .get::<Connection>()
-                    .cloned()
-                    .unwrap_or(caller.connection);
-                return caller;
-            }
-        };
+        let resolved = req
+            .extensions
+            .get::<Resolved>()
+            .cloned()
+            .unwrap_or_else(|| {
+                Resolved::of(
+                    gatehouse,
+                    req.credentials.as_ref().map(|c| c.access_key.as_str()),
+                )
+            });
         let header = |name: &str| {
             req.headers
                 .get(name)
@@ -78,7 +141,7 @@ impl Caller {
             ..Caller::new(
                 gatehouse,
                 req.extensions.get::<Connection>().cloned(),
-                key.as_ref(),
+                resolved,
                 req.region.as_ref().map(|r| r.as_str().to_string()),
                 req.uri
                     .query()
@@ -88,23 +151,19 @@ impl Caller {
         }
     }
 
-    /// The caller of a request signed with `key` (`None`: anonymous), in `region` (`None`:
-    /// the default region).
+    /// The caller `resolved` stands for, in `region` (`None`: the default region).
     pub fn new(
         gatehouse: &Gatehouse,
         connection: Option<Connection>,
-        key: Option<&store::AccessKey>,
+        resolved: Resolved,
         region: Option<String>,
         presigned: bool,
         user_agent: Option<&str>,
     ) -> Caller {
-        let generation = gatehouse.store.generation();
         Caller {
-            key: key.cloned(),
-            generation,
-            identity: key
-                .map(|k| gatehouse.identities.resolve(&gatehouse.store, k))
-                .unwrap_or_else(|| Arc::new(CallerIdentity::anonymous())),
+            key: resolved.key,
+            generation: resolved.generation,
+            identity: resolved.identity,
             connection: connection.unwrap_or(Connection {
                 peer: ([127, 0, 0, 1], 0).into(),
                 secure: false,
@@ -125,36 +184,5 @@ impl Caller {
 
     pub fn principal(&self) -> &policy::RequestPrincipal {
         &self.identity.principal
-    }
-}
-
-/// The caller as CloudTrail's `userIdentity` shows it.
-pub fn identity(gatehouse: &Gatehouse, access_key: Option<&str>) -> audit::Identity {
-    let key = access_key.and_then(|k| gatehouse.store.access_key(k).ok().flatten());
-    match key {
-        None => audit::Identity::anonymous(),
-        Some(k) => audit::Identity {
-            kind: if k.principal_arn.ends_with(":root") {
-                "Root".into()
-            } else if k.principal_arn.contains(":assumed-role/") {
-                "AssumedRole".into()
-            } else {
-                "IAMUser".into()
-            },
-            // CloudTrail's principalId is aws:userid: the account for root, AIDA... for a
-            // user, AROA...:SESSION for a role session.
-            principal_id: gatehouse
-                .identities
-                .resolve(&gatehouse.store, &k)
-                .keys
-                .iter()
-                .find(|(name, _)| name == "aws:userid")
-                .and_then(|(_, v)| v.single())
-                .map(str::to_string)
-                .unwrap_or_else(|| k.account_id.clone()),
-            arn: Some(k.principal_arn),
-            account_id: k.account_id,
-            access_key_id: Some(k.access_key_id),
-        },
     }
 }

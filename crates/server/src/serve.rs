@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::api::s3::GatehouseS3;
 use crate::auth::KeyLookup;
+use crate::caller::Resolved;
 use crate::config::{AccountConfig, Config};
 use crate::front_door::App;
 use crate::state::Gatehouse;
@@ -28,7 +29,8 @@ pub struct ServeOptions {
 
 /// Authorization happens in each operation, where its typed input is known; s3s's own
 /// pre-check would refuse every anonymous request, which S3 does not. This hook only tells the
-/// audit trail which operation the request is, on what, and by whom.
+/// audit trail which operation the request is, on what, and by whom — and resolves the caller
+/// once for the operation.
 struct DecideInOperations(Arc<Gatehouse>);
 
 #[async_trait::async_trait]
@@ -48,11 +50,11 @@ impl S3Access for DecideInOperations {
                 (Some(bucket.to_string()), Some(key.to_string()))
             }
         };
-        let identity =
-            crate::caller::identity(&self.0, cx.credentials().map(|c| c.access_key.as_str()));
-        if let Some(c) = cx.credentials() {
-            crate::auth::check_session_token(&self.0, &c.access_key, cx.headers(), cx.uri())?;
-        }
+        // The key is resolved here, once: the operation's Caller and the audit read it.
+        let resolved = Resolved::of(&self.0, cx.credentials().map(|c| c.access_key.as_str()));
+        crate::auth::check_session_token(resolved.key.as_ref(), cx.headers(), cx.uri())?;
+        let identity = resolved.audit_identity();
+        cx.extensions_mut().insert(resolved);
         let operation = cx.s3_op().name().to_string();
         self.0.audit.note(&connection.request_id, |p| {
             p.operation = Some(operation);

@@ -13,7 +13,7 @@ use store::BlockPublicAccessFlags;
 
 use crate::api::s3::errors::from_store;
 use crate::authorize::check_account_action;
-use crate::caller::Caller;
+use crate::caller::{Caller, Resolved};
 use crate::state::Gatehouse;
 
 const PATH: &str = "/v20180820/configuration/publicAccessBlock";
@@ -37,9 +37,13 @@ impl S3Route for S3Control {
 
     async fn call(&self, mut req: S3Request<Body>) -> S3Result<S3Response<Body>> {
         let gatehouse = &self.0;
-        if let Some(c) = &req.credentials {
-            crate::auth::check_session_token(gatehouse, &c.access_key, &req.headers, &req.uri)?;
-        }
+        let resolved = Resolved::of(
+            gatehouse,
+            req.credentials.as_ref().map(|c| c.access_key.as_str()),
+        );
+        crate::auth::check_session_token(resolved.key.as_ref(), &req.headers, &req.uri)?;
+        let identity = resolved.audit_identity();
+        req.extensions.insert(resolved);
         let caller = Caller::of(gatehouse, &req);
         // The S3 access hook does not see custom routes: the audit learns the call here.
         let operation = match req.method {
@@ -47,10 +51,6 @@ impl S3Route for S3Control {
             Method::PUT => "PutPublicAccessBlock",
             _ => "DeletePublicAccessBlock",
         };
-        let identity = crate::caller::identity(
-            gatehouse,
-            req.credentials.as_ref().map(|c| c.access_key.as_str()),
-        );
         gatehouse.audit.note(&caller.connection.request_id, |p| {
             p.operation = Some(operation.to_string());
             p.identity = Some(identity);

@@ -8,7 +8,7 @@ use http::{Request, Response, StatusCode};
 use s3s::Body;
 
 use crate::api::query::params::Params;
-use crate::caller::{Caller, Connection};
+use crate::caller::{Caller, Connection, Resolved};
 use crate::state::Gatehouse;
 use sigv4::percent::{decode, form};
 use sigv4::verify::{verify, SigError, SignedRequest};
@@ -164,13 +164,13 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
         Ok(v) => v,
         Err(e) => return error_response(sts_ns, from_sig(e), request_id),
     };
-    let identity = crate::caller::identity(gatehouse, Some(&verified.access_key));
+    let resolved = Resolved::of(gatehouse, Some(&verified.access_key));
     audit.note(request_id, |p| {
-        p.identity = Some(identity);
+        p.identity = Some(resolved.audit_identity());
         p.region = Some(verified.region.clone());
         p.source = Some(event_source(&verified.service));
     });
-    let Some(key) = store.access_key(&verified.access_key).ok().flatten() else {
+    let Some(key) = resolved.key.clone() else {
         return error_response(sts_ns, from_sig(SigError::InvalidClientTokenId), request_id);
     };
     let token = parts
@@ -205,7 +205,7 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
     let caller = Caller::new(
         gatehouse,
         parts.extensions.get::<Connection>().cloned(),
-        Some(&key),
+        resolved,
         Some(verified.region.clone()),
         parts
             .uri

@@ -23,6 +23,7 @@ pub mod api;
 pub mod auth;
 pub mod authorize;
 pub mod caller;
+pub mod clock;
 pub mod config;
 pub mod front_door;
 pub mod identity;

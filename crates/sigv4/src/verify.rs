@@ -161,28 +161,10 @@ fn scope(
 
 /// Seconds since the epoch of an `X-Amz-Date` (`20261124T101112Z`).
 fn epoch(amz_date: &str) -> Option<i64> {
-    let b = amz_date.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let n = |a: usize, z: usize| amz_date.get(a..z)?.parse::<i64>().ok();
-    let (y, m, d, hh, mm, ss) = (
-        n(0, 4)?,
-        n(4, 6)?,
-        n(6, 8)?,
-        n(9, 11)?,
-        n(11, 13)?,
-        n(13, 15)?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
-        return None;
-    }
-    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * m2 + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 + hh * 3600 + mm * 60 + ss)
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::PrimitiveDateTime::parse(amz_date, format)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
 }
 
 fn canonical_request(r: &SignedRequest, a: &Auth) -> String {
@@ -298,4 +280,21 @@ pub fn verify(
         region: a.region,
         service: a.service,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amz_dates() {
+        assert_eq!(super::epoch("19700101T000000Z"), Some(0));
+        assert_eq!(super::epoch("20200101T010101Z"), Some(1_577_836_800 + 3661));
+        for bad in [
+            "20201301T000000Z",
+            "2020010T000000Z",
+            "20200101T000000",
+            "x",
+        ] {
+            assert_eq!(super::epoch(bad), None, "{bad}");
+        }
+    }
 }

@@ -15,7 +15,7 @@ use crate::api::query::error::QueryError;
 use crate::api::query::params::{check_tag, Params, Shape};
 use crate::api::query::xml::Xml;
 use crate::authorize::{
-    add_carried_keys, decide_with_documents, identity_policies, iso8601, request_context,
+    add_carried_keys, decide_with_documents, identity_policies, request_context,
 };
 use crate::caller::Caller;
 use crate::identity::Consulted;
@@ -82,7 +82,7 @@ fn credentials_xml(out: &mut Xml, key: &store::AccessKey) {
         )
         .el(
             "Expiration",
-            &iso8601((key.expires_ms.unwrap_or(0) / 1000) as u64),
+            &crate::clock::iso8601((key.expires_ms.unwrap_or(0) / 1000) as u64),
         )
         .close("Credentials");
 }

@@ -20,7 +20,10 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    c.insert("aws:CurrentTime", single(iso8601(now.as_secs())));
+    c.insert(
+        "aws:CurrentTime",
+        single(crate::clock::iso8601(now.as_secs())),
+    );
     c.insert("aws:EpochTime", single(now.as_secs().to_string()));
     c.insert(
         "aws:SecureTransport",
@@ -77,27 +80,6 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
     c
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time (civil-from-days, Howard Hinnant).
-pub fn iso8601(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 /// Adds the request's keys that the catalogue says `action` carries on its resource type.
 pub fn add_carried_keys(
     context: &mut Context,
@@ -109,14 +91,5 @@ pub fn add_carried_keys(
         if catalog().carries_key(action, resource_type, key) {
             context.insert(key, value.clone());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn iso8601_dates() {
-        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::iso8601(1_577_836_800 + 3661), "2020-01-01T01:01:01Z");
     }
 }

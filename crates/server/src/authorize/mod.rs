@@ -12,7 +12,7 @@ pub(crate) mod facts;
 pub(crate) mod question;
 mod record;
 
-pub use context::{add_carried_keys, iso8601, request_context};
+pub use context::{add_carried_keys, request_context};
 pub use denied::{denied, Denied, Explanation};
 pub use facts::{bpa, identity_policies, ownership_of, s3_facts};
 pub use question::{arn, Question};

@@ -9,7 +9,7 @@ use store::{Entity, EntityKind, StoreError};
 use crate::api::query::error::QueryError;
 use crate::api::query::params::{Params, Shape};
 use crate::api::query::xml::Xml;
-use crate::authorize::{check_in_own_account, iso8601};
+use crate::authorize::check_in_own_account;
 use crate::caller::Caller;
 use crate::state::Gatehouse;
 
@@ -45,7 +45,7 @@ pub fn store_error(e: StoreError) -> QueryError {
 }
 
 pub fn date(ms: i64) -> String {
-    iso8601((ms.max(0) / 1000) as u64)
+    crate::clock::iso8601((ms.max(0) / 1000) as u64)
 }
 
 impl Call<'_> {

@@ -1,102 +1,127 @@
 //! The simulator's answer line: DESIGN.md's `{"decision", "denied_by", "policy", "statement",
-//! "message", "explanation", "trace"}`.
+//! "message", "explanation", "trace"}` — a serde view of a [`Decision`], also what the audit
+//! trail records of a denial.
 
-use policy::json::{write_str, Pos};
+use policy::json::Pos;
 use policy::{ConditionTrace, StatementTrace};
+use serde::Serialize;
 
 use crate::decision::{Decision, PolicyTrace};
 
-pub fn answer_json(d: &Decision) -> String {
-    let mut out = String::with_capacity(256);
-    out.push_str("{\"decision\":");
-    write_str(&mut out, d.verdict.as_str());
-    out.push_str(",\"denied_by\":");
-    opt(&mut out, d.denied_by.map(|l| l.as_str()));
-    out.push_str(",\"policy\":");
-    opt(&mut out, d.policy.as_deref());
-    out.push_str(",\"statement\":");
-    opt(&mut out, d.statement.as_deref());
-    out.push_str(",\"message\":");
-    opt(&mut out, d.message.as_deref());
-    out.push_str(",\"explanation\":");
-    write_str(&mut out, &d.explanation);
-    out.push_str(",\"trace\":");
-    list(&mut out, &d.trace, policy_trace);
-    out.push('}');
-    out
+/// A [`Decision`] as the answer line writes it.
+#[derive(Serialize)]
+pub struct Answer<'a> {
+    decision: &'a str,
+    denied_by: Option<&'a str>,
+    policy: Option<&'a str>,
+    statement: Option<&'a str>,
+    message: Option<&'a str>,
+    explanation: &'a str,
+    trace: Vec<PolicyLine<'a>>,
 }
 
-/// `[a,b,...]`, each item written by `each`.
-fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
-    out.push('[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+#[derive(Serialize)]
+struct PolicyLine<'a> {
+    layer: &'a str,
+    policy: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<&'a str>,
+    result: &'a str,
+    statements: Vec<StatementLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct StatementLine<'a> {
+    statement: &'a str,
+    effect: &'a str,
+    start: Place,
+    end: Place,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<bool>,
+    action: bool,
+    resource: bool,
+    applies: bool,
+    conditions: Vec<ConditionLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct Place {
+    line: u32,
+    column: u32,
+}
+
+#[derive(Serialize)]
+struct ConditionLine<'a> {
+    key: &'a str,
+    operator: &'a str,
+    policy_values: &'a [String],
+    request_values: Option<&'a [String]>,
+    result: bool,
+}
+
+impl<'a> Answer<'a> {
+    pub fn of(d: &'a Decision) -> Answer<'a> {
+        Answer {
+            decision: d.verdict.as_str(),
+            denied_by: d.denied_by.map(|l| l.as_str()),
+            policy: d.policy.as_deref(),
+            statement: d.statement.as_deref(),
+            message: d.message.as_deref(),
+            explanation: &d.explanation,
+            trace: d.trace.iter().map(PolicyLine::of).collect(),
         }
-        each(out, item);
-    }
-    out.push(']');
-}
-
-fn opt(out: &mut String, s: Option<&str>) {
-    match s {
-        Some(s) => write_str(out, s),
-        None => out.push_str("null"),
     }
 }
 
-fn policy_trace(out: &mut String, p: &PolicyTrace) {
-    out.push_str("{\"layer\":");
-    write_str(out, p.layer.as_str());
-    out.push_str(",\"policy\":");
-    write_str(out, &p.policy);
-    if let Some(level) = &p.level {
-        out.push_str(",\"target\":");
-        write_str(out, level);
+impl<'a> PolicyLine<'a> {
+    fn of(p: &'a PolicyTrace) -> PolicyLine<'a> {
+        PolicyLine {
+            layer: p.layer.as_str(),
+            policy: &p.policy,
+            target: p.level.as_deref(),
+            result: p.result,
+            statements: p.statements.iter().map(StatementLine::of).collect(),
+        }
     }
-    out.push_str(",\"result\":");
-    write_str(out, p.result);
-    out.push_str(",\"statements\":");
-    list(out, &p.statements, statement_trace);
-    out.push('}');
 }
 
-fn pos(out: &mut String, p: Pos) {
-    out.push_str(&format!("{{\"line\":{},\"column\":{}}}", p.line, p.column));
+impl<'a> StatementLine<'a> {
+    fn of(s: &'a StatementTrace) -> StatementLine<'a> {
+        StatementLine {
+            statement: &s.label,
+            effect: s.effect.as_str(),
+            start: Place::of(s.span.start),
+            end: Place::of(s.span.end),
+            principal: s.principal,
+            action: s.action,
+            resource: s.resource,
+            applies: s.applies,
+            conditions: s.conditions.iter().map(ConditionLine::of).collect(),
+        }
+    }
 }
 
-fn statement_trace(out: &mut String, s: &StatementTrace) {
-    out.push_str("{\"statement\":");
-    write_str(out, &s.label);
-    out.push_str(",\"effect\":");
-    write_str(out, s.effect.as_str());
-    out.push_str(",\"start\":");
-    pos(out, s.span.start);
-    out.push_str(",\"end\":");
-    pos(out, s.span.end);
-    if let Some(p) = s.principal {
-        out.push_str(&format!(",\"principal\":{p}"));
+impl Place {
+    fn of(p: Pos) -> Place {
+        Place {
+            line: p.line,
+            column: p.column,
+        }
     }
-    out.push_str(&format!(
-        ",\"action\":{},\"resource\":{},\"applies\":{}",
-        s.action, s.resource, s.applies
-    ));
-    out.push_str(",\"conditions\":");
-    list(out, &s.conditions, condition_trace);
-    out.push('}');
 }
 
-fn condition_trace(out: &mut String, c: &ConditionTrace) {
-    out.push_str("{\"key\":");
-    write_str(out, &c.key);
-    out.push_str(",\"operator\":");
-    write_str(out, &c.operator);
-    out.push_str(",\"policy_values\":");
-    list(out, &c.policy_values, |out, v| write_str(out, v));
-    out.push_str(",\"request_values\":");
-    match &c.request_values {
-        Some(v) => list(out, v, |out, v| write_str(out, v)),
-        None => out.push_str("null"),
+impl<'a> ConditionLine<'a> {
+    fn of(c: &'a ConditionTrace) -> ConditionLine<'a> {
+        ConditionLine {
+            key: &c.key,
+            operator: &c.operator,
+            policy_values: &c.policy_values,
+            request_values: c.request_values.as_deref(),
+            result: c.result,
+        }
     }
-    out.push_str(&format!(",\"result\":{}}}", c.result));
+}
+
+pub fn answer_json(d: &Decision) -> String {
+    serde_json::to_string(&Answer::of(d)).expect("an answer always serializes")
 }

@@ -8,7 +8,7 @@ mod answer;
 mod explain;
 mod scenario;
 
-pub use answer::answer_json;
+pub use answer::{answer_json, Answer};
 pub use explain::explain_text;
 pub use scenario::{read_scenario, Scenario, ScenarioError};
 

@@ -17,8 +17,6 @@ pub use denied::{denied, Denied, Explanation};
 pub use facts::{bpa, identity_policies, ownership_of, s3_facts};
 pub use question::{arn, Question};
 
-use record::{allowed_record, denied_record, identity_json};
-
 use authz::catalog::catalog;
 use authz::{authorize, AuthzRequest, Decision, Policies};
 use policy::ContextValue;
@@ -122,14 +120,17 @@ pub fn decide_with_documents(
         crate::verify::identity_side(gatehouse, caller, request)?;
     }
     let decision = authorize(request, false);
-    let mut record = if decision.is_allowed() {
-        allowed_record(request, &decision, consulted)
-    } else {
-        denied_record(request, &authorize(request, true))
-    };
+    let traced = (!decision.is_allowed()).then(|| authorize(request, true));
     let mut all = caller.identity.documents.clone();
     all.extend_from_slice(documents);
-    identity_json(&mut record, &all, &caller.identity.keys);
+    let record = record::record(
+        request,
+        &decision,
+        traced.as_ref(),
+        consulted,
+        &all,
+        &caller.identity.keys,
+    );
     gatehouse.audit.note(&caller.connection.request_id, |p| {
         p.decisions.push(record);
         p.region = Some(caller.region.clone());

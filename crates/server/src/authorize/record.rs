@@ -1,98 +1,119 @@
 //! Each decision as the audit trail keeps it: the question, the answer (for a denial its full
 //! trace), and the documents consulted by id and digest — enough to re-evaluate it exactly.
 
+use authz::simulate::Answer;
 use authz::{AuthzRequest, Decision};
 use policy::ContextValue;
+use serde::{Serialize, Serializer};
 
 use crate::identity::Consulted;
 
-/// Appends to a record (a JSON object) the caller's identity-side documents by id and digest
-/// (documents are kept by digest for ever) and the keys the principal brought (tags, user
-/// id): with the question, enough to re-evaluate the decision exactly.
-pub fn identity_json(
-    record: &mut String,
+#[derive(Serialize)]
+struct Record<'a> {
+    action: &'a str,
+    resource: &'a str,
+    #[serde(flatten)]
+    outcome: Outcome<'a>,
+    /// The caller's identity-side documents by id and digest (kept by digest for ever) and
+    /// the keys the principal brought (tags, user id).
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    identity: Option<IdentitySide<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outcome<'a> {
+    Allowed {
+        decision: &'static str,
+        policy: Option<&'a str>,
+        statement: Option<&'a str>,
+        /// The resource policies consulted, by id and version.
+        policies: Vec<Version<'a>>,
+    },
+    Denied {
+        answer: Answer<'a>,
+    },
+}
+
+#[derive(Serialize)]
+struct Version<'a> {
+    id: &'a str,
+    version: i64,
+}
+
+#[derive(Serialize)]
+struct IdentitySide<'a> {
+    identity_documents: Vec<Document<'a>>,
+    #[serde(serialize_with = "in_order")]
+    principal_keys: &'a [(String, ContextValue)],
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    layer: &'a str,
+    id: &'a str,
+    digest: &'a str,
+}
+
+/// The principal's keys as a JSON object, in the order they were gathered.
+fn in_order<S: Serializer>(keys: &&[(String, ContextValue)], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Value<'v> {
+        One(&'v str),
+        Many(&'v [String]),
+    }
+    s.collect_map(keys.iter().map(|(k, v)| {
+        let value = match v {
+            ContextValue::Single(one) => Value::One(one),
+            ContextValue::Multi(many) => Value::Many(many),
+        };
+        (k, value)
+    }))
+}
+
+/// The record of `decision` (with `traced`, the same decision with its trace, for a denial).
+pub fn record(
+    request: &AuthzRequest,
+    decision: &Decision,
+    traced: Option<&Decision>,
+    consulted: &[(String, i64)],
     documents: &[Consulted],
     keys: &[(String, ContextValue)],
-) {
-    if documents.is_empty() && keys.is_empty() {
-        return;
-    }
-    record.pop();
-    record.push_str(",\"identity_documents\":[");
-    for (i, d) in documents.iter().enumerate() {
-        if i > 0 {
-            record.push(',');
-        }
-        record.push_str("{\"layer\":");
-        policy::json::write_str(record, d.layer.as_str());
-        record.push_str(",\"id\":");
-        policy::json::write_str(record, &d.id);
-        record.push_str(",\"digest\":");
-        policy::json::write_str(record, &d.digest);
-        record.push('}');
-    }
-    record.push_str("],\"principal_keys\":{");
-    for (i, (key, value)) in keys.iter().enumerate() {
-        if i > 0 {
-            record.push(',');
-        }
-        policy::json::write_str(record, key);
-        record.push(':');
-        match value {
-            ContextValue::Single(v) => policy::json::write_str(record, v),
-            ContextValue::Multi(vs) => {
-                record.push('[');
-                for (j, v) in vs.iter().enumerate() {
-                    if j > 0 {
-                        record.push(',');
-                    }
-                    policy::json::write_str(record, v);
-                }
-                record.push(']');
-            }
-        }
-    }
-    record.push_str("}}");
-}
-
-fn question_json(out: &mut String, request: &AuthzRequest) {
-    out.push_str("{\"action\":");
-    policy::json::write_str(out, request.action);
-    out.push_str(",\"resource\":");
-    policy::json::write_str(out, request.resource);
-}
-
-pub fn allowed_record(request: &AuthzRequest, d: &Decision, consulted: &[(String, i64)]) -> String {
-    let mut out = String::new();
-    question_json(&mut out, request);
-    out.push_str(",\"decision\":\"allowed\",\"policy\":");
-    match &d.policy {
-        Some(p) => policy::json::write_str(&mut out, p),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"statement\":");
-    match &d.statement {
-        Some(s) => policy::json::write_str(&mut out, s),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"policies\":[");
-    for (i, (id, version)) in consulted.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"id\":");
-        policy::json::write_str(&mut out, id);
-        out.push_str(&format!(",\"version\":{version}}}"));
-    }
-    out.push_str("]}");
-    out
-}
-
-pub fn denied_record(request: &AuthzRequest, traced: &Decision) -> String {
-    let mut out = String::new();
-    question_json(&mut out, request);
-    out.push_str(",\"answer\":");
-    out.push_str(&authz::simulate::answer_json(traced));
-    out.push('}');
-    out
+) -> String {
+    let outcome = match traced {
+        Some(traced) => Outcome::Denied {
+            answer: Answer::of(traced),
+        },
+        None => Outcome::Allowed {
+            decision: "allowed",
+            policy: decision.policy.as_deref(),
+            statement: decision.statement.as_deref(),
+            policies: consulted
+                .iter()
+                .map(|(id, version)| Version {
+                    id,
+                    version: *version,
+                })
+                .collect(),
+        },
+    };
+    let identity = (!documents.is_empty() || !keys.is_empty()).then(|| IdentitySide {
+        identity_documents: documents
+            .iter()
+            .map(|d| Document {
+                layer: d.layer.as_str(),
+                id: &d.id,
+                digest: &d.digest,
+            })
+            .collect(),
+        principal_keys: keys,
+    });
+    serde_json::to_string(&Record {
+        action: request.action,
+        resource: request.resource,
+        outcome,
+        identity,
+    })
+    .expect("a decision record always serializes")
 }

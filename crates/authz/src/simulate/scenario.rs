@@ -31,16 +31,29 @@ impl ScenarioError {
         }
     }
 
+    /// `{"error":{"path","line","column","message"}}`: the answer line of a scenario that
+    /// could not be read.
     pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"error\":{\"path\":");
-        json::write_str(&mut out, &self.path);
-        out.push_str(&format!(
-            ",\"line\":{},\"column\":{},\"message\":",
-            self.pos.line, self.pos.column
-        ));
-        json::write_str(&mut out, &self.message);
-        out.push_str("}}");
-        out
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            error: Fields<'a>,
+        }
+        #[derive(serde::Serialize)]
+        struct Fields<'a> {
+            path: &'a str,
+            line: u32,
+            column: u32,
+            message: &'a str,
+        }
+        serde_json::to_string(&Line {
+            error: Fields {
+                path: &self.path,
+                line: self.pos.line,
+                column: self.pos.column,
+                message: &self.message,
+            },
+        })
+        .expect("an error line always serializes")
     }
 }
 

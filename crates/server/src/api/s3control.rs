@@ -100,7 +100,7 @@ impl S3Route for S3Control {
                     .store_all_limited(MAX_BODY)
                     .await
                     .map_err(|_| malformed())?;
-                let flags = parse(std::str::from_utf8(&body).map_err(|_| malformed())?)?;
+                let flags = parse(&body)?;
                 store
                     .set_account_block_public_access(&account, Some(flags))
                     .map_err(from_store)?;
@@ -132,39 +132,24 @@ fn malformed() -> s3s::S3Error {
     )
 }
 
-/// `<PublicAccessBlockConfiguration>` with up to four `true`/`false` settings (absent: false).
-fn parse(xml: &str) -> S3Result<BlockPublicAccessFlags> {
-    if !xml.contains("<PublicAccessBlockConfiguration") {
-        return Err(malformed());
-    }
-    let setting = |name: &str| -> S3Result<bool> {
-        let open = format!("<{name}>");
-        let Some(start) = xml.find(&open) else {
-            return Ok(false);
-        };
-        let rest = &xml[start + open.len()..];
-        let end = rest.find(&format!("</{name}>")).ok_or_else(malformed)?;
-        match rest[..end].trim() {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            _ => Err(malformed()),
-        }
-    };
-    Ok(BlockPublicAccessFlags {
-        block_public_acls: setting("BlockPublicAcls")?,
-        ignore_public_acls: setting("IgnorePublicAcls")?,
-        block_public_policy: setting("BlockPublicPolicy")?,
-        restrict_public_buckets: setting("RestrictPublicBuckets")?,
-    })
+/// `<PublicAccessBlockConfiguration>` with up to four `true`/`false` settings (absent: false),
+/// read by s3s's XML deserializer (quick-xml) as the bucket-level operation's is.
+fn parse(xml: &[u8]) -> S3Result<BlockPublicAccessFlags> {
+    use s3s::xml::Deserialize;
+    let mut d = s3s::xml::Deserializer::new(xml);
+    let configuration =
+        s3s::dto::PublicAccessBlockConfiguration::deserialize(&mut d).map_err(|_| malformed())?;
+    d.expect_eof().map_err(|_| malformed())?;
+    Ok(crate::api::s3::public_access::flags_of(&configuration))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn configuration_documents() {
-        let f = super::parse("<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>").unwrap();
+        let f = super::parse(b"<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>").unwrap();
         assert!(f.block_public_acls && !f.ignore_public_acls && !f.restrict_public_buckets);
-        assert!(super::parse("<PublicAccessBlockConfiguration><BlockPublicAcls>yes</BlockPublicAcls></PublicAccessBlockConfiguration>").is_err());
-        assert!(super::parse("<Other/>").is_err());
+        assert!(super::parse(b"<PublicAccessBlockConfiguration><BlockPublicAcls>yes</BlockPublicAcls></PublicAccessBlockConfiguration>").is_err());
+        assert!(super::parse(b"<Other/>").is_err());
     }
 }

@@ -43,6 +43,16 @@ pub fn get(
     }))
 }
 
+/// The settings a configuration document gives (an absent one is off).
+pub fn flags_of(c: &PublicAccessBlockConfiguration) -> BlockPublicAccessFlags {
+    BlockPublicAccessFlags {
+        block_public_acls: c.block_public_acls.unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
+        block_public_policy: c.block_public_policy.unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
+    }
+}
+
 pub fn put(
     gatehouse: &Gatehouse,
     req: S3Request<PutPublicAccessBlockInput>,
@@ -54,13 +64,7 @@ pub fn put(
         &req.input.bucket,
         "s3:PutBucketPublicAccessBlock",
     )?;
-    let c = &req.input.public_access_block_configuration;
-    let flags = BlockPublicAccessFlags {
-        block_public_acls: c.block_public_acls.unwrap_or(false),
-        ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
-        block_public_policy: c.block_public_policy.unwrap_or(false),
-        restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
-    };
+    let flags = flags_of(&req.input.public_access_block_configuration);
     gatehouse
         .store
         .set_block_public_access(&bucket.name, Some(flags))

@@ -16,7 +16,6 @@ use tokio::net::TcpListener;
 
 use audit::Record;
 
-use crate::api::query::xml::xml_escape;
 use crate::api::s3::errors::REDIRECT_BUCKET;
 use crate::caller::Connection;
 use crate::state::Gatehouse;
@@ -215,7 +214,10 @@ async fn check_buffered_body(req: &mut Request<Body>) -> Option<Response<Body>> 
 }
 
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response<Body> {
-    let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{}</Message></Error>", xml_escape(message));
+    let body = crate::error_body::write(&[
+        ("Code".to_string(), code.to_string()),
+        ("Message".to_string(), message.to_string()),
+    ]);
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = status;
     resp.headers_mut()
@@ -250,64 +252,22 @@ async fn finish(
     let Ok(bytes) = resp.body_mut().store_all_limited(64 * 1024).await else {
         return (resp, None);
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let Some(end) = text.rfind("</Error>") else {
+    let Some(fields) = crate::error_body::read(&bytes) else {
         *resp.body_mut() = Body::from(Bytes::copy_from_slice(&bytes));
         return (resp, None);
     };
-    let mut head = text[..end].to_string();
-    if let (Some(a), Some(b)) = (head.find("<RequestId>"), head.find("</RequestId>")) {
-        head.replace_range(a..b + "</RequestId>".len(), "");
-    }
-    aws_message(&mut head);
-    if let Some(bucket) = redirect_bucket {
-        let bucket = xml_escape(bucket.to_str().unwrap_or_default());
-        head.push_str(&format!(
-            "<Bucket>{bucket}</Bucket><Endpoint>{}</Endpoint>",
-            xml_escape(host)
-        ));
-    }
+    let bucket = redirect_bucket.and_then(|b| b.to_str().ok().map(str::to_string));
+    let redirect = bucket.as_deref().map(|b| (b, host));
+    let fields = crate::error_body::as_aws(fields, request_id, host_id, redirect);
     let error = (
-        element(&head, "Code").unwrap_or_default(),
-        element(&head, "Message").unwrap_or_default(),
+        crate::error_body::field(&fields, "Code")
+            .unwrap_or_default()
+            .to_string(),
+        crate::error_body::field(&fields, "Message")
+            .unwrap_or_default()
+            .to_string(),
     );
-    let rewritten =
-        format!("{head}<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>");
     resp.headers_mut().remove("content-length");
-    *resp.body_mut() = Body::from(rewritten);
+    *resp.body_mut() = Body::from(crate::error_body::write(&fields));
     (resp, Some(error))
-}
-
-/// The text of the first `<name>` element (our own error bodies: no nesting, no attributes).
-fn element(xml: &str, name: &str) -> Option<String> {
-    let open = format!("<{name}>");
-    let a = xml.find(&open)? + open.len();
-    let b = a + xml[a..].find(&format!("</{name}>"))?;
-    Some(
-        xml[a..b]
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&amp;", "&"),
-    )
-}
-
-/// AWS's own texts for the errors s3s words differently.
-fn aws_message(body: &mut String) {
-    let code = match (body.find("<Code>"), body.find("</Code>")) {
-        (Some(a), Some(b)) if a < b => body[a + 6..b].to_string(),
-        _ => return,
-    };
-    let text = match code.as_str() {
-        "SignatureDoesNotMatch" => "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-        "RequestTimeTooSkewed" => "The difference between the request time and the current time is too large.",
-        _ => return,
-    };
-    match (body.find("<Message>"), body.find("</Message>")) {
-        (Some(a), Some(b)) if a < b => body.replace_range(a + 9..b, text),
-        _ => {
-            let at = body.find("</Code>").map_or(body.len(), |b| b + 7);
-            body.insert_str(at, &format!("<Message>{text}</Message>"));
-        }
-    }
 }

@@ -25,6 +25,7 @@ pub mod authorize;
 pub mod caller;
 pub mod clock;
 pub mod config;
+pub mod error_body;
 pub mod front_door;
 pub mod identity;
 pub mod principal_binding;

@@ -65,39 +65,66 @@ impl Default for Config {
     }
 }
 
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    In {
+        path: String,
+        source: Box<ConfigError>,
+    },
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("[organization] is not supported yet (it arrives with the Organizations issue)")]
+    Organization,
+    #[error("[[vpc_endpoints]] is not supported yet (it arrives with the VPC endpoint issue)")]
+    VpcEndpoints,
+    #[error("default_region {default:?} is not among regions {regions:?}")]
+    DefaultRegion {
+        default: String,
+        regions: Vec<String>,
+    },
+    #[error("account id {0:?} is not 12 digits")]
+    AccountId(String),
+}
+
 impl Config {
-    pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text).map_err(|e| ConfigError::In {
+            path: path.display().to_string(),
+            source: Box::new(e),
+        })
     }
 
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let mut config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text)?;
         if config.organization.is_some() {
-            return Err(
-                "[organization] is not supported yet (it arrives with the Organizations issue)"
-                    .into(),
-            );
+            return Err(ConfigError::Organization);
         }
         if !config.vpc_endpoints.is_empty() {
-            return Err(
-                "[[vpc_endpoints]] is not supported yet (it arrives with the VPC endpoint issue)"
-                    .into(),
-            );
+            return Err(ConfigError::VpcEndpoints);
         }
         if config.regions.is_empty() {
             config.regions.push(config.default_region.clone());
         }
         if !config.regions.contains(&config.default_region) {
-            return Err(format!(
-                "default_region {:?} is not among regions {:?}",
-                config.default_region, config.regions
-            ));
+            return Err(ConfigError::DefaultRegion {
+                default: config.default_region.clone(),
+                regions: config.regions.clone(),
+            });
         }
         for a in &config.accounts {
             if a.id.len() != 12 || !a.id.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("account id {:?} is not 12 digits", a.id));
+                return Err(ConfigError::AccountId(a.id.clone()));
             }
         }
         Ok(config)
@@ -113,6 +140,7 @@ mod tests {
         assert!(
             Config::parse("[organization]\nmanagement_account = \"111111111111\"\n")
                 .unwrap_err()
+                .to_string()
                 .contains("not supported yet")
         );
         assert!(Config::parse("explain_denials = \"all\"\nunknown = 1\n").is_err());

@@ -121,21 +121,33 @@ fn single(v: impl Into<String>) -> ContextValue {
     ContextValue::Single(v.into())
 }
 
+/// A stored policy document that no longer parses (validated when put: a newer build's
+/// stricter rules, or damage).
+#[derive(Debug, thiserror::Error)]
+#[error("stored policy {id} ({digest}) no longer parses: {source}")]
+pub struct Unparsable {
+    pub id: String,
+    pub digest: String,
+    #[source]
+    pub source: policy::PolicyError,
+}
+
 impl Identities {
     /// A stored document compiled (once per digest) under the id decisions name it by; an
     /// error names a document that no longer parses (validated when put: a newer build's
     /// stricter rules).
-    pub fn compile(&self, doc: &IdentityDocument) -> Result<NamedPolicy, String> {
+    pub fn compile(&self, doc: &IdentityDocument) -> Result<NamedPolicy, Unparsable> {
         let use_cache = !store::caches_bypassed();
         let mut cache = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = cache.get(&doc.digest).filter(|_| use_cache) {
             return Ok(NamedPolicy::new(doc.id.clone(), p.clone()));
         }
-        let parsed = policy::parse_policy(&doc.document).map_err(|e| {
-            let fault = format!(
-                "stored policy {} ({}) no longer parses: {e}",
-                doc.id, doc.digest
-            );
+        let parsed = policy::parse_policy(&doc.document).map_err(|source| {
+            let fault = Unparsable {
+                id: doc.id.clone(),
+                digest: doc.digest.clone(),
+                source,
+            };
             eprintln!("gatehouse: {fault}; refusing requests it governs");
             fault
         })?;
@@ -288,7 +300,11 @@ impl Identities {
         let mut compile_all = |layer, docs: &[IdentityDocument]| -> Vec<NamedPolicy> {
             docs.iter()
                 .inspect(|d| documents.push(Consulted::of(layer, d)))
-                .filter_map(|d| self.compile(d).map_err(|e| fault = Some(e)).ok())
+                .filter_map(|d| {
+                    self.compile(d)
+                        .map_err(|e| fault = Some(e.to_string()))
+                        .ok()
+                })
                 .collect()
         };
         caller.identity = compile_all(authz::Layer::Identity, &inputs.identity);

@@ -150,30 +150,39 @@ pub fn shown_trust(store: &Store, role: &store::Entity) -> Option<String> {
     }
 }
 
+/// Why a role's trust policy cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TrustFault {
+    #[error("its bindings cannot be read: {0}")]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Unparsable(#[from] crate::identity::Unparsable),
+    #[error("it no longer parses: {0}")]
+    Text(#[from] policy::PolicyError),
+}
+
 /// A role's trust policy compiled for AssumeRole, each dead binding retired (a deleted or
-/// re-created user or role it named is matched by no one). A fault (a text that no longer
-/// parses, a store that cannot answer) is logged with the role's id and returned.
+/// re-created user or role it named is matched by no one). A fault is logged with the role's
+/// id and returned.
 pub fn trust_policy(
     store: &Store,
     identities: &Identities,
     role: &store::Entity,
     document: &store::IdentityDocument,
-) -> Result<authz::NamedPolicy, String> {
-    let compiled = store
-        .trust_bindings(&role.id)
-        .and_then(|b| dead(store, &b))
-        .map_err(|e| e.to_string())
-        .and_then(|dead| {
-            if dead.is_empty() {
-                return identities.compile(document);
-            }
-            let mut parsed = policy::parse_policy(&document.document).map_err(|e| e.to_string())?;
-            retire(&mut parsed, &dead);
-            Ok(authz::NamedPolicy::new(
-                document.id.clone(),
-                std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
-            ))
-        });
+) -> Result<authz::NamedPolicy, TrustFault> {
+    let compile = || -> Result<authz::NamedPolicy, TrustFault> {
+        let dead = dead(store, &store.trust_bindings(&role.id)?)?;
+        if dead.is_empty() {
+            return Ok(identities.compile(document)?);
+        }
+        let mut parsed = policy::parse_policy(&document.document)?;
+        retire(&mut parsed, &dead);
+        Ok(authz::NamedPolicy::new(
+            document.id.clone(),
+            std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
+        ))
+    };
+    let compiled = compile();
     if let Err(fault) = &compiled {
         eprintln!(
             "gatehouse: the trust policy of {} ({}) cannot be used: {fault}; refusing AssumeRole",

@@ -76,10 +76,10 @@ fn random_string(bytes: usize, alphabet: &[u8]) -> String {
 
 /// The accounts of the configuration, or — with none configured — one generated on first
 /// start, its root credentials printed once and kept in `root-credentials.json` (mode 0600).
-fn ensure_accounts(store: &Store, config: &Config, data_dir: &Path) -> Result<(), String> {
+fn ensure_accounts(store: &Store, config: &Config, data_dir: &Path) -> Result<(), ServeError> {
     let accounts: Vec<AccountConfig> = if !config.accounts.is_empty() {
         config.accounts.clone()
-    } else if !store.accounts().map_err(|e| e.to_string())?.is_empty() {
+    } else if !store.accounts().map_err(ServeError::Accounts)?.is_empty() {
         return Ok(());
     } else {
         let digits = random_string(12, b"0123456789");
@@ -104,7 +104,7 @@ fn ensure_accounts(store: &Store, config: &Config, data_dir: &Path) -> Result<()
             "{{\"account_id\":\"{id}\",\"access_key_id\":\"{key}\",\"secret_access_key\":\"{secret}\"}}\n"
         );
         write_private(&data_dir.join("root-credentials.json"), &record)
-            .map_err(|e| e.to_string())?;
+            .map_err(ServeError::Credentials)?;
         println!(
             "created account {id}; root credentials (shown once, kept in {}):",
             data_dir.join("root-credentials.json").display()
@@ -122,7 +122,7 @@ fn ensure_accounts(store: &Store, config: &Config, data_dir: &Path) -> Result<()
     for a in accounts {
         match store.create_account(&a.id, &a.name, a.email.as_deref()) {
             Ok(_) | Err(StoreError::AccountExists) => {}
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(ServeError::Accounts(e)),
         }
         store
             .put_access_key(&AccessKey {
@@ -134,7 +134,7 @@ fn ensure_accounts(store: &Store, config: &Config, data_dir: &Path) -> Result<()
                 session_token: None,
                 expires_ms: None,
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(ServeError::Accounts)?;
     }
     Ok(())
 }
@@ -154,22 +154,26 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Prepares the server; the returned listener is bound and the service ready.
-pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
-    let store = Store::open(&options.data_dir)
-        .map_err(|e| format!("cannot open {}: {e}", options.data_dir.display()))?;
+pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), ServeError> {
+    let store = Store::open(&options.data_dir).map_err(|source| ServeError::Open {
+        dir: options.data_dir.display().to_string(),
+        source,
+    })?;
     ensure_accounts(&store, &options.config, &options.data_dir)?;
-    crate::api::iam::aws_managed::ensure(&store)
-        .map_err(|e| format!("cannot create the AWS managed policies: {e}"))?;
-    let audit = AuditLog::start(options.data_dir.join("audit"))
-        .map_err(|e| format!("cannot start the audit trail: {e}"))?;
+    crate::api::iam::aws_managed::ensure(&store).map_err(ServeError::ManagedPolicies)?;
+    let audit = AuditLog::start(options.data_dir.join("audit")).map_err(ServeError::Audit)?;
     let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config, audit));
     let mut builder = S3ServiceBuilder::new(GatehouseS3(gatehouse.clone()));
     builder.set_auth(KeyLookup(gatehouse.clone()));
     builder.set_route(crate::api::s3control::S3Control(gatehouse.clone()));
     builder.set_access(DecideInOperations(gatehouse.clone()));
-    let listener = TcpListener::bind(options.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    let listener =
+        TcpListener::bind(options.listen)
+            .await
+            .map_err(|source| ServeError::Listen {
+                addr: options.listen,
+                source,
+            })?;
     let tls = match &options.tls {
         Some((cert, key)) => Some(crate::tls::acceptor(cert, key)?),
         None => None,
@@ -185,9 +189,9 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), String> {
 }
 
 /// Runs until the process ends, after printing the `listening on` line.
-pub async fn serve(options: ServeOptions) -> Result<(), String> {
+pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let (listener, service) = bind(options).await?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(ServeError::Io)?;
     let scheme = if service.tls.is_some() {
         "https"
     } else {
@@ -196,5 +200,29 @@ pub async fn serve(options: ServeOptions) -> Result<(), String> {
     println!("listening on {scheme}://{addr}");
     crate::front_door::run(listener, service)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(ServeError::Io)
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot open {dir}: {source}")]
+    Open { dir: String, source: StoreError },
+    #[error("{0}")]
+    Accounts(StoreError),
+    #[error("{0}")]
+    Credentials(std::io::Error),
+    #[error("cannot create the AWS managed policies: {0}")]
+    ManagedPolicies(StoreError),
+    #[error("cannot start the audit trail: {0}")]
+    Audit(std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
+    #[error("{0}")]
+    Io(std::io::Error),
 }

@@ -34,6 +34,39 @@ impl Versioning {
     }
 }
 
+/// A bucket's Object Ownership setting, as stored [S3 `about-object-ownership`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectOwnership {
+    BucketOwnerEnforced,
+    BucketOwnerPreferred,
+    ObjectWriter,
+}
+
+impl ObjectOwnership {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectOwnership::BucketOwnerEnforced => "BucketOwnerEnforced",
+            ObjectOwnership::BucketOwnerPreferred => "BucketOwnerPreferred",
+            ObjectOwnership::ObjectWriter => "ObjectWriter",
+        }
+    }
+
+    /// A setting's name (`None` for anything else, the empty text a bucket without ownership
+    /// controls stores included).
+    pub fn parse(s: &str) -> Option<ObjectOwnership> {
+        match s {
+            "BucketOwnerEnforced" => Some(ObjectOwnership::BucketOwnerEnforced),
+            "BucketOwnerPreferred" => Some(ObjectOwnership::BucketOwnerPreferred),
+            "ObjectWriter" => Some(ObjectOwnership::ObjectWriter),
+            _ => None,
+        }
+    }
+
+    fn stored(setting: Option<ObjectOwnership>) -> &'static str {
+        setting.map_or("", ObjectOwnership::as_str)
+    }
+}
+
 const CONFIGURED: i64 = 1 << 4;
 
 /// The four Block Public Access settings of a bucket, stored as bits.
@@ -87,7 +120,8 @@ pub struct Bucket {
     pub name: String,
     pub owner: String,
     pub region: String,
-    pub object_ownership: String,
+    /// `None` once its ownership controls were deleted.
+    pub object_ownership: Option<ObjectOwnership>,
     pub versioning: Versioning,
     /// The bucket's PublicAccessBlock configuration; `None` when it has none (all off).
     pub block_public_access: Option<BlockPublicAccessFlags>,
@@ -102,7 +136,7 @@ pub struct NewBucket<'a> {
     pub name: &'a str,
     pub owner: &'a str,
     pub region: &'a str,
-    pub object_ownership: &'a str,
+    pub object_ownership: ObjectOwnership,
     pub block_public_access: BlockPublicAccessFlags,
     pub acl: &'a str,
 }
@@ -132,7 +166,7 @@ fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
         name: r.get(1)?,
         owner: r.get(2)?,
         region: r.get(3)?,
-        object_ownership: r.get(4)?,
+        object_ownership: ObjectOwnership::parse(&r.get::<_, String>(4)?),
         versioning: Versioning::parse(&r.get::<_, String>(5)?),
         block_public_access: BlockPublicAccessFlags::from_stored(r.get(6)?),
         created_ms: r.get(7)?,
@@ -162,7 +196,7 @@ impl Store {
         tx.execute(
             "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl, id)
              VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6, ?7, ?8)",
-            params![new.name, new.owner, new.region, new.object_ownership, BlockPublicAccessFlags::stored(Some(new.block_public_access)), now_ms(), new.acl, id],
+            params![new.name, new.owner, new.region, new.object_ownership.as_str(), BlockPublicAccessFlags::stored(Some(new.block_public_access)), now_ms(), new.acl, id],
         )?;
         let bucket = tx.query_row(
             &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
@@ -322,8 +356,17 @@ impl Store {
         self.update_bucket(bucket, "versioning", state.as_str())
     }
 
-    pub fn set_object_ownership(&self, bucket: &str, ownership: &str) -> Result<()> {
-        self.update_bucket(bucket, "object_ownership", ownership)
+    /// Sets (`Some`) or deletes (`None`) the bucket's ownership controls.
+    pub fn set_object_ownership(
+        &self,
+        bucket: &str,
+        ownership: Option<ObjectOwnership>,
+    ) -> Result<()> {
+        self.update_bucket(
+            bucket,
+            "object_ownership",
+            ObjectOwnership::stored(ownership),
+        )
     }
 
     pub fn set_bucket_acl(&self, bucket: &str, acl: &str) -> Result<()> {

@@ -9,11 +9,11 @@
 //!
 //! ```
 //! # let dir = tempfile::tempdir().unwrap();
-//! use store::{BlockPublicAccessFlags, NewBucket, ObjectAttributes, Store};
+//! use store::{BlockPublicAccessFlags, NewBucket, ObjectAttributes, ObjectOwnership, Store};
 //! let store = Store::open(dir.path()).unwrap();
 //! store.create_account("111122223333", "alpha", None).unwrap();
 //! store.create_bucket(&NewBucket { name: "reports", owner: "111122223333", region: "us-east-1",
-//!     object_ownership: "BucketOwnerEnforced", block_public_access: BlockPublicAccessFlags::ALL,
+//!     object_ownership: ObjectOwnership::BucketOwnerEnforced, block_public_access: BlockPublicAccessFlags::ALL,
 //!     acl: "" }).unwrap();
 //! let blob = store.blobs().write_from(&mut &b"hello"[..], 1 << 20).unwrap();
 //! let attrs = ObjectAttributes { owner: "111122223333".into(), ..Default::default() };
@@ -40,7 +40,9 @@ use std::path::{Path, PathBuf};
 
 pub use accounts::{AccessKey, Account};
 pub use blobs::{BlobInfo, BlobStore, BlobWriter};
-pub use buckets::{BlockPublicAccessFlags, Bucket, NewBucket, StoredPolicy, Versioning};
+pub use buckets::{
+    BlockPublicAccessFlags, Bucket, NewBucket, ObjectOwnership, StoredPolicy, Versioning,
+};
 pub use cache::{bypassed as caches_bypassed, MAX_ENTRIES as MAX_CACHE_ENTRIES};
 pub use db::SCHEMA_VERSION;
 pub use directory::{

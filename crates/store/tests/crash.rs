@@ -8,7 +8,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use store::{
-    etag_of, BlockPublicAccessFlags, ListQuery, NewBucket, ObjectAttributes, Store, StoreError,
+    etag_of, BlockPublicAccessFlags, ListQuery, NewBucket, ObjectAttributes, ObjectOwnership,
+    Store, StoreError,
 };
 
 const ACCOUNT: &str = "111122223333";
@@ -29,7 +30,7 @@ fn open(dir: &Path) -> Store {
         name: "crash",
         owner: ACCOUNT,
         region: "us-east-1",
-        object_ownership: "BucketOwnerEnforced",
+        object_ownership: ObjectOwnership::BucketOwnerEnforced,
         block_public_access: BlockPublicAccessFlags::ALL,
         acl: "",
     }) {

@@ -27,7 +27,7 @@ fn bucket<'a>(name: &'a str, owner: &'a str) -> NewBucket<'a> {
         name,
         owner,
         region: "us-east-1",
-        object_ownership: "BucketOwnerEnforced",
+        object_ownership: ObjectOwnership::BucketOwnerEnforced,
         block_public_access: BlockPublicAccessFlags::ALL,
         acl: "",
     }
@@ -584,7 +584,7 @@ fn acls_ownership_and_account_settings_are_kept() {
     let acl = "FULL_CONTROL CanonicalUser a\nWRITE CanonicalUser b";
     store
         .create_bucket(&NewBucket {
-            object_ownership: "ObjectWriter",
+            object_ownership: ObjectOwnership::ObjectWriter,
             acl,
             ..bucket("shared", ALPHA)
         })
@@ -592,10 +592,10 @@ fn acls_ownership_and_account_settings_are_kept() {
     assert_eq!(store.bucket("shared").unwrap().unwrap().acl, acl);
     store.set_bucket_acl("shared", "").unwrap();
     assert_eq!(store.bucket("shared").unwrap().unwrap().acl, "");
-    store.set_object_ownership("shared", "").unwrap();
+    store.set_object_ownership("shared", None).unwrap();
     assert_eq!(
         store.bucket("shared").unwrap().unwrap().object_ownership,
-        ""
+        None
     );
 
     let v = put(&store, "shared", "k", b"x");

@@ -74,7 +74,11 @@ pub fn s3_facts(
 /// A bucket's Object Ownership; no setting at all (DeleteBucketOwnershipControls) behaves as
 /// ObjectWriter, the mode before ownership controls existed [S3 `about-object-ownership`].
 pub fn ownership_of(bucket: &Bucket) -> ObjectOwnership {
-    ObjectOwnership::parse(&bucket.object_ownership).unwrap_or(ObjectOwnership::ObjectWriter)
+    match bucket.object_ownership {
+        Some(store::ObjectOwnership::BucketOwnerEnforced) => ObjectOwnership::BucketOwnerEnforced,
+        Some(store::ObjectOwnership::BucketOwnerPreferred) => ObjectOwnership::BucketOwnerPreferred,
+        Some(store::ObjectOwnership::ObjectWriter) | None => ObjectOwnership::ObjectWriter,
+    }
 }
 
 /// The caller's identity-side layers: identity policies, permissions boundary, session policies.

@@ -4,8 +4,6 @@ use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{BlockPublicAccessFlags, NewBucket};
 
-use authz::s3::ObjectOwnership as AuthzOwnership;
-
 use crate::api::s3::acl::acl_request;
 use crate::api::s3::convert::timestamp;
 use crate::api::s3::errors::from_store;
@@ -65,7 +63,7 @@ pub fn create(
     // s3:PutBucketAcl too, an ownership setting s3:PutBucketOwnershipControls [S3
     // CreateBucket, "Permissions"].
     let ownership = match &input.object_ownership {
-        None => AuthzOwnership::BucketOwnerEnforced,
+        None => store::ObjectOwnership::BucketOwnerEnforced,
         Some(mode) => {
             check_account_action(
                 gatehouse,
@@ -73,7 +71,7 @@ pub fn create(
                 "s3:PutBucketOwnershipControls",
                 &arn(&input.bucket, None),
             )?;
-            AuthzOwnership::parse(mode.as_str()).ok_or_else(|| {
+            store::ObjectOwnership::parse(mode.as_str()).ok_or_else(|| {
                 s3_error!(
                     InvalidArgument,
                     "Invalid x-amz-object-ownership header: {}",
@@ -86,7 +84,7 @@ pub fn create(
     let owner_id = gatehouse.canonical_id(&owner).unwrap_or_default();
     let grants = crate::api::s3::acl::requested(gatehouse, &request, &owner_id, &owner_id)?;
     if let Some(grants) = &grants {
-        if ownership == AuthzOwnership::BucketOwnerEnforced {
+        if ownership == store::ObjectOwnership::BucketOwnerEnforced {
             crate::api::s3::ownership::refuse_acl_with_enforced(gatehouse, &owner, grants)?;
         }
         check_account_action(
@@ -121,7 +119,7 @@ pub fn create(
             name: &input.bucket,
             owner: &owner,
             region: &region,
-            object_ownership: &ownership.to_string(),
+            object_ownership: ownership,
             // AWS's defaults for new buckets since April 2023.
             block_public_access: BlockPublicAccessFlags::ALL,
             acl: &grants

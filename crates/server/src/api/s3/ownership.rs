@@ -156,11 +156,11 @@ pub fn get(
         &req.input.bucket,
         "s3:GetBucketOwnershipControls",
     )?;
-    let mode = ObjectOwnership::parse(&bucket.object_ownership).ok_or_else(not_found)?;
+    let mode = bucket.object_ownership.ok_or_else(not_found)?;
     Ok(S3Response::new(GetBucketOwnershipControlsOutput {
         ownership_controls: Some(OwnershipControls {
             rules: vec![OwnershipControlsRule {
-                object_ownership: s3s::dto::ObjectOwnership::from(mode.to_string()),
+                object_ownership: s3s::dto::ObjectOwnership::from(mode.as_str().to_string()),
             }],
         }),
     }))
@@ -186,13 +186,13 @@ pub fn put(
             "The XML you provided was not well-formed or did not validate against our published schema"
         ));
     };
-    let mode = ObjectOwnership::parse(rule.object_ownership.as_str()).ok_or_else(|| {
+    let mode = store::ObjectOwnership::parse(rule.object_ownership.as_str()).ok_or_else(|| {
         s3_error!(
             MalformedXML,
             "The XML you provided was not well-formed or did not validate against our published schema"
         )
     })?;
-    if mode == ObjectOwnership::BucketOwnerEnforced {
+    if mode == store::ObjectOwnership::BucketOwnerEnforced {
         let owner_id = gatehouse.canonical_id(&bucket.owner).unwrap_or_default();
         refuse_acl_with_enforced(
             gatehouse,
@@ -202,7 +202,7 @@ pub fn put(
     }
     gatehouse
         .store
-        .set_object_ownership(&bucket.name, &mode.to_string())
+        .set_object_ownership(&bucket.name, Some(mode))
         .map_err(from_store)?;
     Ok(S3Response::new(PutBucketOwnershipControlsOutput {}))
 }
@@ -239,7 +239,7 @@ pub fn delete(
     )?;
     gatehouse
         .store
-        .set_object_ownership(&bucket.name, "")
+        .set_object_ownership(&bucket.name, None)
         .map_err(from_store)?;
     Ok(S3Response::new(DeleteBucketOwnershipControlsOutput {}))
 }

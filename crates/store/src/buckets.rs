@@ -4,6 +4,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 use sha2::Digest;
 
+use crate::acl::Acl;
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::Store;
@@ -126,8 +127,8 @@ pub struct Bucket {
     /// The bucket's PublicAccessBlock configuration; `None` when it has none (all off).
     pub block_public_access: Option<BlockPublicAccessFlags>,
     pub created_ms: i64,
-    /// The bucket ACL as the server wrote it (empty: the owner's FULL_CONTROL alone).
-    pub acl: String,
+    /// The bucket ACL (no grants: the owner's FULL_CONTROL alone).
+    pub acl: Acl,
 }
 
 /// What CreateBucket decides.
@@ -138,7 +139,7 @@ pub struct NewBucket<'a> {
     pub region: &'a str,
     pub object_ownership: ObjectOwnership,
     pub block_public_access: BlockPublicAccessFlags,
-    pub acl: &'a str,
+    pub acl: &'a Acl,
 }
 
 /// A bucket policy as stored: its version (1, 2, ...), its text and the text's SHA-256 (hex):
@@ -170,7 +171,7 @@ fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
         versioning: Versioning::parse(&r.get::<_, String>(5)?),
         block_public_access: BlockPublicAccessFlags::from_stored(r.get(6)?),
         created_ms: r.get(7)?,
-        acl: r.get(8)?,
+        acl: Acl::decode(&r.get::<_, String>(8)?),
     })
 }
 
@@ -196,7 +197,7 @@ impl Store {
         tx.execute(
             "INSERT INTO buckets (name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl, id)
              VALUES (?1, ?2, ?3, ?4, 'Unversioned', ?5, ?6, ?7, ?8)",
-            params![new.name, new.owner, new.region, new.object_ownership.as_str(), BlockPublicAccessFlags::stored(Some(new.block_public_access)), now_ms(), new.acl, id],
+            params![new.name, new.owner, new.region, new.object_ownership.as_str(), BlockPublicAccessFlags::stored(Some(new.block_public_access)), now_ms(), new.acl.encode(), id],
         )?;
         let bucket = tx.query_row(
             &format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"),
@@ -369,8 +370,8 @@ impl Store {
         )
     }
 
-    pub fn set_bucket_acl(&self, bucket: &str, acl: &str) -> Result<()> {
-        self.update_bucket(bucket, "acl", acl)
+    pub fn set_bucket_acl(&self, bucket: &str, acl: &Acl) -> Result<()> {
+        self.update_bucket(bucket, "acl", acl.encode())
     }
 
     fn update_bucket(

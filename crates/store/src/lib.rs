@@ -14,7 +14,7 @@
 //! store.create_account("111122223333", "alpha", None).unwrap();
 //! store.create_bucket(&NewBucket { name: "reports", owner: "111122223333", region: "us-east-1",
 //!     object_ownership: ObjectOwnership::BucketOwnerEnforced, block_public_access: BlockPublicAccessFlags::ALL,
-//!     acl: "" }).unwrap();
+//!     acl: &store::Acl::default() }).unwrap();
 //! let blob = store.blobs().write_from(&mut &b"hello"[..], 1 << 20).unwrap();
 //! let attrs = ObjectAttributes { owner: "111122223333".into(), ..Default::default() };
 //! let etag = store::etag_of(&blob.md5);
@@ -23,6 +23,7 @@
 //! ```
 
 mod accounts;
+mod acl;
 mod blobs;
 mod buckets;
 mod cache;
@@ -39,6 +40,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{AccessKey, Account};
+pub use acl::{Acl, AclGrant, AclGrantee, AclPermission};
 pub use blobs::{BlobInfo, BlobStore, BlobWriter};
 pub use buckets::{
     BlockPublicAccessFlags, Bucket, NewBucket, ObjectOwnership, StoredPolicy, Versioning,

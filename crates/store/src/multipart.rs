@@ -53,7 +53,7 @@ fn upload_row(r: &Row) -> rusqlite::Result<Upload> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             tags: r.get(7)?,
-            acl: r.get(9)?,
+            acl: crate::acl::Acl::decode(&r.get::<_, String>(9)?),
         },
         created_ms: r.get(8)?,
     })
@@ -95,7 +95,7 @@ impl Store {
                 encode_metadata(&attributes.metadata),
                 attributes.tags,
                 now_ms(),
-                attributes.acl
+                attributes.acl.encode()
             ],
         )?;
         Ok(conn.query_row(

@@ -6,6 +6,7 @@
 
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
+use crate::acl::Acl;
 use crate::blobs::BlobInfo;
 use crate::buckets::Versioning;
 use crate::db::now_ms;
@@ -22,8 +23,8 @@ pub struct ObjectAttributes {
     pub tags: String,
     /// The owning account.
     pub owner: String,
-    /// The object's ACL as the server wrote it (empty: the owner's FULL_CONTROL alone).
-    pub acl: String,
+    /// The object's ACL (no grants: the owner's FULL_CONTROL alone).
+    pub acl: Acl,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,7 +77,7 @@ pub(crate) fn version_row(r: &Row) -> rusqlite::Result<ObjectVersion> {
             metadata: decode_metadata(&metadata),
             tags: r.get(10)?,
             owner: r.get(11)?,
-            acl: r.get(13)?,
+            acl: Acl::decode(&r.get::<_, String>(13)?),
         },
         modified_ms: r.get(12)?,
     })
@@ -282,16 +283,16 @@ impl Store {
         bucket: &str,
         key: &str,
         version_id: Option<&str>,
-        acl: &str,
+        acl: &Acl,
     ) -> Result<ObjectVersion> {
         let version = self.live_version(bucket, key, version_id)?;
         self.db.lock().execute(
             "UPDATE objects SET acl = ?1 WHERE seq = ?2",
-            params![acl, version.seq],
+            params![acl.encode(), version.seq],
         )?;
         Ok(ObjectVersion {
             attributes: ObjectAttributes {
-                acl: acl.to_string(),
+                acl: acl.clone(),
                 ..version.attributes
             },
             ..version
@@ -354,7 +355,7 @@ pub(crate) fn insert_version(
             attributes.tags,
             attributes.owner,
             now_ms(),
-            attributes.acl,
+            attributes.acl.encode(),
             seq
         ],
     )?;

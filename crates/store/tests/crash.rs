@@ -13,6 +13,8 @@ use store::{
 };
 
 const ACCOUNT: &str = "111122223333";
+/// The default ACL: the owner's FULL_CONTROL alone.
+static NO_GRANTS: store::Acl = store::Acl { grants: Vec::new() };
 const DIR_VAR: &str = "GATEHOUSE_CRASH_TEST_DIR";
 
 /// The bytes PUT number `n` writes: length and content both follow from `n`.
@@ -32,7 +34,7 @@ fn open(dir: &Path) -> Store {
         region: "us-east-1",
         object_ownership: ObjectOwnership::BucketOwnerEnforced,
         block_public_access: BlockPublicAccessFlags::ALL,
-        acl: "",
+        acl: &NO_GRANTS,
     }) {
         Ok(_) | Err(StoreError::BucketAlreadyOwnedByYou) => {}
         Err(e) => panic!("{e}"),

@@ -1384,7 +1384,10 @@ fn a_version_one_database_is_upgraded_in_place() {
         let block = |b: &str| store.bucket(b).unwrap().unwrap().block_public_access;
         assert_eq!(block("guarded"), Some(store::BlockPublicAccessFlags::ALL));
         assert_eq!(block("opened"), None);
-        assert_eq!(store.bucket("guarded").unwrap().unwrap().acl, "");
+        assert_eq!(
+            store.bucket("guarded").unwrap().unwrap().acl,
+            Acl::default()
+        );
 
         let user = create(&store, ALPHA, EntityKind::User, "alice", "/");
         store.create_user_key(ALPHA, "alice").unwrap();

@@ -29,9 +29,12 @@ fn bucket<'a>(name: &'a str, owner: &'a str) -> NewBucket<'a> {
         region: "us-east-1",
         object_ownership: ObjectOwnership::BucketOwnerEnforced,
         block_public_access: BlockPublicAccessFlags::ALL,
-        acl: "",
+        acl: &NO_GRANTS,
     }
 }
+
+/// The default ACL: the owner's FULL_CONTROL alone.
+static NO_GRANTS: Acl = Acl { grants: Vec::new() };
 
 fn put(store: &Store, b: &str, key: &str, bytes: &[u8]) -> ObjectVersion {
     let blob = store.blobs().write_from(&mut &bytes[..], 1 << 30).unwrap();
@@ -41,7 +44,7 @@ fn put(store: &Store, b: &str, key: &str, bytes: &[u8]) -> ObjectVersion {
         content_type: Some("text/plain".into()),
         metadata: vec![("x-amz-meta-color".into(), "blue".into())],
         tags: "team=eng".into(),
-        acl: "FULL_CONTROL CanonicalUser alpha-id\nREAD Group http://acs.amazonaws.com/groups/global/AllUsers".into(),
+        acl: Acl::decode("FULL_CONTROL CanonicalUser alpha-id\nREAD Group http://acs.amazonaws.com/groups/global/AllUsers"),
     };
     store.put_object(b, key, &attrs, &[blob], &etag).unwrap()
 }
@@ -581,17 +584,17 @@ fn a_blob_over_its_limit_is_refused_and_leaves_nothing() {
 fn acls_ownership_and_account_settings_are_kept() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    let acl = "FULL_CONTROL CanonicalUser a\nWRITE CanonicalUser b";
+    let acl = Acl::decode("FULL_CONTROL CanonicalUser a\nWRITE CanonicalUser b");
     store
         .create_bucket(&NewBucket {
             object_ownership: ObjectOwnership::ObjectWriter,
-            acl,
+            acl: &acl,
             ..bucket("shared", ALPHA)
         })
         .unwrap();
     assert_eq!(store.bucket("shared").unwrap().unwrap().acl, acl);
-    store.set_bucket_acl("shared", "").unwrap();
-    assert_eq!(store.bucket("shared").unwrap().unwrap().acl, "");
+    store.set_bucket_acl("shared", &Acl::default()).unwrap();
+    assert_eq!(store.bucket("shared").unwrap().unwrap().acl, Acl::default());
     store.set_object_ownership("shared", None).unwrap();
     assert_eq!(
         store.bucket("shared").unwrap().unwrap().object_ownership,
@@ -599,17 +602,15 @@ fn acls_ownership_and_account_settings_are_kept() {
     );
 
     let v = put(&store, "shared", "k", b"x");
+    let group_read = Acl::decode("READ Group g");
     let changed = store
-        .set_object_acl("shared", "k", None, "READ Group g")
+        .set_object_acl("shared", "k", None, &group_read)
         .unwrap();
-    assert_eq!(changed.attributes.acl, "READ Group g");
+    assert_eq!(changed.attributes.acl, group_read);
     let read = store.object("shared", "k", None).unwrap().unwrap();
-    assert_eq!(
-        (read.seq, read.attributes.acl.as_str()),
-        (v.seq, "READ Group g")
-    );
+    assert_eq!((read.seq, &read.attributes.acl), (v.seq, &group_read));
     assert!(matches!(
-        store.set_object_acl("shared", "missing", None, ""),
+        store.set_object_acl("shared", "missing", None, &Acl::default()),
         Err(StoreError::NoSuchKey)
     ));
 

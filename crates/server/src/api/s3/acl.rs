@@ -205,38 +205,57 @@ fn resolve(gatehouse: &Gatehouse, written: Written) -> S3Result<Grantee> {
     }
 }
 
-/// The stored form: one `PERMISSION CanonicalUser ID` or `PERMISSION Group URI` per line.
-pub fn encode(grants: &[Grant]) -> String {
-    grants
-        .iter()
-        .map(|g| match &g.grantee {
-            Grantee::CanonicalUser(id) => format!("{} CanonicalUser {id}", g.permission.as_str()),
-            Grantee::Group(uri) => format!("{} Group {uri}", g.permission.as_str()),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// Grants as the store keeps them.
+pub fn to_stored(grants: &[Grant]) -> store::Acl {
+    store::Acl {
+        grants: grants
+            .iter()
+            .map(|g| store::AclGrant {
+                grantee: match &g.grantee {
+                    Grantee::CanonicalUser(id) => store::AclGrantee::CanonicalUser(id.clone()),
+                    Grantee::Group(uri) => store::AclGrantee::Group(uri.clone()),
+                },
+                permission: stored_permission(g.permission),
+            })
+            .collect(),
+    }
 }
 
-/// The grants of a stored ACL; the empty text is the owner's FULL_CONTROL alone.
-pub fn decode(text: &str, owner: &str) -> Vec<Grant> {
-    if text.is_empty() {
+/// The grants of a stored ACL; the default (no grants) is `owner`'s FULL_CONTROL alone.
+pub fn from_stored(acl: &store::Acl, owner: &str) -> Vec<Grant> {
+    if acl.grants.is_empty() {
         return vec![owner_grant(owner)];
     }
-    text.lines()
-        .filter_map(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let permission = Permission::parse(parts.next()?)?;
-            let grantee = match (parts.next()?, parts.next()?) {
-                ("CanonicalUser", id) => Grantee::CanonicalUser(id.to_string()),
-                ("Group", uri) => Grantee::Group(uri.to_string()),
-                _ => return None,
-            };
-            Some(Grant {
-                grantee,
-                permission,
-            })
+    acl.grants
+        .iter()
+        .map(|g| Grant {
+            grantee: match &g.grantee {
+                store::AclGrantee::CanonicalUser(id) => Grantee::CanonicalUser(id.clone()),
+                store::AclGrantee::Group(uri) => Grantee::Group(uri.clone()),
+            },
+            permission: engine_permission(g.permission),
         })
         .collect()
+}
+
+fn stored_permission(p: Permission) -> store::AclPermission {
+    match p {
+        Permission::Read => store::AclPermission::Read,
+        Permission::Write => store::AclPermission::Write,
+        Permission::ReadAcp => store::AclPermission::ReadAcp,
+        Permission::WriteAcp => store::AclPermission::WriteAcp,
+        Permission::FullControl => store::AclPermission::FullControl,
+    }
+}
+
+fn engine_permission(p: store::AclPermission) -> Permission {
+    match p {
+        store::AclPermission::Read => Permission::Read,
+        store::AclPermission::Write => Permission::Write,
+        store::AclPermission::ReadAcp => Permission::ReadAcp,
+        store::AclPermission::WriteAcp => Permission::WriteAcp,
+        store::AclPermission::FullControl => Permission::FullControl,
+    }
 }
 
 /// Only the bucket owner's FULL_CONTROL (with, possibly, the writer's own): what

@@ -16,10 +16,10 @@ use crate::authorize::{check, ownership_of, Question};
 use crate::caller::Caller;
 use crate::state::Gatehouse;
 
-/// What an object write stores: the new object's owner and its ACL text.
+/// What an object write stores: the new object's owner and its ACL.
 pub struct Written {
     pub owner: String,
-    pub acl: String,
+    pub acl: store::Acl,
 }
 
 /// The request's ACL keys (`s3:x-amz-acl`, `s3:x-amz-grant-*`) for the policy questions.
@@ -77,7 +77,7 @@ pub fn object_write(
             }
             return Ok(Written {
                 owner: bucket.owner.clone(),
-                acl: String::new(),
+                acl: store::Acl::default(),
             });
         }
         ObjectOwnership::BucketOwnerPreferred if owner_full_control => bucket.owner.clone(),
@@ -86,11 +86,11 @@ pub fn object_write(
     let Some(grants) = grants else {
         return Ok(Written {
             owner,
-            acl: String::new(),
+            acl: store::Acl::default(),
         });
     };
     check_public_acl(gatehouse, caller, bucket, action, Some(key), &grants)?;
-    let acl = acl::encode(&grants);
+    let acl = acl::to_stored(&grants);
     // Decision: the ACL question is about the object the request creates, which its writer
     // owns until S3 hands it to the bucket owner (BucketOwnerPreferred): so the writer's own
     // permission decides, and a cross-account writer needs s3:PutObjectAcl in its identity
@@ -197,7 +197,7 @@ pub fn put(
         refuse_acl_with_enforced(
             gatehouse,
             &bucket.owner,
-            &acl::decode(&bucket.acl, &owner_id),
+            &acl::from_stored(&bucket.acl, &owner_id),
         )?;
     }
     gatehouse

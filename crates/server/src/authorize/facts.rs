@@ -47,11 +47,9 @@ pub fn s3_facts(
     let (bucket_acl, object_acl) = if ownership.acls_enabled() {
         let canonical = |a: &str| canonical_ids.get(a).cloned().unwrap_or_default();
         (
-            crate::api::s3::acl::from_stored(&bucket.acl, &canonical(&bucket.owner)),
+            super::grants::from_stored(&bucket.acl, &canonical(&bucket.owner)),
             object
-                .map(|o| {
-                    crate::api::s3::acl::from_stored(&o.attributes.acl, &canonical(&object_owner))
-                })
+                .map(|o| super::grants::from_stored(&o.attributes.acl, &canonical(&object_owner)))
                 .unwrap_or_default(),
         )
     } else {

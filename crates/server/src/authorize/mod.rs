@@ -9,6 +9,7 @@
 pub(crate) mod context;
 pub(crate) mod denied;
 pub(crate) mod facts;
+pub mod grants;
 pub(crate) mod question;
 mod record;
 

@@ -205,59 +205,6 @@ fn resolve(gatehouse: &Gatehouse, written: Written) -> S3Result<Grantee> {
     }
 }
 
-/// Grants as the store keeps them.
-pub fn to_stored(grants: &[Grant]) -> store::Acl {
-    store::Acl {
-        grants: grants
-            .iter()
-            .map(|g| store::AclGrant {
-                grantee: match &g.grantee {
-                    Grantee::CanonicalUser(id) => store::AclGrantee::CanonicalUser(id.clone()),
-                    Grantee::Group(uri) => store::AclGrantee::Group(uri.clone()),
-                },
-                permission: stored_permission(g.permission),
-            })
-            .collect(),
-    }
-}
-
-/// The grants of a stored ACL; the default (no grants) is `owner`'s FULL_CONTROL alone.
-pub fn from_stored(acl: &store::Acl, owner: &str) -> Vec<Grant> {
-    if acl.grants.is_empty() {
-        return vec![owner_grant(owner)];
-    }
-    acl.grants
-        .iter()
-        .map(|g| Grant {
-            grantee: match &g.grantee {
-                store::AclGrantee::CanonicalUser(id) => Grantee::CanonicalUser(id.clone()),
-                store::AclGrantee::Group(uri) => Grantee::Group(uri.clone()),
-            },
-            permission: engine_permission(g.permission),
-        })
-        .collect()
-}
-
-fn stored_permission(p: Permission) -> store::AclPermission {
-    match p {
-        Permission::Read => store::AclPermission::Read,
-        Permission::Write => store::AclPermission::Write,
-        Permission::ReadAcp => store::AclPermission::ReadAcp,
-        Permission::WriteAcp => store::AclPermission::WriteAcp,
-        Permission::FullControl => store::AclPermission::FullControl,
-    }
-}
-
-fn engine_permission(p: store::AclPermission) -> Permission {
-    match p {
-        store::AclPermission::Read => Permission::Read,
-        store::AclPermission::Write => Permission::Write,
-        store::AclPermission::ReadAcp => Permission::ReadAcp,
-        store::AclPermission::WriteAcp => Permission::WriteAcp,
-        store::AclPermission::FullControl => Permission::FullControl,
-    }
-}
-
 /// Only the bucket owner's FULL_CONTROL (with, possibly, the writer's own): what
 /// `bucket-owner-full-control` means, and all a BucketOwnerEnforced bucket accepts
 /// [S3 `object-ownership-error-responses`].

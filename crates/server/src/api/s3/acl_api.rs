@@ -33,7 +33,7 @@ fn effective_grants(
             permission: Permission::FullControl,
         }]);
     }
-    let mut grants = acl::from_stored(stored, &canonical);
+    let mut grants = crate::authorize::grants::from_stored(stored, &canonical);
     if effective(gatehouse, bucket)?.ignore_public_acls {
         grants.retain(|g| !g.is_public());
     }
@@ -103,7 +103,7 @@ pub fn put_bucket_acl(
     )?;
     gatehouse
         .store
-        .set_bucket_acl(&bucket.name, &acl::to_stored(&grants))
+        .set_bucket_acl(&bucket.name, &crate::authorize::grants::to_stored(&grants))
         .map_err(from_store)?;
     Ok(S3Response::new(PutBucketAclOutput {}))
 }
@@ -219,7 +219,7 @@ pub fn put_object_acl(
             &bucket.name,
             &input.key,
             input.version_id.as_deref(),
-            &acl::to_stored(&grants),
+            &crate::authorize::grants::to_stored(&grants),
         )
         .map_err(from_store)?;
     Ok(S3Response::new(PutObjectAclOutput::default()))

@@ -124,7 +124,7 @@ pub fn create(
             block_public_access: BlockPublicAccessFlags::ALL,
             acl: &grants
                 .as_deref()
-                .map(crate::api::s3::acl::to_stored)
+                .map(crate::authorize::grants::to_stored)
                 .unwrap_or_default(),
         })
         .map_err(from_store)?;

@@ -90,7 +90,7 @@ pub fn object_write(
         });
     };
     check_public_acl(gatehouse, caller, bucket, action, Some(key), &grants)?;
-    let acl = acl::to_stored(&grants);
+    let acl = crate::authorize::grants::to_stored(&grants);
     // Decision: the ACL question is about the object the request creates, which its writer
     // owns until S3 hands it to the bucket owner (BucketOwnerPreferred): so the writer's own
     // permission decides, and a cross-account writer needs s3:PutObjectAcl in its identity
@@ -197,7 +197,7 @@ pub fn put(
         refuse_acl_with_enforced(
             gatehouse,
             &bucket.owner,
-            &acl::from_stored(&bucket.acl, &owner_id),
+            &crate::authorize::grants::from_stored(&bucket.acl, &owner_id),
         )?;
     }
     gatehouse

@@ -2,35 +2,36 @@
 //! by the engine and every denial explained. It knows how to ask the engine and the store; it
 //! does not know how a decision is reached.
 //!
-//! The request path (DESIGN.md), module by module (their imports form no cycle:
-//! `scripts/module-cycles.py` checks):
+//! Public: what the binary and the tests use (`serve`, `config`, `front_door`, `api`); the rest
+//! is the crate's own. The request path (DESIGN.md), module by module (their imports form no
+//! cycle: `scripts/module-cycles.py` checks):
 //! 1. [`front_door`]: accept, request ids, the prechecks (`sigv4::precheck`), routing to an
 //!    API, error bodies with AWS's ids, the audit [`audit::Record`] of every request.
 //! 2. [`api`]: `s3` (s3s's adapter, one file per area, bucket lookup and region redirect),
 //!    `s3control`, and the Query protocol's `query` endpoint (SigV4 by `sigv4`) for `iam` and
 //!    `sts`.
-//! 3. [`auth`] and [`caller`]: the access key s3s asks for, session tokens, the caller with the
-//!    connection's facts; [`identity`] resolves a key to its principal and policies.
-//! 4. [`authorize`]: an operation's question, the request's context keys and S3's facts,
-//!    decided by the engine and recorded; [`verify`] re-decides it uncached in verification
-//!    mode; [`principal_binding`] keeps policies bound to the entities they named.
-//! 5. [`state`]: what every request shares (store, config, caches, audit log); [`config`].
+//! 3. `auth` and `caller`: the access key s3s asks for, session tokens, the caller with the
+//!    connection's facts; `identity` resolves a key to its principal and policies.
+//! 4. `authorize`: an operation's question, the request's context keys and S3's facts,
+//!    decided by the engine and recorded; `verify` re-decides it uncached in verification
+//!    mode; `principal_binding` keeps policies bound to the entities they named.
+//! 5. `state`: what every request shares (store, config, caches, audit log); [`config`].
 //!
-//! [`serve`] builds it all and starts the front door; [`tls`] and [`unread`] serve the
+//! [`serve`] builds it all and starts the front door; `tls` and `unread` serve the
 //! connection.
 
 pub mod api;
-pub mod auth;
-pub mod authorize;
-pub mod caller;
-pub mod clock;
+mod auth;
+mod authorize;
+mod caller;
+mod clock;
 pub mod config;
-pub mod error_body;
+mod error_body;
 pub mod front_door;
-pub mod identity;
-pub mod principal_binding;
+mod identity;
+mod principal_binding;
 pub mod serve;
-pub mod state;
-pub mod tls;
-pub mod unread;
-pub mod verify;
+mod state;
+mod tls;
+mod unread;
+mod verify;

@@ -52,7 +52,7 @@ pub fn bind(store: &Store, policy: &Policy) -> Result<Vec<Binding>, BindError> {
     for arn in named_identities(store, policy) {
         match store.entity_by_arn(&arn)? {
             Some(entity) => bound.push((arn, entity.id)),
-            None => return Err(BindError::NoSuchPrincipal(arn)),
+            None => return Err(BindError::NoSuchPrincipal),
         }
     }
     Ok(bound)
@@ -60,7 +60,8 @@ pub fn bind(store: &Store, policy: &Policy) -> Result<Vec<Binding>, BindError> {
 
 #[derive(Debug)]
 pub enum BindError {
-    NoSuchPrincipal(String),
+    /// A user or role of an account held here that no one has (AWS names no ARN).
+    NoSuchPrincipal,
     Store(store::StoreError),
 }
 

@@ -2,8 +2,6 @@
 //! answers, `<ErrorResponse>` errors): STS now, IAM with its issue. Verified by Gatehouse's own
 //! SigV4 verifier ([`sigv4`]), since s3s 0.14.1 cannot verify `iam`-scoped requests.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use http::{Request, Response, StatusCode};
 use s3s::Body;
 
@@ -114,10 +112,7 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
         headers: &headers,
         body: &bytes,
     };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = crate::clock::now_secs() as i64;
     let store = &gatehouse.store;
     let verified = verify(
         &signed,

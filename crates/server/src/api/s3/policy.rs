@@ -66,7 +66,7 @@ pub fn put(
     let bindings =
         crate::principal_binding::bind(&gatehouse.store, &parsed).map_err(|e| match e {
             // AWS's answer to a Principal no user or role has [S3 PutBucketPolicy].
-            crate::principal_binding::BindError::NoSuchPrincipal(_) => {
+            crate::principal_binding::BindError::NoSuchPrincipal => {
                 s3_error!(MalformedPolicy, "Invalid principal in policy")
             }
             crate::principal_binding::BindError::Store(e) => from_store(e),

@@ -121,6 +121,16 @@ impl AuditLog {
         }
     }
 
+    /// Returns once every event queued before the call is on disk (a clean shutdown's last
+    /// step).
+    pub async fn sync(&self) {
+        let (done, synced) = tokio::sync::oneshot::channel();
+        let queued = tokio::task::block_in_place(|| self.sender.send(Line::Sync(done))).is_ok();
+        if queued {
+            let _ = synced.await;
+        }
+    }
+
     /// Events lost to a full queue since start.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)

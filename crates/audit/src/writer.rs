@@ -49,10 +49,12 @@ fn open(dir: &Path, day: &str, max_file: u64) -> std::io::Result<Current> {
     })
 }
 
-/// A line for the trail; a durable one is acknowledged once it is on disk.
+/// A line for the trail; a durable one is acknowledged once it is on disk. `Sync` writes
+/// nothing: it is acknowledged once everything sent before it is on disk.
 pub enum Line {
     Plain(String),
     Durable(String, tokio::sync::oneshot::Sender<()>),
+    Sync(tokio::sync::oneshot::Sender<()>),
 }
 
 /// Every line reaches the OS within this of its arrival (the README's bound for reads).
@@ -85,6 +87,10 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
                 Line::Durable(text, ack) => {
                     acks.push(ack);
                     text
+                }
+                Line::Sync(ack) => {
+                    acks.push(ack);
+                    continue;
                 }
             };
             append(&dir, &mut current, &text, max_file);

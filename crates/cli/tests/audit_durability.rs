@@ -1,6 +1,7 @@
 //! An acknowledged write's audit event is as durable as the write (issue 11): the real binary
 //! is killed with SIGKILL right after answering 200 concurrent PutObjects, and every request id
-//! a client was answered 2xx for is in the trail (`tests/durability/acknowledged.py`).
+//! a client was answered 2xx for is in the trail; and a clean shutdown (SIGTERM) loses no
+//! event, reads included (`tests/durability/acknowledged.py`).
 
 use std::process::Command;
 

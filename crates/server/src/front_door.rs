@@ -4,7 +4,9 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
@@ -29,16 +31,36 @@ pub struct App {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
+/// How long a clean shutdown waits for the requests in flight to be answered.
+const DRAIN: Duration = Duration::from_secs(10);
+
 /// Serves `app` on `listener` until the task is dropped.
 pub async fn run(listener: TcpListener, app: App) -> std::io::Result<()> {
+    run_until(listener, app, std::future::pending()).await
+}
+
+/// Serves `app` on `listener` until `shutdown` completes; then stops accepting, lets the
+/// requests in flight finish (at most [`DRAIN`]), and returns once the audit trail holds every
+/// event on disk.
+pub async fn run_until(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     let app = Arc::new(app);
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    tokio::pin!(shutdown);
     loop {
-        let (stream, peer) = listener.accept().await?;
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => accepted?,
+            () = &mut shutdown => break,
+        };
+        let in_flight = in_flight.clone();
         stream.set_nodelay(true)?;
         let app = app.clone();
         tokio::spawn(async move {
             match app.tls.clone() {
-                None => serve_connection(app, stream, peer, None).await,
+                None => serve_connection(app, in_flight, stream, peer, None).await,
                 Some(acceptor) => {
                     // A failed handshake ends this connection only.
                     let Ok(tls) = acceptor.accept(stream).await else {
@@ -49,22 +71,55 @@ pub async fn run(listener: TcpListener, app: App) -> std::io::Result<()> {
                         .1
                         .protocol_version()
                         .and_then(crate::tls::version_name);
-                    serve_connection(app, tls, peer, Some(version.unwrap_or("1.2"))).await
+                    let version = Some(version.unwrap_or("1.2"));
+                    serve_connection(app, in_flight, tls, peer, version).await
                 }
             }
         });
+    }
+    // Requests in flight are counted; idle connections are not waited for.
+    let deadline = tokio::time::Instant::now() + DRAIN;
+    while in_flight.load(Ordering::Acquire) > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.gatehouse.audit.sync().await;
+    Ok(())
+}
+
+/// One request counted while it runs (dropped with its future if the connection goes first).
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn enter(count: &Arc<AtomicUsize>) -> InFlight {
+        count.fetch_add(1, Ordering::AcqRel);
+        InFlight(count.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
 async fn serve_connection<I>(
     app: Arc<App>,
+    in_flight: Arc<AtomicUsize>,
     io: I,
     peer: SocketAddr,
     tls_version: Option<&'static str>,
 ) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = service_fn(move |req| handle(app.clone(), req, peer, tls_version));
+    let service = service_fn(move |req| {
+        let counted = InFlight::enter(&in_flight);
+        let app = app.clone();
+        async move {
+            let answer = handle(app, req, peer, tls_version).await;
+            drop(counted);
+            answer
+        }
+    });
     let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
         .serve_connection(TokioIo::new(io), service)
         .await;

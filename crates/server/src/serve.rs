@@ -198,9 +198,31 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         "http"
     };
     println!("listening on {scheme}://{addr}");
-    crate::front_door::run(listener, service)
+    crate::front_door::run_until(listener, service, stop_signal())
         .await
-        .map_err(ServeError::Io)
+        .map_err(ServeError::Io)?;
+    println!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: a clean shutdown (requests in flight answered, the audit trail synced).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Why the server could not start or stopped.

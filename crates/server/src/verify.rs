@@ -29,6 +29,19 @@ fn fresh_caller(gatehouse: &Gatehouse, caller: &Caller) -> Caller {
     }
 }
 
+/// Why the uncached decision could not be made (a mismatch, answered 500).
+#[derive(Debug, thiserror::Error)]
+enum Unverifiable {
+    #[error("{0}")]
+    Caller(String),
+    #[error("the store cannot answer: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("bucket {0} is gone")]
+    BucketGone(String),
+    #[error("S3's facts cannot be gathered")]
+    Facts,
+}
+
 /// An S3 question: the caller, the bucket, its policy, its ACL and both levels of Block Public
 /// Access read again. (The object is never cached: the question's own is used.)
 pub fn s3_question(
@@ -39,29 +52,25 @@ pub fn s3_question(
 ) -> Result<(), Denied> {
     let fresh = gatehouse
         .store
-        .bypassing_caches(|| -> Result<Decision, String> {
+        .bypassing_caches(|| -> Result<Decision, Unverifiable> {
             let caller = fresh_caller(gatehouse, caller);
             if let Some(fault) = &caller.identity.fault {
-                return Err(fault.clone());
+                return Err(Unverifiable::Caller(fault.clone()));
             }
             let bucket = gatehouse
                 .store
-                .bucket(&q.bucket.name)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("bucket {} is gone", q.bucket.name))?;
+                .bucket(&q.bucket.name)?
+                .ok_or_else(|| Unverifiable::BucketGone(q.bucket.name.clone()))?;
             let resource = arn(&bucket.name, q.key);
             let mut context = request_context(gatehouse, &caller, &bucket.owner);
             let resource_type = if q.key.is_some() { "object" } else { "bucket" };
             add_carried_keys(&mut context, q.action, Some(resource_type), &q.keys);
             let policies = Policies {
-                resource: gatehouse
-                    .bucket_policy(&bucket)
-                    .map_err(|e| e.to_string())?
-                    .map(|(p, _)| p),
+                resource: gatehouse.bucket_policy(&bucket)?.map(|(p, _)| p),
                 ..identity_policies(&caller)
             };
             let s3 =
-                s3_facts(gatehouse, &caller, &bucket, q.object).map_err(|e| format!("{e:?}"))?;
+                s3_facts(gatehouse, &caller, &bucket, q.object).map_err(|_| Unverifiable::Facts)?;
             Ok(authorize(
                 &AuthzRequest {
                     principal: caller.principal(),
@@ -87,10 +96,10 @@ pub fn identity_side(
 ) -> Result<(), Denied> {
     let fresh = gatehouse
         .store
-        .bypassing_caches(|| -> Result<Decision, String> {
+        .bypassing_caches(|| -> Result<Decision, Unverifiable> {
             let caller = fresh_caller(gatehouse, caller);
             if let Some(fault) = &caller.identity.fault {
-                return Err(fault.clone());
+                return Err(Unverifiable::Caller(fault.clone()));
             }
             let policies = Policies {
                 resource: cached.policies.resource.clone(),
@@ -115,7 +124,7 @@ fn compare(
     gatehouse: &Gatehouse,
     caller: &Caller,
     cached: &AuthzRequest,
-    fresh: Result<Decision, String>,
+    fresh: Result<Decision, Unverifiable>,
 ) -> Result<(), Denied> {
     if gatehouse.store.generation() != caller.generation {
         return Ok(());

@@ -11,10 +11,11 @@
 //!    `s3control`, and the Query protocol's `query` endpoint (SigV4 by `sigv4`) for `iam` and
 //!    `sts`.
 //! 3. `auth` and `caller`: the access key s3s asks for, session tokens, the caller with the
-//!    connection's facts; `identity` resolves a key to its principal and policies.
+//!    connection's facts; `identity` resolves a key to its principal and policies, and
+//!    (`identity::binding`) keeps policies bound to the entities they named.
 //! 4. `authorize`: an operation's question, the request's context keys and S3's facts,
 //!    decided by the engine and recorded; `verify` re-decides it uncached in verification
-//!    mode; `principal_binding` keeps policies bound to the entities they named.
+//!    mode.
 //! 5. `state`: what every request shares (store, config, caches, audit log); [`config`].
 //!
 //! [`serve`] builds it all and starts the front door; `tls` and `unread` serve the
@@ -29,7 +30,6 @@ pub mod config;
 mod error_body;
 pub mod front_door;
 mod identity;
-mod principal_binding;
 pub mod serve;
 mod state;
 mod tls;

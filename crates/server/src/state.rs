@@ -20,7 +20,7 @@ pub struct Gatehouse {
     /// Compiled bucket policies by bucket name and the text's SHA-256: the key names the
     /// content (and the id decisions call it by), never a row id or version number that a
     /// deleted bucket could hand on to a new one. At most `store::MAX_CACHE_ENTRIES` entries.
-    /// The third part: the IAM users and roles it named that are gone (`principal_binding`).
+    /// The third part: the IAM users and roles it named that are gone (`identity::binding`).
     policies: Mutex<HashMap<PolicyKey, NamedPolicy>>,
     /// `GATEHOUSE_VERIFY_DECISIONS=1` or `verify_decisions = true`: every decision is made
     /// twice, through the caches and from the store with every cache bypassed (`verify.rs`).
@@ -87,7 +87,7 @@ impl Gatehouse {
         let Some(stored) = self.store.bucket_policy(&bucket.name)? else {
             return Ok(None);
         };
-        let dead = crate::principal_binding::dead(&self.store, &stored.bindings)?;
+        let dead = crate::identity::binding::dead(&self.store, &stored.bindings)?;
         let key = (bucket.name.clone(), stored.digest.clone(), dead.clone());
         if let Some(p) = self.cached_policy(&key) {
             return Ok(Some((p, stored.version)));
@@ -111,14 +111,14 @@ impl Gatehouse {
 }
 
 /// Bucket name, text digest, dead principal bindings.
-type PolicyKey = (String, String, Vec<crate::principal_binding::Binding>);
+type PolicyKey = (String, String, Vec<crate::identity::binding::Binding>);
 
 /// A stored bucket policy compiled under the id decisions name it by, the principals in
 /// `dead` retired.
 pub fn compile_bucket_policy(
     bucket: &str,
     stored: &store::StoredPolicy,
-    dead: &[crate::principal_binding::Binding],
+    dead: &[crate::identity::binding::Binding],
 ) -> Result<NamedPolicy, store::StoreError> {
     let id = format!("arn:aws:s3:::{bucket}");
     let mut doc = policy::parse_policy(&stored.document).map_err(|e| {
@@ -129,6 +129,6 @@ pub fn compile_bucket_policy(
         eprintln!("gatehouse: {fault}; refusing requests it governs");
         store::StoreError::Corrupt(fault)
     })?;
-    crate::principal_binding::retire(&mut doc, dead);
+    crate::identity::binding::retire(&mut doc, dead);
     Ok(NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(doc))))
 }

@@ -251,7 +251,7 @@ fn assume_role(gatehouse: &Gatehouse, caller: &Caller, params: &Params) -> Resul
     // found), never decided without it.
     policies.resource = match (&role, &trust) {
         (Some(role), Some(t)) => Some(
-            crate::principal_binding::trust_policy(
+            crate::identity::binding::trust_policy(
                 &gatehouse.store,
                 &gatehouse.identities,
                 role,

@@ -46,7 +46,7 @@ fn entity_detail(call: &Call, out: &mut Xml, e: &Entity) -> Result<(), QueryErro
         .el(&format!("{noun}Id"), &e.id)
         .el("Arn", &e.arn)
         .el("CreateDate", &date(e.created_ms));
-    if let Some(trust) = crate::principal_binding::shown_trust(&call.gatehouse.store, e) {
+    if let Some(trust) = crate::identity::binding::shown_trust(&call.gatehouse.store, e) {
         out.el("AssumeRolePolicyDocument", &percent::encode(&trust));
         out.open("InstanceProfileList").close("InstanceProfileList");
     }

@@ -22,7 +22,7 @@ pub fn check_document(text: &str, kind: PolicyType) -> Result<(), QueryError> {
 pub fn check_trust_document(
     store: &store::Store,
     text: &str,
-) -> Result<Vec<crate::principal_binding::Binding>, QueryError> {
+) -> Result<Vec<crate::identity::binding::Binding>, QueryError> {
     let policy = policy::validate(text, PolicyType::Trust)
         .map_err(|e| QueryError::sender("MalformedPolicyDocument", e.first().to_string()))?;
     let mut bound = Vec::new();

@@ -24,7 +24,7 @@ pub fn entity_xml(call: &Call, out: &mut Xml, e: &Entity, full: bool) {
         .el("Arn", &e.arn)
         .el("CreateDate", &date(e.created_ms));
     if e.kind == EntityKind::Role {
-        if let Some(trust) = crate::principal_binding::shown_trust(&call.gatehouse.store, e) {
+        if let Some(trust) = crate::identity::binding::shown_trust(&call.gatehouse.store, e) {
             out.el("AssumeRolePolicyDocument", &percent::encode(&trust));
         }
         out.opt("Description", e.description.as_deref());

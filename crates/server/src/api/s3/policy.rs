@@ -22,10 +22,10 @@ pub fn get(
         .map_err(from_store)?
     {
         Some(p) => {
-            let dead = crate::principal_binding::dead(&gatehouse.store, &p.bindings)
+            let dead = crate::identity::binding::dead(&gatehouse.store, &p.bindings)
                 .map_err(from_store)?;
             let shown = match policy::parse_policy(&p.document) {
-                Ok(parsed) => crate::principal_binding::shown(&p.document, &parsed, &dead),
+                Ok(parsed) => crate::identity::binding::shown(&p.document, &parsed, &dead),
                 Err(_) => p.document,
             };
             Ok(S3Response::new(GetBucketPolicyOutput {
@@ -64,12 +64,12 @@ pub fn put(
         ));
     }
     let bindings =
-        crate::principal_binding::bind(&gatehouse.store, &parsed).map_err(|e| match e {
+        crate::identity::binding::bind(&gatehouse.store, &parsed).map_err(|e| match e {
             // AWS's answer to a Principal no user or role has [S3 PutBucketPolicy].
-            crate::principal_binding::BindError::NoSuchPrincipal => {
+            crate::identity::binding::BindError::NoSuchPrincipal => {
                 s3_error!(MalformedPolicy, "Invalid principal in policy")
             }
-            crate::principal_binding::BindError::Store(e) => from_store(e),
+            crate::identity::binding::BindError::Store(e) => from_store(e),
         })?;
     gatehouse
         .store

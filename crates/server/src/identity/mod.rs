@@ -4,6 +4,8 @@
 //! `aws:SourceIdentity`). Resolved once per key and directory generation, so a change to any
 //! policy is seen by the next request and an unchanged directory costs one map lookup.
 
+pub mod binding;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -118,9 +118,9 @@ impl Store {
         .ok_or(StoreError::NoSuchUpload)
     }
 
-    /// Records a durable blob as part `number` (replacing an earlier upload of that part). The
-    /// upload is looked up in the same transaction: a part never lands in an upload that a
-    /// concurrent Complete or Abort has ended.
+    /// Records a new durable blob as part `number` (replacing an earlier upload of that part).
+    /// The upload is looked up in the same transaction: a part never lands in an upload that a
+    /// concurrent Complete or Abort has ended. The blob is taken: freed when the write fails.
     pub fn put_part(
         &self,
         bucket: &str,
@@ -129,7 +129,6 @@ impl Store {
         number: u32,
         blob: &BlobInfo,
     ) -> Result<Part> {
-        let b = self.require_bucket(bucket)?;
         let part = Part {
             part_number: number,
             blob_id: blob.id.clone(),
@@ -137,11 +136,11 @@ impl Store {
             etag: etag_of(&blob.md5),
             modified_ms: now_ms(),
         };
-        let replaced: Option<String> = {
+        let replaced = self.require_bucket(bucket).and_then(|b| {
             let conn = self.db.lock();
             let tx = conn.unchecked_transaction()?;
             require_upload(&tx, b.id, key, upload_id)?;
-            let old = tx
+            let old: Option<String> = tx
                 .query_row(
                     "SELECT blob_id FROM parts WHERE upload_id = ?1 AND part_number = ?2",
                     params![upload_id, number],
@@ -154,8 +153,9 @@ impl Store {
                 params![upload_id, number, part.blob_id, part.size as i64, part.etag, part.modified_ms],
             )?;
             tx.commit()?;
-            old
-        };
+            Ok(old)
+        });
+        let replaced = self.or_free(replaced, std::slice::from_ref(blob))?;
         self.free(&replaced.into_iter().collect::<Vec<_>>());
         Ok(part)
     }

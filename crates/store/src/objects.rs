@@ -110,8 +110,9 @@ pub fn etag_of(md5: &[u8; 16]) -> String {
 }
 
 impl Store {
-    /// Makes `segments` (durable blobs) the newest version of `key`. The bucket's versioning
-    /// state decides the version id and what the write replaces.
+    /// Makes `segments` (new durable blobs) the newest version of `key`. The bucket's
+    /// versioning state decides the version id and what the write replaces. The blobs are
+    /// taken: when the write fails they are freed, since no row names them.
     pub fn put_object(
         &self,
         bucket: &str,
@@ -120,14 +121,14 @@ impl Store {
         segments: &[BlobInfo],
         etag: &str,
     ) -> Result<ObjectVersion> {
-        let b = self.require_bucket(bucket)?;
-        let (version, freed) = {
+        let written = self.require_bucket(bucket).and_then(|b| {
             let conn = self.db.lock();
             let tx = conn.unchecked_transaction()?;
             let written = insert_version(&tx, &b, key, attributes, segments, etag)?;
             tx.commit()?;
-            written
-        };
+            Ok(written)
+        });
+        let (version, freed) = self.or_free(written, segments)?;
         self.free(&freed);
         Ok(version)
     }
@@ -304,6 +305,15 @@ impl Store {
     /// under which every new reference is made, so bytes a row still reads are never freed
     /// (two racing writers that both took a blob for theirs cannot lose it). A failure here
     /// leaves an orphan for the next start's sweep, never a visible inconsistency.
+    /// `result`, after freeing the new blobs a failed write was handed (`taken`): no row names
+    /// them, and no caller should have to remember to.
+    pub(crate) fn or_free<T>(&self, result: Result<T>, taken: &[BlobInfo]) -> Result<T> {
+        if result.is_err() {
+            self.free(&taken.iter().map(|b| b.id.clone()).collect::<Vec<_>>());
+        }
+        result
+    }
+
     pub(crate) fn free(&self, blobs: &[String]) {
         if blobs.is_empty() {
             return;

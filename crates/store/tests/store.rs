@@ -830,3 +830,34 @@ fn racing_completes_and_part_replacements_never_lose_an_objects_bytes() {
         }
     }
 }
+
+/// A write that fails frees the new blob it was handed: no row names it, so nothing else would
+/// (PutObject into a bucket gone, a part for an upload that ended).
+#[test]
+fn failed_writes_free_the_blobs_they_were_handed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("kept", ALPHA)).unwrap();
+    let before = count_blobs(dir.path());
+    let blob = store
+        .blobs()
+        .write_from(&mut &b"orphan"[..], 1 << 20)
+        .unwrap();
+    let attrs = ObjectAttributes {
+        owner: ALPHA.into(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        store.put_object("gone", "k", &attrs, &[blob], "etag"),
+        Err(StoreError::NoSuchBucket)
+    ));
+    let blob = store
+        .blobs()
+        .write_from(&mut &b"part"[..], 1 << 20)
+        .unwrap();
+    assert!(matches!(
+        store.put_part("kept", "k", "no-such-upload", 1, &blob),
+        Err(StoreError::NoSuchUpload)
+    ));
+    assert_eq!(count_blobs(dir.path()), before, "both blobs freed");
+}

@@ -144,15 +144,10 @@ pub fn copy_object(
         acl: written.acl,
     };
     let etag = etag_of(&blob.md5);
-    let blob_id = blob.id.clone();
     let version = gatehouse
         .store
         .put_object(&bucket.name, &input.key, &attributes, &[blob], &etag)
-        .map_err(|e| {
-            // The copy was never named by a row; a failed write must not keep it.
-            let _ = gatehouse.store.blobs().remove(&blob_id);
-            from_store(e)
-        })?;
+        .map_err(from_store)?;
     Ok(S3Response::new(CopyObjectOutput {
         copy_object_result: Some(CopyObjectResult {
             e_tag: Some(ETag::Strong(version.etag.clone())),

@@ -106,14 +106,10 @@ pub async fn upload_part(
     let promised = promised_by!(req, input);
     let (blob, checksum) =
         store_verified(gatehouse, input.body.take(), MAX_PART_SIZE, promised).await?;
-    let part = put_part_or_free(
-        gatehouse,
-        &bucket.name,
-        &input.key,
-        &input.upload_id,
-        number,
-        &blob,
-    )?;
+    let part = gatehouse
+        .store
+        .put_part(&bucket.name, &input.key, &input.upload_id, number, &blob)
+        .map_err(from_store)?;
     Ok(S3Response::new(UploadPartOutput {
         e_tag: Some(ETag::Strong(part.etag)),
         checksum_crc32: checksum.checksum_crc32,
@@ -148,14 +144,10 @@ pub fn upload_part_copy(
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
     let (blob, _) = copy_source_bytes(gatehouse, &caller, &input.copy_source, range)?;
-    let part = put_part_or_free(
-        gatehouse,
-        &bucket.name,
-        &input.key,
-        &input.upload_id,
-        number,
-        &blob,
-    )?;
+    let part = gatehouse
+        .store
+        .put_part(&bucket.name, &input.key, &input.upload_id, number, &blob)
+        .map_err(from_store)?;
     Ok(S3Response::new(UploadPartCopyOutput {
         copy_part_result: Some(CopyPartResult {
             e_tag: Some(ETag::Strong(part.etag)),
@@ -164,24 +156,6 @@ pub fn upload_part_copy(
         }),
         ..Default::default()
     }))
-}
-
-/// Records `blob` as a part; when that fails (the upload ended meanwhile) the blob is removed.
-fn put_part_or_free(
-    gatehouse: &Gatehouse,
-    bucket: &str,
-    key: &str,
-    upload_id: &str,
-    number: u32,
-    blob: &store::BlobInfo,
-) -> S3Result<store::Part> {
-    gatehouse
-        .store
-        .put_part(bucket, key, upload_id, number, blob)
-        .map_err(|e| {
-            let _ = gatehouse.store.blobs().remove(&blob.id);
-            from_store(e)
-        })
 }
 
 /// `bytes=first-last` (both required for x-amz-copy-source-range).

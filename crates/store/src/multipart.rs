@@ -170,14 +170,7 @@ impl Store {
         max: usize,
     ) -> Result<(Vec<Part>, bool)> {
         self.upload(bucket, key, upload_id)?;
-        let conn = self.db.lock();
-        let mut stmt = conn.prepare(
-            "SELECT part_number, blob_id, size, etag, modified_ms FROM parts
-             WHERE upload_id = ?1 AND part_number > ?2 ORDER BY part_number LIMIT ?3",
-        )?;
-        let mut parts = stmt
-            .query_map(params![upload_id, marker, max as i64 + 1], part_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut parts = parts_after(&self.db.lock(), upload_id, marker, max + 1)?;
         let truncated = parts.len() > max;
         parts.truncate(max);
         Ok((parts, truncated))
@@ -238,20 +231,11 @@ impl Store {
         if listed.windows(2).any(|w| w[0].0 >= w[1].0) {
             return Err(StoreError::InvalidPartOrder);
         }
-        let (version, mut freed) = {
+        let (version, freed) = {
             let conn = self.db.lock();
             let tx = conn.unchecked_transaction()?;
             let upload = require_upload(&tx, b.id, key, upload_id)?;
-            let stored = {
-                let mut stmt = tx.prepare(
-                    "SELECT part_number, blob_id, size, etag, modified_ms FROM parts
-                     WHERE upload_id = ?1 ORDER BY part_number",
-                )?;
-                let parts = stmt
-                    .query_map([upload_id], part_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                parts
-            };
+            let stored = parts_after(&tx, upload_id, 0, MAX_PART_NUMBER as usize)?;
             let chosen = choose_parts(&stored, listed)?;
             let etag = multipart_etag(&chosen)?;
             let segments: Vec<BlobInfo> = chosen
@@ -275,7 +259,6 @@ impl Store {
             tx.commit()?;
             (version, freed)
         };
-        freed.dedup();
         self.free(&freed);
         Ok(version)
     }
@@ -299,6 +282,23 @@ impl Store {
         self.free(&blobs);
         Ok(())
     }
+}
+
+/// The parts of an upload numbered after `marker`, in order, at most `limit`.
+fn parts_after(
+    conn: &rusqlite::Connection,
+    upload_id: &str,
+    marker: u32,
+    limit: usize,
+) -> Result<Vec<Part>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT part_number, blob_id, size, etag, modified_ms FROM parts
+         WHERE upload_id = ?1 AND part_number > ?2 ORDER BY part_number LIMIT ?3",
+    )?;
+    let parts = stmt
+        .query_map(params![upload_id, marker, limit as i64], part_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(parts)
 }
 
 /// The upload `upload_id` of `key` in bucket `bucket_id`, read inside the caller's transaction.

@@ -24,6 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
+use tokio::sync::oneshot;
+
 pub use event::{Event, Identity};
 pub use record::Record;
 
@@ -107,9 +109,21 @@ impl AuditLog {
     /// Queues `event` and returns when it is on disk (or the writer is gone). Waits for room in
     /// the queue rather than dropping: this is an acknowledged write's record.
     pub async fn write_durable(&self, event: &Event) {
-        let (done, written) = tokio::sync::oneshot::channel();
-        let line = Line::Durable(event.to_json(), done);
-        let queued = match self.sender.try_send(line) {
+        let line = event.to_json();
+        self.until_on_disk(|done| Line::Durable(line, done)).await;
+    }
+
+    /// Returns once every event queued before the call is on disk (a clean shutdown's last
+    /// step).
+    pub async fn sync(&self) {
+        self.until_on_disk(Line::Sync).await;
+    }
+
+    /// Queues the line `line` makes of its acknowledgement, waiting for room, and returns when
+    /// the writer acknowledges it (or is gone).
+    async fn until_on_disk(&self, line: impl FnOnce(oneshot::Sender<()>) -> Line) {
+        let (done, written) = oneshot::channel();
+        let queued = match self.sender.try_send(line(done)) {
             Ok(()) => true,
             Err(TrySendError::Full(line)) => {
                 tokio::task::block_in_place(|| self.sender.send(line)).is_ok()
@@ -118,16 +132,6 @@ impl AuditLog {
         };
         if queued {
             let _ = written.await;
-        }
-    }
-
-    /// Returns once every event queued before the call is on disk (a clean shutdown's last
-    /// step).
-    pub async fn sync(&self) {
-        let (done, synced) = tokio::sync::oneshot::channel();
-        let queued = tokio::task::block_in_place(|| self.sender.send(Line::Sync(done))).is_ok();
-        if queued {
-            let _ = synced.await;
         }
     }
 

@@ -47,9 +47,12 @@ impl Record {
     /// disk.
     pub async fn finish(mut self, status: u16, reason: &str, error: Option<(String, String)>) {
         self.finished = true;
-        let error =
-            error.or_else(|| (status >= 300).then(|| (reason.replace(' ', ""), String::new())));
-        let event = self.event(status, error);
+        let (code, message) = match error {
+            Some((code, message)) => (Some(code), Some(message)),
+            None if status >= 300 => (Some(reason.replace(' ', "")), None),
+            None => (None, None),
+        };
+        let event = self.event(status, code, message);
         if !self.read_only && status < 300 {
             self.log.write_durable(&event).await;
         } else {
@@ -57,13 +60,13 @@ impl Record {
         }
     }
 
-    fn event(&self, status: u16, error: Option<(String, String)>) -> Event {
+    fn event(
+        &self,
+        status: u16,
+        error_code: Option<String>,
+        error_message: Option<String>,
+    ) -> Event {
         let pending = self.log.take(&self.request_id);
-        let (error_code, error_message) = match error {
-            Some((code, message)) if message.is_empty() => (Some(code), None),
-            Some((code, message)) => (Some(code), Some(message)),
-            None => (None, None),
-        };
         Event {
             time: crate::clock::now_iso8601(),
             name: pending.operation.unwrap_or_else(|| "Unknown".to_string()),
@@ -95,10 +98,8 @@ impl Drop for Record {
         }
         let event = self.event(
             ABORTED,
-            Some((
-                "RequestAborted".into(),
-                "The connection closed before the response was sent".into(),
-            )),
+            Some("RequestAborted".into()),
+            Some("The connection closed before the response was sent".into()),
         );
         self.log.write(&event);
     }

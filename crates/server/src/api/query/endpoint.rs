@@ -128,11 +128,13 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
         },
         now,
     );
-    let params = if parts.method == http::Method::GET {
-        form(parts.uri.query().unwrap_or("").as_bytes())
+    // A GET carries its parameters in the query, a POST in the body.
+    let form_bytes: &[u8] = if parts.method == http::Method::GET {
+        parts.uri.query().unwrap_or("").as_bytes()
     } else {
-        form(&bytes)
+        &bytes
     };
+    let params = form(form_bytes);
     let action = params
         .iter()
         .find(|(k, _)| k == "Action")
@@ -189,11 +191,6 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
         );
         return error_response(sts_ns, e, request_id);
     }
-    let form_bytes: &[u8] = if parts.method == http::Method::GET {
-        parts.uri.query().unwrap_or("").as_bytes()
-    } else {
-        &bytes
-    };
     if let Some(name) = first_not_utf8(form_bytes) {
         return error_response(sts_ns, not_utf8_error(&name), request_id);
     }

@@ -77,11 +77,7 @@ pub fn verify_buffered(headers: &HeaderMap, body: &[u8]) -> S3Result<()> {
         .get("content-md5")
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let mut expected = Checksum::default();
-    for (header, _) in ALGORITHMS {
-        if let Some(v) = headers.get(header).and_then(|v| v.to_str().ok()) {
-            *field(&mut expected, header) = Some(v.to_string());
-        }
-    }
+    claimed(headers, &mut expected);
     let mut integrity = Integrity::new(headers, expected, content_md5);
     integrity.update(body);
     let md5: [u8; 16] = md5::Md5::digest(body).into();
@@ -104,6 +100,15 @@ fn field<'c>(c: &'c mut Checksum, header: &str) -> &'c mut Option<String> {
         "x-amz-checksum-crc64nvme" => &mut c.checksum_crc64nvme,
         "x-amz-checksum-sha1" => &mut c.checksum_sha1,
         _ => &mut c.checksum_sha256,
+    }
+}
+
+/// Sets in `checksum` every `x-amz-checksum-*` value `headers` (or a trailer) carries.
+fn claimed(headers: &HeaderMap, checksum: &mut Checksum) {
+    for (header, _) in ALGORITHMS {
+        if let Some(v) = headers.get(header).and_then(|v| v.to_str().ok()) {
+            *field(checksum, header) = Some(v.to_string());
+        }
     }
 }
 
@@ -167,11 +172,7 @@ impl Integrity {
             }
         }
         if let Some(trailers) = trailers {
-            for (header, _) in ALGORITHMS {
-                if let Some(v) = trailers.get(header).and_then(|v| v.to_str().ok()) {
-                    *field(&mut self.expected, header) = Some(v.to_string());
-                }
-            }
+            claimed(&trailers, &mut self.expected);
         }
         let mut computed = self.hasher.finalize();
         for (header, name) in ALGORITHMS {

@@ -35,14 +35,15 @@ fn named_identities(store: &Store, policy: &Policy) -> Vec<String> {
 }
 
 fn is_held_identity(store: &Store, value: &str) -> bool {
-    let Some(rest) = value.strip_prefix("arn:aws:iam::") else {
-        return false;
-    };
-    let Some((account, resource)) = rest.split_once(':') else {
-        return false;
-    };
-    (resource.starts_with("user/") || resource.starts_with("role/"))
-        && store.account(account).ok().flatten().is_some()
+    user_or_role_account(value)
+        .is_some_and(|account| store.account(account).ok().flatten().is_some())
+}
+
+/// The account of a `{"AWS": …}` value that names an IAM user or role
+/// (`arn:aws:iam::ACCOUNT:user/…`, `…:role/…`); `None` for anything else.
+pub fn user_or_role_account(value: &str) -> Option<&str> {
+    let (account, resource) = value.strip_prefix("arn:aws:iam::")?.split_once(':')?;
+    (resource.starts_with("user/") || resource.starts_with("role/")).then_some(account)
 }
 
 /// Binds each user and role the policy names to its unique id; `Err` names an ARN of an

@@ -5,6 +5,7 @@ use policy::PolicyType;
 use crate::api::query::error::QueryError;
 
 use crate::api::iam::call::store_error;
+use crate::identity::binding::user_or_role_account;
 
 /// IAM's answer to a document it refuses: `MalformedPolicyDocument`, naming the first problem
 /// and where it is.
@@ -32,8 +33,7 @@ pub fn check_trust_document(
         };
         for entry in &principals.entries {
             let named = entry.kind == policy::document::PrincipalKind::Aws
-                && entry.value.starts_with("arn:aws:iam::")
-                && (entry.value.contains(":user/") || entry.value.contains(":role/"));
+                && user_or_role_account(&entry.value).is_some();
             if !named {
                 continue;
             }

@@ -25,16 +25,22 @@ pub fn precheck<'a>(
     query: &str,
     header_names: impl Iterator<Item = &'a str>,
 ) -> Option<Refusal> {
+    // The query is decoded once; each check looks its parameter up.
+    let params = crate::percent::form(query.as_bytes());
+    let query_param = |name: &str| {
+        params
+            .iter()
+            .find_map(|(k, v)| (k == name).then(|| v.clone()))
+    };
     // SigV2: header `AWS AKID:sig` or presigned `AWSAccessKeyId=...&Signature=...`.
     if auth.starts_with("AWS ")
-        || (query_param(query, "AWSAccessKeyId").is_some()
-            && query_param(query, "Signature").is_some())
+        || (query_param("AWSAccessKeyId").is_some() && query_param("Signature").is_some())
     {
         return refusal(400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
     }
     // The credential scope must name s3 (0.14.1 accepts any service). Parts: key, date,
     // region, service, terminator.
-    if let Some(scope) = credential(auth).or_else(|| query_param(query, "X-Amz-Credential")) {
+    if let Some(scope) = credential(auth).or_else(|| query_param("X-Amz-Credential")) {
         let parts: Vec<&str> = scope.split('/').collect();
         if parts.len() == 5 && parts[3] != "s3" {
             return refusal(
@@ -44,7 +50,7 @@ pub fn precheck<'a>(
             );
         }
     }
-    if let Some(expires) = query_param(query, "X-Amz-Expires") {
+    if let Some(expires) = query_param("X-Amz-Expires") {
         if let Some(refusal) = expires_refusal(&expires) {
             return Some(refusal);
         }
@@ -57,7 +63,7 @@ pub fn precheck<'a>(
         .split("SignedHeaders=")
         .nth(1)
         .map(|s| s.split(',').next().unwrap_or("").to_string())
-        .or_else(|| query_param(query, "X-Amz-SignedHeaders"));
+        .or_else(|| query_param("X-Amz-SignedHeaders"));
     if let Some(signed) = signed {
         let presigned = auth.is_empty();
         let signed: Vec<&str> = signed.split(';').collect();
@@ -156,13 +162,6 @@ pub fn body_refusal(
 fn credential(auth: &str) -> Option<String> {
     let rest = auth.split("Credential=").nth(1)?;
     Some(rest.split(',').next()?.trim().to_string())
-}
-
-/// A query parameter's value, decoded.
-fn query_param(query: &str, name: &str) -> Option<String> {
-    crate::percent::form(query.as_bytes())
-        .into_iter()
-        .find_map(|(k, v)| (k == name).then_some(v))
 }
 
 #[cfg(test)]

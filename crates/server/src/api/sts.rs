@@ -21,7 +21,7 @@ use crate::caller::Caller;
 use crate::identity::Consulted;
 use crate::state::Gatehouse;
 
-const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+pub const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 /// A session's policies: at most ten `PolicyArns` [STS AssumeRole, PolicyArns].
 const MAX_POLICY_ARNS: usize = 10;
 const MAX_SESSION_TAGS: usize = 50;

@@ -89,7 +89,7 @@ fn not_utf8_error(name: &str) -> QueryError {
 /// Answers one Query-protocol request.
 pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str) -> Response<Body> {
     let (parts, mut body) = req.into_parts();
-    let sts_ns = "https://sts.amazonaws.com/doc/2011-06-15/";
+    let sts_ns = crate::api::sts::NS;
     let bytes = match body.store_all_limited(MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
@@ -214,7 +214,7 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
         _ => crate::api::iam::dispatch(gatehouse, &caller, &action, &params, request_id),
     };
     let namespace = if verified.service == "iam" {
-        "https://iam.amazonaws.com/doc/2010-05-08/"
+        crate::api::iam::call::NS
     } else {
         sts_ns
     };

@@ -1,14 +1,28 @@
-//! The trail's times: UTC, to the second, as CloudTrail writes them.
+//! Times as AWS writes them — UTC, to the second, ISO 8601 (`2026-12-04T05:00:00Z`) — for the
+//! trail and for everything else the server writes, on the `time` crate.
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// `2026-12-04T05:00:00Z`.
+/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time in seconds.
+pub fn iso8601(secs: u64) -> String {
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// [`iso8601`] of now.
 pub fn now_iso8601() -> String {
-    let now = OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    now.format(&Rfc3339).unwrap_or_default()
+    iso8601(now_secs())
 }
 
 /// `2026-12-04`: the day a line is filed under.
@@ -18,6 +32,13 @@ pub fn today() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn iso8601_dates() {
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso8601(1_577_836_800 + 3661), "2020-01-01T01:01:01Z");
+        assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
     #[test]
     fn seconds_and_a_zulu() {
         let t = super::now_iso8601();

@@ -25,7 +25,6 @@ pub mod api;
 mod auth;
 mod authorize;
 mod caller;
-mod clock;
 pub mod config;
 mod error_body;
 pub mod front_door;

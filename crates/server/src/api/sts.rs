@@ -82,7 +82,7 @@ fn credentials_xml(out: &mut Xml, key: &store::AccessKey) {
         )
         .el(
             "Expiration",
-            &crate::clock::iso8601((key.expires_ms.unwrap_or(0) / 1000) as u64),
+            &audit::clock::iso8601((key.expires_ms.unwrap_or(0) / 1000) as u64),
         )
         .close("Credentials");
 }

@@ -22,7 +22,7 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
         .unwrap_or_default();
     c.insert(
         "aws:CurrentTime",
-        single(crate::clock::iso8601(now.as_secs())),
+        single(audit::clock::iso8601(now.as_secs())),
     );
     c.insert("aws:EpochTime", single(now.as_secs().to_string()));
     c.insert(

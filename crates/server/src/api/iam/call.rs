@@ -45,7 +45,7 @@ pub fn store_error(e: StoreError) -> QueryError {
 }
 
 pub fn date(ms: i64) -> String {
-    crate::clock::iso8601((ms.max(0) / 1000) as u64)
+    audit::clock::iso8601((ms.max(0) / 1000) as u64)
 }
 
 impl Call<'_> {

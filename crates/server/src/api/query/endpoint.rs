@@ -112,7 +112,7 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
         headers: &headers,
         body: &bytes,
     };
-    let now = crate::clock::now_secs() as i64;
+    let now = audit::clock::now_secs() as i64;
     let store = &gatehouse.store;
     let verified = verify(
         &signed,

@@ -5,12 +5,15 @@
 //! position, and the others are still answered.
 
 mod answer;
+mod error;
 mod explain;
+mod positioned;
 mod scenario;
 
 pub use answer::{answer_json, Answer};
+pub use error::ScenarioError;
 pub use explain::explain_text;
-pub use scenario::{read_scenario, Scenario, ScenarioError};
+pub use scenario::{read_scenario, Scenario};
 
 use policy::json::{self, Json, Pos};
 

@@ -1,81 +1,23 @@
-//! Reading one scenario: every field checked, every error naming its JSON path and position.
+//! Reading one scenario (DESIGN.md's simulator format): its shape declared as serde types,
+//! every field checked, every error naming its JSON path and position.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
-use policy::json::{self, Json, JsonError, Pos, Value};
+use policy::json::{self, Json, Value};
 use policy::{
     validate_json, CompiledPolicy, Context, ContextValue, PolicyType, PrincipalType,
     RequestPrincipal,
 };
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
+use super::error::ScenarioError;
+use super::positioned::{from_json, join, At, Node};
 use crate::input::{AuthzRequest, NamedPolicy, OrgLevel, Policies};
 use crate::layer::Layer;
 use crate::principal::parse_principal;
 use crate::s3::{BlockPublicAccess, Grant, Grantee, ObjectOwnership, Permission, S3Facts};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioError {
-    pub path: String,
-    pub pos: Pos,
-    pub message: String,
-}
-
-impl ScenarioError {
-    fn at(path: &str, json: &Json, message: impl Into<String>) -> ScenarioError {
-        ScenarioError {
-            path: path.to_string(),
-            pos: json.span.start,
-            message: message.into(),
-        }
-    }
-
-    /// `{"error":{"path","line","column","message"}}`: the answer line of a scenario that
-    /// could not be read.
-    pub fn to_json(&self) -> String {
-        #[derive(serde::Serialize)]
-        struct Line<'a> {
-            error: Fields<'a>,
-        }
-        #[derive(serde::Serialize)]
-        struct Fields<'a> {
-            path: &'a str,
-            line: u32,
-            column: u32,
-            message: &'a str,
-        }
-        serde_json::to_string(&Line {
-            error: Fields {
-                path: &self.path,
-                line: self.pos.line,
-                column: self.pos.column,
-                message: &self.message,
-            },
-        })
-        .expect("an error line always serializes")
-    }
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} (line {}, column {})",
-            self.path, self.message, self.pos.line, self.pos.column
-        )
-    }
-}
-
-impl From<JsonError> for ScenarioError {
-    fn from(e: JsonError) -> Self {
-        ScenarioError {
-            path: String::new(),
-            pos: e.pos,
-            message: e.message,
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -102,124 +44,299 @@ impl Scenario {
     }
 }
 
-type R<T> = Result<T, ScenarioError>;
-
-fn object<'a>(json: &'a Json, path: &str) -> R<&'a [json::Member]> {
-    json.as_object().ok_or_else(|| {
-        ScenarioError::at(
-            path,
-            json,
-            format!("expected an object, found {}", json.kind()),
-        )
-    })
-}
-
-fn only_keys(json: &Json, path: &str, allowed: &[&str]) -> R<()> {
-    for m in object(json, path)? {
-        if !allowed.contains(&m.key.as_str()) {
-            return Err(ScenarioError::at(
-                &join(path, &m.key),
-                &m.value,
-                format!(
-                    "unknown field {:?}; expected one of {}",
-                    m.key,
-                    allowed.join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn string(json: &Json, path: &str) -> R<String> {
-    json.as_str().map(str::to_string).ok_or_else(|| {
-        ScenarioError::at(
-            path,
-            json,
-            format!("expected a string, found {}", json.kind()),
-        )
-    })
-}
-
-fn required<'a>(parent: &'a Json, path: &str, key: &str) -> R<&'a Json> {
-    parent
-        .get(key)
-        .ok_or_else(|| ScenarioError::at(path, parent, format!("missing required field {key:?}")))
-}
-
-/// `null` and absent are the same.
-fn optional<'a>(parent: &'a Json, key: &str) -> Option<&'a Json> {
-    parent.get(key).filter(|v| v.value != Value::Null)
-}
-
 /// The fields a scenario may have: the three that decide, and metadata that cannot change the
 /// answer (a name, an expectation kept beside the scenario). Anything else is refused, so that a
 /// misspelt `policies` never silently drops every policy.
-const SCENARIO_FIELDS: &[&str] = &[
-    "request",
-    "policies",
-    "s3",
-    "id",
-    "name",
-    "description",
-    "comment",
-    "note",
-    "cite",
-    "source",
-    "tags",
-    "expect",
-    "expected",
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFields {
+    request: At<RequestFields>,
+    policies: Option<PoliciesFields>,
+    s3: Option<At<S3Fields>>,
+    #[serde(rename = "id")]
+    _id: Option<IgnoredAny>,
+    #[serde(rename = "name")]
+    _name: Option<IgnoredAny>,
+    #[serde(rename = "description")]
+    _description: Option<IgnoredAny>,
+    #[serde(rename = "comment")]
+    _comment: Option<IgnoredAny>,
+    #[serde(rename = "note")]
+    _note: Option<IgnoredAny>,
+    #[serde(rename = "cite")]
+    _cite: Option<IgnoredAny>,
+    #[serde(rename = "source")]
+    _source: Option<IgnoredAny>,
+    #[serde(rename = "tags")]
+    _tags: Option<IgnoredAny>,
+    #[serde(rename = "expect")]
+    _expect: Option<IgnoredAny>,
+    #[serde(rename = "expected")]
+    _expected: Option<IgnoredAny>,
+}
 
-pub fn read_scenario(json: &Json) -> R<Scenario> {
-    only_keys(json, "", SCENARIO_FIELDS)?;
-    let request = required(json, "", "request")?;
-    only_keys(
-        request,
-        "request",
-        &[
-            "principal",
-            "action",
-            "resource",
-            "resource_account",
-            "context",
-        ],
-    )?;
-    let action = string(required(request, "request", "action")?, "request.action")?;
-    if action != "*" && !action.contains(':') {
-        return Err(ScenarioError::at(
-            "request.action",
-            required(request, "request", "action")?,
-            "an action is written service:Action",
-        ));
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestFields {
+    principal: At<String>,
+    action: Action,
+    resource: String,
+    resource_account: Option<String>,
+    context: Option<ContextFields>,
+}
+
+#[derive(Deserialize)]
+#[serde(try_from = "String")]
+struct Action(String);
+
+impl TryFrom<String> for Action {
+    type Error = &'static str;
+    fn try_from(action: String) -> Result<Action, &'static str> {
+        if action == "*" || action.contains(':') {
+            Ok(Action(action))
+        } else {
+            Err("an action is written service:Action")
+        }
     }
-    let resource = string(
-        required(request, "request", "resource")?,
-        "request.resource",
-    )?;
-    let context = match optional(request, "context") {
-        Some(c) => read_context(c, "request.context")?,
-        None => Context::new(),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoliciesFields {
+    identity: Option<Vec<PolicyFields>>,
+    resource: Option<PolicyFields>,
+    permissions_boundary: Option<PolicyFields>,
+    session: Option<Vec<PolicyFields>>,
+    scp: Option<Vec<LevelFields>>,
+    rcp: Option<Vec<LevelFields>>,
+    vpc_endpoint: Option<PolicyFields>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFields {
+    id: String,
+    /// A policy object, or a string of policy JSON.
+    document: At<Node>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelFields {
+    target: Option<String>,
+    policies: Option<Vec<PolicyFields>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct S3Fields {
+    bucket_owner: Option<String>,
+    object_owner: Option<String>,
+    object_ownership: Option<Ownership>,
+    bucket_acl: Option<Vec<GrantFields>>,
+    object_acl: Option<Vec<GrantFields>>,
+    block_public_access: Option<BlockPublicAccessFields>,
+    canonical_ids: Option<HashMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(try_from = "String")]
+struct Ownership(ObjectOwnership);
+
+impl TryFrom<String> for Ownership {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Ownership, &'static str> {
+        ObjectOwnership::parse(&s)
+            .map(Ownership)
+            .ok_or("expected BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockPublicAccessFields {
+    account: Option<Flags>,
+    bucket: Option<Flags>,
+}
+
+/// The four settings by their S3 names; an absent or null one is off.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+struct Flags {
+    block_public_acls: Option<bool>,
+    ignore_public_acls: Option<bool>,
+    block_public_policy: Option<bool>,
+    restrict_public_buckets: Option<bool>,
+}
+
+impl From<Flags> for BlockPublicAccess {
+    fn from(f: Flags) -> BlockPublicAccess {
+        BlockPublicAccess {
+            block_public_acls: f.block_public_acls.unwrap_or(false),
+            ignore_public_acls: f.ignore_public_acls.unwrap_or(false),
+            block_public_policy: f.block_public_policy.unwrap_or(false),
+            restrict_public_buckets: f.restrict_public_buckets.unwrap_or(false),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantFields {
+    grantee: GranteeFields,
+    permission: PermissionName,
+}
+
+#[derive(Deserialize)]
+#[serde(try_from = "GranteeParts")]
+struct GranteeFields(Grantee);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GranteeParts {
+    #[serde(rename = "type")]
+    kind: GranteeType,
+    id: Option<String>,
+    uri: Option<String>,
+    #[serde(rename = "display_name")]
+    _display_name: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+enum GranteeType {
+    CanonicalUser,
+    Group,
+}
+
+impl TryFrom<GranteeParts> for GranteeFields {
+    type Error = &'static str;
+    fn try_from(g: GranteeParts) -> Result<GranteeFields, &'static str> {
+        let grantee = match g.kind {
+            GranteeType::CanonicalUser => {
+                Grantee::CanonicalUser(g.id.ok_or("missing field `id` of a CanonicalUser")?)
+            }
+            GranteeType::Group => Grantee::Group(g.uri.ok_or("missing field `uri` of a Group")?),
+        };
+        Ok(GranteeFields(grantee))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(try_from = "String")]
+struct PermissionName(Permission);
+
+impl TryFrom<String> for PermissionName {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<PermissionName, &'static str> {
+        Permission::parse(&s)
+            .map(PermissionName)
+            .ok_or("expected READ, WRITE, READ_ACP, WRITE_ACP or FULL_CONTROL")
+    }
+}
+
+/// The request context, in source order (a key written twice keeps its last value, as
+/// `Context::insert` does). Strings are single-valued keys, lists multi-valued ones; booleans
+/// and numbers stand for their string forms (a number as a number: `1.50` is `1.5`).
+struct ContextFields(Context);
+
+impl<'de> Deserialize<'de> for ContextFields {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = ContextFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of context keys")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ContextFields, A::Error> {
+                let mut context = Context::new();
+                while let Some((key, value)) = map.next_entry::<String, ContextEntry>()? {
+                    context.insert(&key, value.0);
+                }
+                Ok(ContextFields(context))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+struct ContextEntry(ContextValue);
+
+impl<'de> Deserialize<'de> for ContextEntry {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> Visitor<'de> for Entry {
+            type Value = ContextEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, number, boolean or a list of them")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ContextEntry, A::Error> {
+                let mut values = Vec::new();
+                while let Some(Scalar(v)) = seq.next_element()? {
+                    values.push(v);
+                }
+                Ok(ContextEntry(ContextValue::Multi(values)))
+            }
+            scalar_visits!(|v| ContextEntry(ContextValue::Single(v)));
+        }
+        deserializer.deserialize_any(Entry)
+    }
+}
+
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct One;
+        impl Visitor<'_> for One {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            scalar_visits!(Scalar);
+        }
+        deserializer.deserialize_any(One)
+    }
+}
+
+/// The visits of a string, boolean or number, each as its string form, wrapped by `$wrap`.
+macro_rules! scalar_visits {
+    ($wrap:expr) => {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok($wrap(v.to_string()))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok($wrap(v.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok($wrap(v.to_string()))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok($wrap(v.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok($wrap(v.to_string()))
+        }
     };
-    let principal_json = required(request, "request", "principal")?;
-    let mut principal = parse_principal(&string(principal_json, "request.principal")?, &context)
-        .map_err(|e| ScenarioError::at("request.principal", principal_json, e.0))?;
-    let resource_account = match optional(request, "resource_account") {
-        Some(v) => string(v, "request.resource_account")?,
-        None => principal.account.clone().ok_or_else(|| {
-            ScenarioError::at("request", request, "missing required field \"resource_account\" (the caller has no account to default to)")
+}
+use scalar_visits;
+
+pub fn read_scenario(json: &Json) -> Result<Scenario, ScenarioError> {
+    let fields: ScenarioFields = from_json(json)?;
+    let request = fields.request.value;
+    let Action(action) = request.action;
+    let context = request.context.map(|c| c.0).unwrap_or_default();
+    let mut principal = parse_principal(&request.principal.value, &context)
+        .map_err(|e| request.principal.error(e.0))?;
+    let resource_account = match request.resource_account {
+        Some(account) => account,
+        None => principal.account.clone().ok_or_else(|| ScenarioError {
+            path: fields.request.path.clone(),
+            pos: fields.request.pos,
+            message: "missing required field \"resource_account\" (the caller has no account to default to)".into(),
         })?,
     };
-    let policies = match optional(json, "policies") {
-        Some(p) => read_policies(p, &action)?,
+    let policies = match fields.policies {
+        Some(p) => compile_policies(p, &action)?,
         None => Policies::default(),
     };
     principal.has_permissions_boundary = policies.permissions_boundary.is_some()
@@ -227,8 +344,8 @@ pub fn read_scenario(json: &Json) -> R<Scenario> {
             principal.kind,
             PrincipalType::User | PrincipalType::AssumedRole
         );
-    let s3 = match optional(json, "s3") {
-        Some(s) => Some(read_s3(s, &resource_account)?),
+    let s3 = match fields.s3 {
+        Some(s3) => Some(s3_facts(s3, &resource_account)?),
         None if action.to_ascii_lowercase().starts_with("s3:") => Some(S3Facts {
             bucket_owner: resource_account.clone(),
             object_owner: resource_account.clone(),
@@ -242,7 +359,7 @@ pub fn read_scenario(json: &Json) -> R<Scenario> {
     Ok(Scenario {
         principal,
         action,
-        resource,
+        resource: request.resource,
         resource_account,
         context,
         policies,
@@ -250,317 +367,133 @@ pub fn read_scenario(json: &Json) -> R<Scenario> {
     })
 }
 
-/// Strings are single-valued keys, lists multi-valued ones; booleans and numbers stand for
-/// their string forms.
-fn read_context(json: &Json, path: &str) -> R<Context> {
-    let mut context = Context::new();
-    for m in object(json, path)? {
-        let here = join(path, &m.key);
-        let value = match &m.value.value {
-            Value::Array(items) => ContextValue::Multi(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| scalar(v, &format!("{here}[{i}]")))
-                    .collect::<R<_>>()?,
-            ),
-            _ => ContextValue::Single(scalar(&m.value, &here)?),
-        };
-        context.insert(&m.key, value);
-    }
-    Ok(context)
-}
-
-fn scalar(json: &Json, path: &str) -> R<String> {
-    match &json.value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) => Ok(n.clone()),
-        _ => Err(ScenarioError::at(
-            path,
-            json,
-            format!(
-                "a context value is a string, number, boolean or a list of them, not {}",
-                json.kind()
-            ),
-        )),
-    }
-}
-
-fn read_policies(json: &Json, action: &str) -> R<Policies> {
-    only_keys(
-        json,
-        "policies",
-        &[
-            "identity",
-            "resource",
-            "permissions_boundary",
-            "session",
-            "scp",
-            "rcp",
-            "vpc_endpoint",
-        ],
-    )?;
-    let action = action.to_ascii_lowercase();
-    let resource_type = match crate::engine::resource_layer_for(&action) {
+fn compile_policies(p: PoliciesFields, action: &str) -> Result<Policies, ScenarioError> {
+    let resource_type = match crate::engine::resource_layer_for(&action.to_ascii_lowercase()) {
         Layer::Key => PolicyType::Key,
         Layer::Trust => PolicyType::Trust,
         _ => PolicyType::Bucket,
     };
+    let one = |p: Option<PolicyFields>, kind| p.map(|p| compile(p, kind)).transpose();
     Ok(Policies {
-        identity: list(json, "policies.identity", PolicyType::Managed)?,
-        resource: one(json, "policies.resource", resource_type)?,
-        permissions_boundary: one(
-            json,
-            "policies.permissions_boundary",
-            PolicyType::PermissionsBoundary,
-        )?,
-        session: list(json, "policies.session", PolicyType::Session)?,
-        scp: levels(json, "policies.scp", PolicyType::Scp)?,
-        rcp: levels(json, "policies.rcp", PolicyType::Rcp)?,
-        vpc_endpoint: one(json, "policies.vpc_endpoint", PolicyType::VpcEndpoint)?,
+        identity: compile_all(p.identity, PolicyType::Managed)?,
+        resource: one(p.resource, resource_type)?,
+        permissions_boundary: one(p.permissions_boundary, PolicyType::PermissionsBoundary)?,
+        session: compile_all(p.session, PolicyType::Session)?,
+        scp: levels(p.scp, PolicyType::Scp)?,
+        rcp: levels(p.rcp, PolicyType::Rcp)?,
+        vpc_endpoint: one(p.vpc_endpoint, PolicyType::VpcEndpoint)?,
     })
 }
 
-fn field<'a>(json: &'a Json, path: &str) -> Option<&'a Json> {
-    optional(json, path.rsplit('.').next().unwrap_or(path))
-}
-
-fn one(parent: &Json, path: &str, kind: PolicyType) -> R<Option<NamedPolicy>> {
-    field(parent, path)
-        .map(|j| named_policy(j, path, kind))
-        .transpose()
-}
-
-/// The items of an optional list field (the last part of `path`); none when absent or null.
-fn items<'a>(parent: &'a Json, path: &str, what: &str) -> R<&'a [Json]> {
-    match field(parent, path) {
-        None => Ok(&[]),
-        Some(json) => json
-            .as_array()
-            .ok_or_else(|| ScenarioError::at(path, json, format!("expected a list of {what}"))),
-    }
-}
-
-fn list(parent: &Json, path: &str, kind: PolicyType) -> R<Vec<NamedPolicy>> {
-    items(parent, path, "{\"id\", \"document\"} policies")?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| named_policy(item, &format!("{path}[{i}]"), kind))
+fn compile_all(
+    list: Option<Vec<PolicyFields>>,
+    kind: PolicyType,
+) -> Result<Vec<NamedPolicy>, ScenarioError> {
+    list.unwrap_or_default()
+        .into_iter()
+        .map(|p| compile(p, kind))
         .collect()
 }
 
-fn levels(parent: &Json, path: &str, kind: PolicyType) -> R<Vec<OrgLevel>> {
-    let items = items(parent, path, "{\"target\", \"policies\"} levels")?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let here = format!("{path}[{i}]");
-        only_keys(item, &here, &["target", "policies"])?;
-        let target = match optional(item, "target") {
-            Some(t) => string(t, &join(&here, "target"))?,
-            None => format!("level {i}"),
-        };
-        let policies = list(item, &join(&here, "policies"), kind)?;
-        out.push(OrgLevel { target, policies });
+fn levels(
+    list: Option<Vec<LevelFields>>,
+    kind: PolicyType,
+) -> Result<Vec<OrgLevel>, ScenarioError> {
+    let mut out = Vec::new();
+    for (i, level) in list.unwrap_or_default().into_iter().enumerate() {
+        out.push(OrgLevel {
+            target: level.target.unwrap_or_else(|| format!("level {i}")),
+            policies: compile_all(level.policies, kind)?,
+        });
     }
     Ok(out)
 }
 
-fn named_policy(json: &Json, path: &str, kind: PolicyType) -> R<NamedPolicy> {
-    only_keys(json, path, &["id", "document"])?;
-    let id = string(required(json, path, "id")?, &join(path, "id"))?;
-    let doc_path = join(path, "document");
-    let document = required(json, path, "document")?;
+fn compile(p: PolicyFields, kind: PolicyType) -> Result<NamedPolicy, ScenarioError> {
+    let At {
+        value: Node(document),
+        path,
+        pos,
+    } = p.document;
     // A document given as a string of JSON is read from that string.
-    let parsed;
     let document = match &document.value {
-        Value::String(text) => {
-            parsed = json::parse(text).map_err(|e| ScenarioError {
-                path: doc_path.clone(),
-                pos: document.span.start,
-                message: format!("policy text: {e}"),
-            })?;
-            &parsed
-        }
+        Value::String(text) => json::parse(text).map_err(|e| ScenarioError {
+            path: path.clone(),
+            pos,
+            message: format!("policy text: {e}"),
+        })?,
         _ => document,
     };
-    let policy = validate_json(document, kind).map_err(|e| {
+    let policy = validate_json(&document, kind).map_err(|e| {
         let f = e.first();
         ScenarioError {
-            path: join(&doc_path, &f.path),
+            path: join(&path, &f.path),
             pos: f.span.start,
             message: f.message.clone(),
         }
     })?;
     Ok(NamedPolicy::new(
-        id,
+        p.id,
         Arc::new(CompiledPolicy::compile(policy)),
     ))
 }
 
-fn read_s3(json: &Json, resource_account: &str) -> R<S3Facts> {
-    let path = "s3";
-    only_keys(
-        json,
-        path,
-        &[
-            "bucket_owner",
-            "object_owner",
-            "object_ownership",
-            "bucket_acl",
-            "object_acl",
-            "block_public_access",
-            "canonical_ids",
-        ],
-    )?;
-    let bucket_owner = match optional(json, "bucket_owner") {
-        Some(v) => string(v, "s3.bucket_owner")?,
-        None => resource_account.to_string(),
+fn s3_facts(s3: At<S3Fields>, resource_account: &str) -> Result<S3Facts, ScenarioError> {
+    let fields = &s3.value;
+    let bucket_owner = fields
+        .bucket_owner
+        .clone()
+        .unwrap_or_else(|| resource_account.to_string());
+    let object_owner = fields
+        .object_owner
+        .clone()
+        .unwrap_or_else(|| bucket_owner.clone());
+    let object_ownership = fields
+        .object_ownership
+        .as_ref()
+        .map(|o| o.0)
+        .unwrap_or_default();
+    let grants = |list: &Option<Vec<GrantFields>>| -> Vec<Grant> {
+        list.iter()
+            .flatten()
+            .map(|g| Grant {
+                grantee: g.grantee.0.clone(),
+                permission: g.permission.0,
+            })
+            .collect()
     };
-    let object_owner = match optional(json, "object_owner") {
-        Some(v) => string(v, "s3.object_owner")?,
-        None => bucket_owner.clone(),
-    };
-    let object_ownership = match optional(json, "object_ownership") {
-        Some(v) => ObjectOwnership::parse(&string(v, "s3.object_ownership")?).ok_or_else(|| {
-            ScenarioError::at(
-                "s3.object_ownership",
-                v,
-                "expected BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter",
-            )
-        })?,
-        None => ObjectOwnership::default(),
-    };
-    let mut canonical_ids = HashMap::new();
-    if let Some(ids) = optional(json, "canonical_ids") {
-        for m in object(ids, "s3.canonical_ids")? {
-            canonical_ids.insert(
-                m.key.clone(),
-                string(&m.value, &join("s3.canonical_ids", &m.key))?,
-            );
-        }
-    }
-    let bucket_acl = grants(json, "bucket_acl")?;
-    let object_acl = grants(json, "object_acl")?;
+    let bucket_acl = grants(&fields.bucket_acl);
+    let object_acl = grants(&fields.object_acl);
     // BucketOwnerEnforced disables ACLs and makes the bucket owner own every object: a scenario
     // that says otherwise describes a bucket S3 cannot have (DESIGN.md, "Out of simulate's scope").
     if object_ownership == ObjectOwnership::BucketOwnerEnforced {
         if !bucket_acl.is_empty() || !object_acl.is_empty() {
-            return Err(ScenarioError::at(
-                path,
-                json,
-                "ACL grants on a BucketOwnerEnforced bucket: ACLs are disabled there",
-            ));
+            return Err(
+                s3.error("ACL grants on a BucketOwnerEnforced bucket: ACLs are disabled there")
+            );
         }
         if object_owner != bucket_owner {
-            return Err(ScenarioError::at(
-                path,
-                json,
+            return Err(s3.error(
                 "an object owner other than the bucket owner on a BucketOwnerEnforced bucket",
             ));
         }
     }
-    let (account_bpa, bucket_bpa) = match optional(json, "block_public_access") {
-        Some(b) => {
-            only_keys(b, "s3.block_public_access", &["account", "bucket"])?;
-            (bpa(b, "account")?, bpa(b, "bucket")?)
-        }
-        None => Default::default(),
-    };
+    let S3Fields {
+        block_public_access,
+        canonical_ids,
+        ..
+    } = s3.value;
+    let (account, bucket) = block_public_access
+        .map(|b| (b.account, b.bucket))
+        .unwrap_or_default();
     Ok(S3Facts {
         bucket_owner,
         object_owner,
         object_ownership,
         bucket_acl,
         object_acl,
-        account_block_public_access: account_bpa,
-        bucket_block_public_access: bucket_bpa,
-        canonical_ids,
+        account_block_public_access: account.map(Into::into).unwrap_or_default(),
+        bucket_block_public_access: bucket.map(Into::into).unwrap_or_default(),
+        canonical_ids: canonical_ids.unwrap_or_default(),
     })
-}
-
-fn bpa(parent: &Json, key: &str) -> R<BlockPublicAccess> {
-    let path = format!("s3.block_public_access.{key}");
-    let Some(json) = optional(parent, key) else {
-        return Ok(BlockPublicAccess::default());
-    };
-    only_keys(
-        json,
-        &path,
-        &[
-            "BlockPublicAcls",
-            "IgnorePublicAcls",
-            "BlockPublicPolicy",
-            "RestrictPublicBuckets",
-        ],
-    )?;
-    let flag = |name: &str| -> R<bool> {
-        match optional(json, name) {
-            None => Ok(false),
-            Some(Json {
-                value: Value::Bool(b),
-                ..
-            }) => Ok(*b),
-            Some(other) => Err(ScenarioError::at(
-                &join(&path, name),
-                other,
-                "expected true or false",
-            )),
-        }
-    };
-    Ok(BlockPublicAccess {
-        block_public_acls: flag("BlockPublicAcls")?,
-        ignore_public_acls: flag("IgnorePublicAcls")?,
-        block_public_policy: flag("BlockPublicPolicy")?,
-        restrict_public_buckets: flag("RestrictPublicBuckets")?,
-    })
-}
-
-fn grants(parent: &Json, key: &str) -> R<Vec<Grant>> {
-    let path = format!("s3.{key}");
-    let items = items(parent, &path, "grants")?;
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let here = format!("{path}[{i}]");
-        only_keys(item, &here, &["grantee", "permission"])?;
-        let grantee_json = required(item, &here, "grantee")?;
-        let gpath = join(&here, "grantee");
-        only_keys(grantee_json, &gpath, &["type", "id", "uri", "display_name"])?;
-        let grantee = match string(
-            required(grantee_json, &gpath, "type")?,
-            &join(&gpath, "type"),
-        )?
-        .as_str()
-        {
-            "CanonicalUser" => Grantee::CanonicalUser(string(
-                required(grantee_json, &gpath, "id")?,
-                &join(&gpath, "id"),
-            )?),
-            "Group" => Grantee::Group(string(
-                required(grantee_json, &gpath, "uri")?,
-                &join(&gpath, "uri"),
-            )?),
-            other => {
-                return Err(ScenarioError::at(
-                    &join(&gpath, "type"),
-                    grantee_json,
-                    format!("grantee type {other:?}: expected CanonicalUser or Group"),
-                ))
-            }
-        };
-        let perm_json = required(item, &here, "permission")?;
-        let permission = Permission::parse(&string(perm_json, &join(&here, "permission"))?)
-            .ok_or_else(|| {
-                ScenarioError::at(
-                    &join(&here, "permission"),
-                    perm_json,
-                    "expected READ, WRITE, READ_ACP, WRITE_ACP or FULL_CONTROL",
-                )
-            })?;
-        out.push(Grant {
-            grantee,
-            permission,
-        });
-    }
-    Ok(out)
 }

@@ -1,5 +1,6 @@
-//! Users, groups and roles: create, get, list, update, delete; group membership; permissions
-//! boundaries. Names: users and roles up to 64 characters, groups 128 [IAM API reference].
+//! Users, groups and roles: create, get, list, update, delete (group membership is in
+//! `membership.rs`, permissions boundaries in `boundaries.rs`). Names: users and roles up to
+//! 64 characters, groups 128 [IAM API reference].
 
 use policy::ContextValue;
 use store::{Entity, EntityKind, EntityUpdate, NewEntity};
@@ -59,7 +60,7 @@ pub fn tags_xml(out: &mut Xml, tags: &[(String, String)]) {
     });
 }
 
-fn boundary_param(params: &Params) -> Result<Option<&str>, QueryError> {
+pub(super) fn boundary_param(params: &Params) -> Result<Option<&str>, QueryError> {
     let b = params.optional("PermissionsBoundary", Shape::Text { max: 2048 })?;
     if let Some(arn) = b {
         if !arn.starts_with("arn:aws:iam::") || !arn.contains(":policy/") {
@@ -340,92 +341,4 @@ pub fn delete_group(call: &Call) -> Result<Xml, QueryError> {
 
 pub fn delete_role(call: &Call) -> Result<Xml, QueryError> {
     delete(call, EntityKind::Role)
-}
-
-fn membership(call: &Call, add: bool) -> Result<Xml, QueryError> {
-    let group = call.entity_name(EntityKind::Group)?;
-    let user = call.entity_name(EntityKind::User)?;
-    let action = if add {
-        "AddUserToGroup"
-    } else {
-        "RemoveUserFromGroup"
-    };
-    call.on_entity(action, EntityKind::Group, group, Vec::new())?;
-    let store = call.store();
-    if add {
-        store.add_user_to_group(&call.account, group, user)
-    } else {
-        store.remove_user_from_group(&call.account, group, user)
-    }
-    .map_err(store_error)?;
-    Ok(Xml::new())
-}
-
-pub fn add_user_to_group(call: &Call) -> Result<Xml, QueryError> {
-    membership(call, true)
-}
-
-pub fn remove_user_from_group(call: &Call) -> Result<Xml, QueryError> {
-    membership(call, false)
-}
-
-pub fn list_groups_for_user(call: &Call) -> Result<Xml, QueryError> {
-    let name = call.entity_name(EntityKind::User)?;
-    let user = call.on_entity("ListGroupsForUser", EntityKind::User, name, Vec::new())?;
-    let groups = call.store().groups_of(&user.id).map_err(store_error)?;
-    let mut out = Xml::new();
-    call.paged(&mut out, "Groups", &groups, |x, g| {
-        entity_xml(call, x, g, false)
-    })?;
-    Ok(out)
-}
-
-fn boundary(call: &Call, kind: EntityKind, put: bool) -> Result<Xml, QueryError> {
-    let noun = kind.title();
-    let name = call.entity_name(kind)?;
-    let arn = if put {
-        let arn = boundary_param(call.params)?.ok_or_else(|| {
-            QueryError::sender(
-                "ValidationError",
-                "1 validation error detected: Value null at 'permissionsBoundary' failed to satisfy constraint: Member must not be null",
-            )
-        })?;
-        Some(arn)
-    } else {
-        None
-    };
-    let action = if put {
-        format!("Put{noun}PermissionsBoundary")
-    } else {
-        format!("Delete{noun}PermissionsBoundary")
-    };
-    let keys = arn
-        .map(|a| {
-            vec![(
-                "iam:PermissionsBoundary".to_string(),
-                ContextValue::Single(a.into()),
-            )]
-        })
-        .unwrap_or_default();
-    call.on_changed_entity(&action, kind, name, keys)?;
-    call.store()
-        .set_boundary(&call.account, kind, name, arn)
-        .map_err(store_error)?;
-    Ok(Xml::new())
-}
-
-pub fn put_user_boundary(call: &Call) -> Result<Xml, QueryError> {
-    boundary(call, EntityKind::User, true)
-}
-
-pub fn delete_user_boundary(call: &Call) -> Result<Xml, QueryError> {
-    boundary(call, EntityKind::User, false)
-}
-
-pub fn put_role_boundary(call: &Call) -> Result<Xml, QueryError> {
-    boundary(call, EntityKind::Role, true)
-}
-
-pub fn delete_role_boundary(call: &Call) -> Result<Xml, QueryError> {
-    boundary(call, EntityKind::Role, false)
 }

@@ -6,12 +6,14 @@
 mod absent;
 mod account;
 pub mod aws_managed;
+mod boundaries;
 pub mod call;
 pub mod documents;
 mod entities;
 mod inline;
 mod keys;
 mod managed;
+mod membership;
 mod protected;
 mod simulate;
 mod tags;
@@ -27,7 +29,9 @@ use call::{Call, NS};
 type Handler = fn(&Call) -> Result<Xml, QueryError>;
 
 fn handler(action: &str) -> Option<Handler> {
+    use boundaries::*;
     use entities::*;
+    use membership::*;
     let h: Handler = match action {
         "CreateUser" => create_user,
         "GetUser" => get_user,

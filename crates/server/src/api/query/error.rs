@@ -25,6 +25,14 @@ impl QueryError {
         }
     }
 
+    /// AWS's `ValidationError`: "1 validation error detected: {message}".
+    pub fn validation(message: impl std::fmt::Display) -> QueryError {
+        QueryError::sender(
+            "ValidationError",
+            format!("1 validation error detected: {message}"),
+        )
+    }
+
     pub fn forbidden(code: &'static str, message: String) -> QueryError {
         QueryError {
             status: StatusCode::FORBIDDEN,

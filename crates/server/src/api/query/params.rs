@@ -17,13 +17,6 @@ pub enum Shape {
     Text { max: usize },
 }
 
-fn validation(message: String) -> QueryError {
-    QueryError::sender(
-        "ValidationError",
-        format!("1 validation error detected: {message}"),
-    )
-}
-
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
 }
@@ -40,7 +33,7 @@ fn member(name: &str) -> String {
 pub fn check(name: &str, value: &str, shape: Shape) -> Result<(), QueryError> {
     let field = member(name);
     let fail = |constraint: String| {
-        Err(validation(format!(
+        Err(QueryError::validation(format!(
             "Value '{value}' at '{field}' failed to satisfy constraint: Member must {constraint}"
         )))
     };
@@ -81,7 +74,7 @@ impl Params {
 
     pub fn required(&self, name: &str) -> Result<&str, QueryError> {
         self.get(name).ok_or_else(|| {
-            validation(format!(
+            QueryError::validation(format!(
                 "Value null at '{}' failed to satisfy constraint: Member must not be null",
                 member(name)
             ))
@@ -108,11 +101,11 @@ impl Params {
             return Ok(None);
         };
         match v.parse::<i64>() {
-            Ok(n) if n < min => Err(validation(format!(
+            Ok(n) if n < min => Err(QueryError::validation(format!(
                 "Value '{n}' at '{}' failed to satisfy constraint: Member must have value greater than or equal to {min}",
                 member(name)
             ))),
-            Ok(n) if n > max => Err(validation(format!(
+            Ok(n) if n > max => Err(QueryError::validation(format!(
                 "Value '{n}' at '{}' failed to satisfy constraint: Member must have value less than or equal to {max}",
                 member(name)
             ))),
@@ -154,7 +147,7 @@ impl Params {
         let keys = self.list(name, "Key");
         let values = self.list(name, "Value");
         if keys.len() != values.len() {
-            return Err(validation(format!(
+            return Err(QueryError::validation(format!(
                 "Value null at '{}' failed to satisfy constraint: Member must not be null",
                 member(name)
             )));
@@ -171,12 +164,12 @@ impl Params {
 pub fn check_tag(key: &str, value: &str) -> Result<(), QueryError> {
     let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
     if key.is_empty() || key.chars().count() > 128 || !key.chars().all(allowed) {
-        return Err(validation(format!(
+        return Err(QueryError::validation(format!(
             "Value '{key}' at 'tags.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]+"
         )));
     }
     if value.chars().count() > 256 || !value.chars().all(allowed) {
-        return Err(validation(format!(
+        return Err(QueryError::validation(format!(
             "Value '{value}' at 'tags.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]*"
         )));
     }

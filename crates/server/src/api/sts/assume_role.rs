@@ -1,8 +1,8 @@
-//! STS: GetCallerIdentity, AssumeRole and GetSessionToken. AssumeRole is decided by the engine
-//! with the role's trust policy as the resource policy, so AWS's rules hold: in the same account
-//! a trust policy naming the caller is enough, one naming the account needs an identity-policy
-//! allow too; across accounts both sides must allow; boundaries, session policies and SCPs
-//! limit it like any resource-policy grant [IAM `id_roles_use_permissions-to-switch`].
+//! AssumeRole, decided by the engine with the role's trust policy as the resource policy, so
+//! AWS's rules hold: in the same account a trust policy naming the caller is enough, one naming
+//! the account needs an identity-policy allow too; across accounts both sides must allow;
+//! boundaries, session policies and SCPs limit it like any resource-policy grant
+//! [IAM `id_roles_use_permissions-to-switch`]. Its session policies and tags are checked here.
 
 use authz::catalog::catalog;
 use authz::AuthzRequest;
@@ -21,75 +21,11 @@ use crate::caller::Caller;
 use crate::identity::Consulted;
 use crate::state::Gatehouse;
 
-pub const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+use super::credentials::credentials_xml;
+
 /// A session's policies: at most ten `PolicyArns` [STS AssumeRole, PolicyArns].
 const MAX_POLICY_ARNS: usize = 10;
 const MAX_SESSION_TAGS: usize = 50;
-
-/// The actions this endpoint serves (the audit names a request's source by them until its
-/// signature says which service it was for).
-pub const ACTIONS: &[&str] = &[
-    "GetCallerIdentity",
-    "AssumeRole",
-    "GetSessionToken",
-    "GetAccessKeyInfo",
-];
-
-pub fn dispatch(
-    gatehouse: &Gatehouse,
-    caller: &Caller,
-    action: &str,
-    params: &Params,
-    request_id: &str,
-) -> Result<String, QueryError> {
-    let out = match action {
-        "GetCallerIdentity" => get_caller_identity(caller),
-        "AssumeRole" => assume_role(gatehouse, caller, params)?,
-        "GetSessionToken" => get_session_token(gatehouse, caller, params)?,
-        "GetAccessKeyInfo" => get_access_key_info(gatehouse, caller, params)?,
-        other => return Err(QueryError::invalid_action(other, "2011-06-15")),
-    };
-    Ok(out.answer(action, NS, request_id))
-}
-
-/// No permission needed: AWS answers it even when every policy denies [STS
-/// GetCallerIdentity]. The root user's UserId is its account id; a user's its unique id; a role
-/// session's `ROLEID:SESSION` [IAM `reference_policies_variables`, principal key values].
-fn get_caller_identity(caller: &Caller) -> Xml {
-    let p = caller.principal();
-    let user_id = caller
-        .identity
-        .keys
-        .iter()
-        .find(|(k, _)| k == "aws:userid")
-        .and_then(|(_, v)| v.single())
-        .unwrap_or_default()
-        .to_string();
-    let mut out = Xml::new();
-    out.el("Arn", &p.arn)
-        .el("UserId", &user_id)
-        .el("Account", p.account.as_deref().unwrap_or_default());
-    out
-}
-
-fn credentials_xml(out: &mut Xml, key: &store::AccessKey) {
-    out.open("Credentials")
-        .el("AccessKeyId", &key.access_key_id)
-        .el("SecretAccessKey", &key.secret)
-        .el(
-            "SessionToken",
-            key.session_token.as_deref().unwrap_or_default(),
-        )
-        .el(
-            "Expiration",
-            &audit::clock::iso8601((key.expires_ms.unwrap_or(0) / 1000) as u64),
-        )
-        .close("Credentials");
-}
-
-fn validation(message: impl Into<String>) -> QueryError {
-    QueryError::sender("ValidationError", message)
-}
 
 /// Inline `Policy` and `PolicyArns`: their plain text may not exceed 2,048 characters together
 /// [STS AssumeRole, Policy]; each managed one must exist.
@@ -103,8 +39,8 @@ fn session_policies(
     }
     let arns = params.list("PolicyArns", "arn");
     if arns.len() > MAX_POLICY_ARNS {
-        return Err(validation(format!(
-            "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to {MAX_POLICY_ARNS}"
+        return Err(QueryError::validation(format!(
+            "Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to {MAX_POLICY_ARNS}"
         )));
     }
     for arn in &arns {
@@ -124,7 +60,9 @@ fn session_tags(caller: &Caller, params: &Params) -> Result<(Vec<SessionTag>, us
     let keys = params.list("Tags", "Key");
     let values = params.list("Tags", "Value");
     if keys.len() != values.len() {
-        return Err(validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null"));
+        return Err(QueryError::validation(
+            "Value null at 'tags' failed to satisfy constraint: Member must not be null",
+        ));
     }
     let transitive: Vec<String> = params.list("TransitiveTagKeys", "");
     let mut tags = Vec::new();
@@ -171,11 +109,15 @@ fn session_tags(caller: &Caller, params: &Params) -> Result<(Vec<SessionTag>, us
     Ok((tags, requested))
 }
 
-fn assume_role(gatehouse: &Gatehouse, caller: &Caller, params: &Params) -> Result<Xml, QueryError> {
+pub(super) fn assume_role(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    params: &Params,
+) -> Result<Xml, QueryError> {
     let role_arn = params.shaped("RoleArn", Shape::Text { max: 2048 })?;
     let session_name = params.shaped("RoleSessionName", Shape::Name { max: 64 })?;
     if session_name.len() < 2 {
-        return Err(validation(format!("1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2")));
+        return Err(QueryError::validation(format!("Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2")));
     }
     let external_id = params.optional("ExternalId", Shape::Text { max: 1224 })?;
     let source_identity = params.optional("SourceIdentity", Shape::Name { max: 64 })?;
@@ -292,10 +234,11 @@ fn assume_role(gatehouse: &Gatehouse, caller: &Caller, params: &Params) -> Resul
     // A role session assuming a role ("role chaining") gets at most an hour [IAM
     // `id_roles_terms-and-concepts`, role chaining].
     if caller.principal().kind == PrincipalType::AssumedRole && duration > 3600 {
-        return Err(validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."));
+        return Err(QueryError::sender("ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."));
     }
     if duration > max {
-        return Err(validation(
+        return Err(QueryError::sender(
+            "ValidationError",
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
         ));
     }
@@ -341,87 +284,5 @@ fn assume_role(gatehouse: &Gatehouse, caller: &Caller, params: &Params) -> Resul
         );
     }
     out.opt("SourceIdentity", source_identity);
-    Ok(out)
-}
-
-/// Temporary credentials for an IAM user (or the root user) with the user's own permissions;
-/// 15 minutes to 36 hours, 12 by default, root at most an hour [STS GetSessionToken].
-fn get_session_token(
-    gatehouse: &Gatehouse,
-    caller: &Caller,
-    params: &Params,
-) -> Result<Xml, QueryError> {
-    let p = caller.principal();
-    if !matches!(p.kind, PrincipalType::User | PrincipalType::Account)
-        || caller.identity.session_tags.is_some()
-    {
-        return Err(QueryError::forbidden(
-            "AccessDenied",
-            "Cannot call GetSessionToken with session credentials".into(),
-        ));
-    }
-    let max = if p.kind == PrincipalType::Account {
-        3600
-    } else {
-        129_600
-    };
-    let duration =
-        params
-            .int("DurationSeconds", 900, max)?
-            .unwrap_or(if p.kind == PrincipalType::Account {
-                3600
-            } else {
-                43_200
-            });
-    let account = p.account.clone().unwrap_or_default();
-    let key = gatehouse
-        .store
-        .create_session(&NewSession {
-            account_id: &account,
-            principal_arn: &p.arn,
-            source_arn: &p.arn,
-            source_id: p.unique_id.as_deref(),
-            session_name: None,
-            source_identity: None,
-            policy: None,
-            policy_arns: &[],
-            tags: &[],
-            expires_ms: crate::identity::now_ms() + duration * 1000,
-        })
-        .map_err(store_error)?;
-    let mut out = Xml::new();
-    credentials_xml(&mut out, &key);
-    Ok(out)
-}
-
-/// The account an access key belongs to, whoever's it is [STS GetAccessKeyInfo: "you can call
-/// this operation for any access key"]; a key Gatehouse never issued is `InvalidParameterValue`
-/// here, since no account can be inferred for it.
-fn get_access_key_info(
-    gatehouse: &Gatehouse,
-    caller: &Caller,
-    params: &Params,
-) -> Result<Xml, QueryError> {
-    let id = params.shaped("AccessKeyId", Shape::Name { max: 128 })?;
-    crate::authorize::check_in_own_account(
-        gatehouse,
-        caller,
-        "sts:GetAccessKeyInfo",
-        "*",
-        Vec::new(),
-    )
-    .map_err(QueryError::access_denied)?;
-    let key = gatehouse
-        .store
-        .access_key(id)
-        .map_err(store_error)?
-        .ok_or_else(|| {
-            QueryError::sender(
-                "InvalidParameterValue",
-                format!("Access key {id} is not valid."),
-            )
-        })?;
-    let mut out = Xml::new();
-    out.el("Account", &key.account_id);
     Ok(out)
 }

@@ -56,6 +56,18 @@ pub const PLAIN: &str = "Access Denied";
 /// KMS) name the caller and action across accounts too — the well-known cross-account
 /// AssumeRole error — so the restriction is S3's alone. Anonymous callers and service
 /// principals get the plain text.
+/// Is the caller in the resource's organization? DESIGN.md: when the request's
+/// `aws:PrincipalOrgID` equals its `aws:ResourceOrgID`.
+pub fn same_organization(context: &policy::Context) -> bool {
+    match (
+        context.single("aws:PrincipalOrgID"),
+        context.single("aws:ResourceOrgID"),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
 pub fn gets_enhanced(
     principal: &RequestPrincipal,
     action: &str,

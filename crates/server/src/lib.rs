@@ -29,6 +29,7 @@ pub mod config;
 mod error_body;
 pub mod front_door;
 mod identity;
+mod organization;
 pub mod serve;
 mod state;
 mod tls;

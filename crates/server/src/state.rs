@@ -8,6 +8,7 @@ use policy::CompiledPolicy;
 use store::{Bucket, Store};
 
 use crate::config::Config;
+use crate::organization::view::OrgView;
 use audit::AuditLog;
 
 pub struct Gatehouse {
@@ -15,13 +16,14 @@ pub struct Gatehouse {
     pub config: Config,
     pub audit: Arc<AuditLog>,
     pub identities: crate::identity::Identities,
-    /// The accounts (made at startup, before serving): canonical ids, names, e-mail addresses.
-    accounts: Vec<store::Account>,
     /// Compiled bucket policies by bucket name and the text's SHA-256: the key names the
     /// content (and the id decisions call it by), never a row id or version number that a
     /// deleted bucket could hand on to a new one. At most `store::MAX_CACHE_ENTRIES` entries.
     /// The third part: the IAM users and roles it named that are gone (`identity::binding`).
     policies: Mutex<HashMap<PolicyKey, NamedPolicy>>,
+    /// The organizations as authorization reads them, and the document text they were built
+    /// from (the key is the content itself, never an id).
+    organizations: Mutex<Option<(Arc<str>, Arc<OrgView>)>>,
     /// `GATEHOUSE_VERIFY_DECISIONS=1` or `verify_decisions = true`: every decision is made
     /// twice, through the caches and from the store with every cache bypassed (`verify.rs`).
     pub verify_decisions: bool,
@@ -29,30 +31,35 @@ pub struct Gatehouse {
 
 impl Gatehouse {
     pub fn new(store: Arc<Store>, config: Config, audit: Arc<AuditLog>) -> Gatehouse {
-        let accounts = store.accounts().unwrap_or_default();
         let verify_decisions = config.verify_decisions
             || std::env::var("GATEHOUSE_VERIFY_DECISIONS").is_ok_and(|v| v == "1");
         Gatehouse {
             verify_decisions,
-            accounts,
             store,
             config,
             audit,
             identities: Default::default(),
             policies: Mutex::new(HashMap::new()),
+            organizations: Mutex::new(None),
         }
+    }
+
+    /// The accounts: canonical ids, names, e-mail addresses (the store caches them; accounts
+    /// are made at startup and by Organizations' CreateAccount).
+    fn accounts(&self) -> std::sync::Arc<Vec<store::Account>> {
+        self.store.accounts().unwrap_or_default()
     }
 
     /// An account's S3 canonical user id.
     pub fn canonical_id(&self, account: &str) -> Option<String> {
-        self.accounts
+        self.accounts()
             .iter()
             .find(|a| a.id == account)
             .map(|a| a.canonical_id.clone())
     }
 
     pub fn account_of_canonical(&self, canonical_id: &str) -> Option<String> {
-        self.accounts
+        self.accounts()
             .iter()
             .find(|a| a.canonical_id == canonical_id)
             .map(|a| a.id.clone())
@@ -60,7 +67,7 @@ impl Gatehouse {
 
     /// The account whose e-mail address this is (without regard to case).
     pub fn account_by_email(&self, email: &str) -> Option<String> {
-        self.accounts
+        self.accounts()
             .iter()
             .find(|a| {
                 a.email
@@ -71,7 +78,7 @@ impl Gatehouse {
     }
 
     pub fn account_name(&self, account: &str) -> Option<String> {
-        self.accounts
+        self.accounts()
             .iter()
             .find(|a| a.id == account)
             .map(|a| a.name.clone())
@@ -99,6 +106,33 @@ impl Gatehouse {
         }
         cache.insert(key, named.clone());
         Ok(Some((named, stored.version)))
+    }
+
+    /// The organizations, compiled once per change of their document. A document or policy
+    /// that no longer reads is an error: requests it governs are refused (fail closed).
+    pub fn organizations(&self) -> Result<Arc<OrgView>, store::StoreError> {
+        let Some(text) = self.store.organizations()? else {
+            return Ok(Arc::default());
+        };
+        let bypassed = store::caches_bypassed();
+        if !bypassed {
+            let cached = self.organizations.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((seen, view)) = cached.as_ref() {
+                if Arc::ptr_eq(seen, &text) || **seen == *text {
+                    return Ok(view.clone());
+                }
+            }
+        }
+        let view = crate::organization::Organizations::parse(Some(&text))
+            .map_err(|e| e.to_string())
+            .and_then(|doc| OrgView::build(&doc))
+            .map(Arc::new)
+            .map_err(|e| store::StoreError::Corrupt(format!("the organizations: {e}")))?;
+        if !bypassed {
+            *self.organizations.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((text, view.clone()));
+        }
+        Ok(view)
     }
 
     fn cached_policy(&self, key: &PolicyKey) -> Option<NamedPolicy> {

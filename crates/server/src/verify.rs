@@ -11,7 +11,7 @@ use authz::{authorize, AuthzRequest, Decision, Policies};
 
 use crate::authorize::context::{add_carried_keys, request_context};
 use crate::authorize::denied::Denied;
-use crate::authorize::facts::{identity_policies, s3_facts};
+use crate::authorize::facts::{add_organization, identity_policies, s3_facts};
 use crate::authorize::question::{arn, Question};
 use crate::caller::Caller;
 use crate::identity::{CallerIdentity, Identities};
@@ -40,6 +40,8 @@ enum Unverifiable {
     BucketGone(String),
     #[error("S3's facts cannot be gathered")]
     Facts,
+    #[error("the organizations cannot be read")]
+    Organizations,
 }
 
 /// An S3 question: the caller, the bucket, its policy, its ACL and both levels of Block Public
@@ -65,10 +67,18 @@ pub fn s3_question(
             let mut context = request_context(gatehouse, &caller, &bucket.owner);
             let resource_type = if q.key.is_some() { "object" } else { "bucket" };
             add_carried_keys(&mut context, q.action, Some(resource_type), &q.keys);
-            let policies = Policies {
+            let mut policies = Policies {
                 resource: gatehouse.bucket_policy(&bucket)?.map(|(p, _)| p),
                 ..identity_policies(&caller)
             };
+            add_organization(
+                gatehouse,
+                &mut policies,
+                caller.principal(),
+                q.action,
+                &bucket.owner,
+            )
+            .map_err(|_| Unverifiable::Organizations)?;
             let s3 =
                 s3_facts(gatehouse, &caller, &bucket, q.object).map_err(|_| Unverifiable::Facts)?;
             Ok(authorize(
@@ -101,13 +111,19 @@ pub fn identity_side(
             if let Some(fault) = &caller.identity.fault {
                 return Err(Unverifiable::Caller(fault.clone()));
             }
-            let policies = Policies {
+            let mut policies = Policies {
                 resource: cached.policies.resource.clone(),
-                scp: cached.policies.scp.clone(),
-                rcp: cached.policies.rcp.clone(),
                 vpc_endpoint: cached.policies.vpc_endpoint.clone(),
                 ..identity_policies(&caller)
             };
+            add_organization(
+                gatehouse,
+                &mut policies,
+                caller.principal(),
+                cached.action,
+                cached.resource_account,
+            )
+            .map_err(|_| Unverifiable::Organizations)?;
             Ok(authorize(
                 &AuthzRequest {
                     principal: caller.principal(),

@@ -98,6 +98,8 @@ impl Store {
         if inserted == 0 {
             return Err(StoreError::AccountExists);
         }
+        drop(conn);
+        self.changed();
         Ok(account)
     }
 
@@ -123,13 +125,21 @@ impl Store {
             .optional()?)
     }
 
-    pub fn accounts(&self) -> Result<Vec<Account>> {
-        let conn = self.db.lock();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([], account_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    /// Every account, in id order (cached: requests look accounts up by canonical id and
+    /// e-mail address, and accounts are made at runtime by Organizations' CreateAccount).
+    pub fn accounts(&self) -> Result<std::sync::Arc<Vec<Account>>> {
+        self.cache
+            .accounts
+            .get_or_load(&self.generation, &(), || {
+                let conn = self.db.read();
+                let mut stmt = conn.prepare(&format!(
+                    "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+                ))?;
+                let rows = stmt.query_map([], account_row)?;
+                let accounts = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok::<_, StoreError>(Some(std::sync::Arc::new(accounts)))
+            })
+            .map(Option::unwrap_or_default)
     }
 
     /// Adds or replaces an access key.

@@ -122,6 +122,10 @@ pub(crate) struct Caches {
     pub(crate) policies: Cached<String, Option<StoredPolicy>>,
     /// Account-level Block Public Access, by account id.
     pub(crate) account_bpa: Cached<String, Option<crate::BlockPublicAccessFlags>>,
+    /// The organizations document (one key); `None` inside: no organization was ever made.
+    pub(crate) organizations: Cached<(), Option<std::sync::Arc<str>>>,
+    /// Every account, in id order (one key).
+    pub(crate) accounts: Cached<(), std::sync::Arc<Vec<crate::Account>>>,
 }
 
 impl Caches {
@@ -131,6 +135,8 @@ impl Caches {
             buckets: Cached::new(),
             policies: Cached::new(),
             account_bpa: Cached::new(),
+            organizations: Cached::new(),
+            accounts: Cached::new(),
         }
     }
 }

@@ -34,6 +34,7 @@ mod ids;
 mod listing;
 mod multipart;
 mod objects;
+mod organizations;
 mod reader;
 
 use std::collections::HashSet;

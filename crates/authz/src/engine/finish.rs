@@ -45,13 +45,7 @@ pub(super) fn finish(eval: Evaluator, found: Found) -> Decision {
             statement,
             why,
         } => {
-            let same_org = match (
-                req.context.single("aws:PrincipalOrgID"),
-                req.context.single("aws:ResourceOrgID"),
-            ) {
-                (Some(a), Some(b)) => a == b,
-                _ => false,
-            };
+            let same_org = message::same_organization(req.context);
             let message =
                 if message::gets_enhanced(p, req.action, resource_account, same_org, layer) {
                     message::enhanced(p, req.action, req.resource, layer, explicit)

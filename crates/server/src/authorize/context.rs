@@ -76,8 +76,37 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
             c.insert("aws:userid", single("anonymous"));
         }
     }
-    let _ = gatehouse;
+    add_organization_keys(&mut c, gatehouse, p.account.as_deref(), resource_account);
     c
+}
+
+/// `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` of the caller's account and
+/// `aws:ResourceOrgID`/`aws:ResourceOrgPaths` of the resource's, when they are in an
+/// organization [IAM `reference_policies_condition-keys`]. Should the organizations not read,
+/// the keys are left out and the decision itself is refused (`facts::add_organization`).
+fn add_organization_keys(
+    c: &mut Context,
+    gatehouse: &Gatehouse,
+    principal_account: Option<&str>,
+    resource_account: &str,
+) {
+    let Ok(view) = gatehouse.organizations() else {
+        return;
+    };
+    if let Some(place) = principal_account.and_then(|a| view.place(a)) {
+        c.insert("aws:PrincipalOrgID", single(place.org_id.clone()));
+        c.insert(
+            "aws:PrincipalOrgPaths",
+            ContextValue::Multi(vec![place.org_path.clone()]),
+        );
+    }
+    if let Some(place) = view.place(resource_account) {
+        c.insert("aws:ResourceOrgID", single(place.org_id.clone()));
+        c.insert(
+            "aws:ResourceOrgPaths",
+            ContextValue::Multi(vec![place.org_path.clone()]),
+        );
+    }
 }
 
 /// Adds the request's keys that the catalogue says `action` carries on its resource type.
@@ -91,5 +120,17 @@ pub fn add_carried_keys(
         if catalog().carries_key(action, resource_type, key) {
             context.insert(key, value.clone());
         }
+    }
+}
+
+/// Are both accounts in one organization (what `aws:PrincipalOrgID` = `aws:ResourceOrgID`
+/// says of a request's context)?
+pub fn same_organization(gatehouse: &Gatehouse, a: Option<&str>, b: &str) -> bool {
+    let Ok(view) = gatehouse.organizations() else {
+        return false;
+    };
+    match (a.and_then(|a| view.place(a)), view.place(b)) {
+        (Some(x), Some(y)) => x.org_id == y.org_id,
+        _ => false,
     }
 }

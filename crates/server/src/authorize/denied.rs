@@ -52,7 +52,13 @@ pub fn denied(
         policy: d.policy.as_deref(),
         statement: d.statement.as_deref(),
     };
-    let headers = explanation.headers(gatehouse, caller, request.action, request.resource_account);
+    let headers = explanation.headers(
+        gatehouse,
+        caller,
+        request.action,
+        request.resource_account,
+        authz::message::same_organization(request.context),
+    );
     Denied {
         message,
         headers,
@@ -76,6 +82,7 @@ impl Explanation<'_> {
         caller: &Caller,
         action: &str,
         resource_account: &str,
+        same_organization: bool,
     ) -> Vec<(&'static str, HeaderValue)> {
         let admitted = match gatehouse.config.explain_denials {
             ExplainDenials::All => true,
@@ -84,7 +91,7 @@ impl Explanation<'_> {
                 caller.principal(),
                 action,
                 resource_account,
-                false,
+                same_organization,
                 self.layer,
             ),
         };

@@ -90,3 +90,24 @@ pub fn identity_policies(caller: &Caller) -> Policies {
         ..Policies::default()
     }
 }
+
+/// The organizations' layers of a question: the SCPs over the caller's account and the RCPs
+/// over the resource's (`organization::view` says when each applies).
+pub fn add_organization(
+    gatehouse: &Gatehouse,
+    policies: &mut Policies,
+    principal: &policy::RequestPrincipal,
+    action: &str,
+    resource_account: &str,
+) -> Result<(), Denied> {
+    let view = gatehouse.organizations().map_err(Denied::fault)?;
+    policies.scp = view
+        .scp_levels(principal)
+        .map(<[_]>::to_vec)
+        .unwrap_or_default();
+    policies.rcp = view
+        .rcp_levels(principal, action, resource_account)
+        .map(<[_]>::to_vec)
+        .unwrap_or_default();
+    Ok(())
+}

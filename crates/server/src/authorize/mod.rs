@@ -15,7 +15,7 @@ mod record;
 
 pub use context::{add_carried_keys, request_context};
 pub use denied::{denied, Denied, Explanation};
-pub use facts::{bpa, identity_policies, ownership_of, s3_facts};
+pub use facts::{add_organization, bpa, identity_policies, ownership_of, s3_facts};
 pub use question::{arn, Question};
 
 use authz::catalog::catalog;
@@ -37,10 +37,17 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> Result<Deci
         .iter()
         .map(|(p, v)| (p.id.clone(), *v))
         .collect();
-    let policies = Policies {
+    let mut policies = Policies {
         resource: bucket_policy.map(|(p, _)| p),
         ..identity_policies(caller)
     };
+    add_organization(
+        gatehouse,
+        &mut policies,
+        caller.principal(),
+        q.action,
+        &q.bucket.owner,
+    )?;
     let s3 = s3_facts(gatehouse, caller, q.bucket, q.object)?;
     let request = AuthzRequest {
         principal: caller.principal(),
@@ -81,7 +88,8 @@ pub fn check_in_own_account(
     let mut context = request_context(gatehouse, caller, &account);
     let resource_type = catalog().resource_type_of(action, resource);
     add_carried_keys(&mut context, action, resource_type, &keys);
-    let policies = identity_policies(caller);
+    let mut policies = identity_policies(caller);
+    add_organization(gatehouse, &mut policies, caller.principal(), action, &account)?;
     let request = AuthzRequest {
         principal: caller.principal(),
         action,

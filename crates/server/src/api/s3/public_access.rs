@@ -133,7 +133,17 @@ pub fn refused(
             "User: {} is not authorized to perform: {action} on resource: \"{resource}\" because {what} are prevented by the {setting} setting in S3 Block Public Access.",
             caller.principal().arn
         ),
-        headers: explanation.headers(gatehouse, caller, action, &bucket.owner),
+        headers: explanation.headers(
+            gatehouse,
+            caller,
+            action,
+            &bucket.owner,
+            crate::authorize::context::same_organization(
+                gatehouse,
+                caller.account(),
+                &bucket.owner,
+            ),
+        ),
         internal: false,
     })
 }

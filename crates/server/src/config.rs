@@ -6,6 +6,17 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+/// `[organization]`: an organization built at start, as its management account would build it
+/// through the API, with both policy types enabled (so `FullAWSAccess` and `RCPFullAWSAccess`
+/// are attached everywhere and SCPs/RCPs attached later through the API take effect).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationConfig {
+    pub management_account: String,
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -17,7 +28,7 @@ pub struct Config {
     pub explain_denials: ExplainDenials,
     #[serde(default)]
     pub accounts: Vec<AccountConfig>,
-    pub organization: Option<toml::Table>,
+    pub organization: Option<OrganizationConfig>,
     #[serde(default)]
     pub vpc_endpoints: Vec<toml::Table>,
     /// Decide every request twice (cached and uncached) and answer 500 on a difference; the
@@ -80,8 +91,8 @@ pub enum ConfigError {
     },
     #[error("{0}")]
     Toml(#[from] toml::de::Error),
-    #[error("[organization] is not supported yet (it arrives with the Organizations issue)")]
-    Organization,
+    #[error("[organization] names account {0}, which [[accounts]] does not define")]
+    OrganizationAccount(String),
     #[error("[[vpc_endpoints]] is not supported yet (it arrives with the VPC endpoint issue)")]
     VpcEndpoints,
     #[error("default_region {default:?} is not among regions {regions:?}")]
@@ -107,9 +118,6 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text)?;
-        if config.organization.is_some() {
-            return Err(ConfigError::Organization);
-        }
         if !config.vpc_endpoints.is_empty() {
             return Err(ConfigError::VpcEndpoints);
         }
@@ -127,6 +135,13 @@ impl Config {
                 return Err(ConfigError::AccountId(a.id.clone()));
             }
         }
+        if let Some(org) = &config.organization {
+            for id in std::iter::once(&org.management_account).chain(&org.members) {
+                if !config.accounts.iter().any(|a| &a.id == id) {
+                    return Err(ConfigError::OrganizationAccount(id.clone()));
+                }
+            }
+        }
         Ok(config)
     }
 }
@@ -136,13 +151,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sections_not_built_yet_are_refused() {
+    fn sections_are_checked() {
         assert!(
             Config::parse("[organization]\nmanagement_account = \"111111111111\"\n")
                 .unwrap_err()
                 .to_string()
-                .contains("not supported yet")
+                .contains("does not define")
         );
+        assert!(Config::parse("[[vpc_endpoints]]\nid = \"vpce-1\"\n")
+            .unwrap_err()
+            .to_string()
+            .contains("not supported yet"));
         assert!(Config::parse("explain_denials = \"all\"\nunknown = 1\n").is_err());
         let c = Config::parse("explain_denials = \"all\"\n[[accounts]]\nid = \"111111111111\"\nname = \"alpha\"\nroot_access_key_id = \"AK\"\nroot_secret_access_key = \"SK\"\n").unwrap();
         assert_eq!(c.explain_denials, ExplainDenials::All);

@@ -171,18 +171,21 @@ async fn handle(
     let version = req.version();
     let refusal = refuse(&req);
     let query = crate::api::query::endpoint::is_query_request(&req);
+    let json = crate::api::json::is_json_request(&req);
     let (mut req, read_to_end) = {
         let (parts, body) = req.into_parts();
         let (tracked, done) = crate::unread::Tracked::new(body);
         (Request::from_parts(parts, Body::http_body(tracked)), done)
     };
     let refusal = match refusal {
-        None if !query => check_buffered_body(&mut req).await,
+        None if !query && !json => check_buffered_body(&mut req).await,
         other => other,
     };
     let mut response = match refusal {
         // The Query protocol (STS, IAM) is told apart before anything S3-specific is checked.
         _ if query => crate::api::query::endpoint::handle(&app.gatehouse, req, &request_id).await,
+        // The JSON protocol (Organizations) likewise, by its X-Amz-Target header.
+        _ if json => crate::api::json::handle(&app.gatehouse, req, &request_id).await,
         Some(refusal) => refusal,
         None => match app.s3.call(req).await {
             Ok(resp) => resp,

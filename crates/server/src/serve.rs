@@ -161,6 +161,9 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), ServeErro
     })?;
     ensure_accounts(&store, &options.config, &options.data_dir)?;
     crate::api::iam::aws_managed::ensure(&store).map_err(ServeError::ManagedPolicies)?;
+    if let Some(org) = &options.config.organization {
+        crate::organization::configured::ensure(&store, org).map_err(ServeError::Organization)?;
+    }
     let audit = AuditLog::start(options.data_dir.join("audit")).map_err(ServeError::Audit)?;
     let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config, audit));
     let mut builder = S3ServiceBuilder::new(GatehouseS3(gatehouse.clone()));
@@ -236,6 +239,8 @@ pub enum ServeError {
     Credentials(std::io::Error),
     #[error("cannot create the AWS managed policies: {0}")]
     ManagedPolicies(StoreError),
+    #[error("cannot build [organization]: {0}")]
+    Organization(StoreError),
     #[error("cannot start the audit trail: {0}")]
     Audit(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]

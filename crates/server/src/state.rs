@@ -77,6 +77,13 @@ impl Gatehouse {
             .map(|a| a.id.clone())
     }
 
+    pub fn account_email(&self, account: &str) -> Option<String> {
+        self.accounts()
+            .iter()
+            .find(|a| a.id == account)
+            .and_then(|a| a.email.clone())
+    }
+
     pub fn account_name(&self, account: &str) -> Option<String> {
         self.accounts()
             .iter()

@@ -47,7 +47,7 @@ async fn run_file(file: &str, args: &[&str]) -> (bool, String) {
     let script = scenarios_dir().join(file);
     let endpoint = server.endpoint.clone();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let cli = file == "cli.py";
+    let cli = file == "cli.py" || file == "organizations.py";
     let out: Output = tokio::task::spawn_blocking(move || {
         if cli {
             ensure_aws_cli();
@@ -133,4 +133,15 @@ async fn requests_aws_refuses() {
 async fn history_grants_nothing() {
     let stdout = scenarios("history.py", &[]).await;
     assert_eq!(passed(&stdout), 7, "{stdout}");
+}
+
+/// Issue 13's Organizations: an SCP deny on a member account (not the management account), an
+/// SCP allow-list without S3, an SCP on an OU following MoveAccount, an RCP on a member's
+/// resources (not the management account's), aws:PrincipalOrgID/PrincipalOrgPaths and
+/// ResourceOrgID/ResourceOrgPaths in policies, CreateAccount and its access role, the API's
+/// shapes and errors, who may call what, and the aws CLI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organizations_scps_and_rcps() {
+    let stdout = scenarios("organizations.py", &[]).await;
+    assert_eq!(passed(&stdout), 12, "{stdout}");
 }

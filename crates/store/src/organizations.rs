@@ -17,11 +17,9 @@ impl Store {
             .get_or_load(&self.generation, &(), || {
                 let conn = self.db.read();
                 let text: Option<String> = conn
-                    .query_row(
-                        "SELECT document FROM organizations WHERE id = 1",
-                        [],
-                        |r| r.get(0),
-                    )
+                    .query_row("SELECT document FROM organizations WHERE id = 1", [], |r| {
+                        r.get(0)
+                    })
                     .optional()?;
                 Ok::<_, StoreError>(Some(text.map(Arc::from)))
             })
@@ -38,11 +36,9 @@ impl Store {
         let mut conn = self.db.lock();
         let tx = conn.transaction().map_err(StoreError::from)?;
         let current: Option<String> = tx
-            .query_row(
-                "SELECT document FROM organizations WHERE id = 1",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT document FROM organizations WHERE id = 1", [], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(StoreError::from)?;
         let (document, answer) = change(current)?;

@@ -89,7 +89,13 @@ pub fn check_in_own_account(
     let resource_type = catalog().resource_type_of(action, resource);
     add_carried_keys(&mut context, action, resource_type, &keys);
     let mut policies = identity_policies(caller);
-    add_organization(gatehouse, &mut policies, caller.principal(), action, &account)?;
+    add_organization(
+        gatehouse,
+        &mut policies,
+        caller.principal(),
+        action,
+        &account,
+    )?;
     let request = AuthzRequest {
         principal: caller.principal(),
         action,

@@ -3,6 +3,7 @@
 //! account requests. Kept by the store as one document (`store::Store::organizations`), so
 //! every change is one atomic replacement; [`view`] is what authorization reads of it.
 
+pub mod configured;
 pub mod view;
 
 use serde::{Deserialize, Serialize};
@@ -317,6 +318,34 @@ impl Organization {
         out
     }
 
+    /// A new root, OU or account gets the full-access policy of each enabled type, as on AWS.
+    pub fn attach_full_access(&mut self, target: &str) {
+        for kind in self.enabled_types.clone() {
+            self.attachments.push(Attachment {
+                policy: kind.full_access().to_string(),
+                target: target.to_string(),
+            });
+        }
+    }
+
+    /// A member joining under the root.
+    pub fn admit(&mut self, account: &str, joined_method: &str, now: u64) {
+        self.accounts.push(Member {
+            id: account.to_string(),
+            parent: self.root_id.clone(),
+            joined_method: joined_method.to_string(),
+            joined_secs: now,
+        });
+        self.attach_full_access(account);
+    }
+
+    /// A member or OU leaving, with its attachments.
+    pub fn forget(&mut self, target: &str) {
+        self.accounts.retain(|m| m.id != target);
+        self.units.retain(|u| u.id != target);
+        self.attachments.retain(|a| a.target != target);
+    }
+
     /// Every target of the organization: the root, the OUs, the accounts.
     pub fn targets(&self) -> Vec<String> {
         let mut all = vec![self.root_id.clone()];
@@ -396,7 +425,12 @@ mod tests {
         let o = org();
         assert_eq!(
             o.path_to("222222222222"),
-            ["r-ab12", "ou-ab12-11111111", "ou-ab12-22222222", "222222222222"]
+            [
+                "r-ab12",
+                "ou-ab12-11111111",
+                "ou-ab12-22222222",
+                "222222222222"
+            ]
         );
         assert_eq!(
             o.org_path("222222222222"),
@@ -418,7 +452,12 @@ mod tests {
     #[test]
     fn ids_have_aws_shapes() {
         let id = random_id("o-", 10);
-        assert!(id.len() == 12 && id[2..].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        assert!(
+            id.len() == 12
+                && id[2..]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        );
         let account = new_account_id(|_| false);
         assert!(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
     }

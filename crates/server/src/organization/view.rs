@@ -109,9 +109,7 @@ impl OrgView {
     ) -> Option<&[OrgLevel]> {
         let place = self.place(resource_account)?;
         let service = action.split(':').next().unwrap_or_default();
-        let supported = RCP_SERVICES
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(service));
+        let supported = RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service));
         if place.management
             || place.rcp.is_empty()
             || !supported
@@ -143,4 +141,139 @@ fn compile_all(org: &Organization) -> Result<HashMap<String, NamedPolicy>, Strin
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::organization::{Attachment, Member, OrgPolicy, Organization};
+
+    const MANAGEMENT: &str = "111111111111";
+    const MEMBER: &str = "222222222222";
+
+    fn view() -> OrgView {
+        let mut org = Organization {
+            id: "o-abcdefghij".into(),
+            management_account: MANAGEMENT.into(),
+            root_id: "r-ab12".into(),
+            enabled_types: vec![PolicyKind::Scp, PolicyKind::Rcp],
+            units: Vec::new(),
+            accounts: Vec::new(),
+            policies: vec![OrgPolicy {
+                id: "p-denyget1".into(),
+                name: "deny".into(),
+                description: String::new(),
+                kind: PolicyKind::Scp,
+                content: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}"#.into(),
+            }],
+            attachments: Vec::new(),
+        };
+        let root = org.root_id.clone();
+        org.attach_full_access(&root);
+        org.admit(MANAGEMENT, "CREATED", 0);
+        org.admit(MEMBER, "INVITED", 0);
+        org.attachments.push(Attachment {
+            policy: "p-denyget1".into(),
+            target: MEMBER.into(),
+        });
+        OrgView::build(&Organizations {
+            organizations: vec![org],
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn principal(arn: &str, account: &str, kind: PrincipalType) -> RequestPrincipal {
+        RequestPrincipal {
+            kind,
+            arn: arn.into(),
+            account: Some(account.into()),
+            role_arn: None,
+            canonical_id: None,
+            unique_id: None,
+            has_permissions_boundary: false,
+        }
+    }
+
+    #[test]
+    fn a_member_account_has_a_level_per_target_from_the_root() {
+        let v = view();
+        let user = principal(
+            "arn:aws:iam::222222222222:user/u",
+            MEMBER,
+            PrincipalType::User,
+        );
+        let levels = v.scp_levels(&user).unwrap();
+        assert_eq!(levels.len(), 2);
+        assert_eq!(levels[0].target, "r-ab12");
+        assert_eq!(levels[1].policies.len(), 2, "FullAWSAccess and the deny");
+        assert_eq!(v.place(MEMBER).unwrap().org_path, "o-abcdefghij/r-ab12/");
+    }
+
+    #[test]
+    fn the_management_account_and_service_linked_roles_are_not_limited_by_scps() {
+        let v = view();
+        let root = principal(
+            "arn:aws:iam::111111111111:root",
+            MANAGEMENT,
+            PrincipalType::Account,
+        );
+        assert!(v.scp_levels(&root).is_none());
+        let mut linked = principal(
+            "arn:aws:sts::222222222222:assumed-role/AWSServiceRoleForX/s",
+            MEMBER,
+            PrincipalType::AssumedRole,
+        );
+        linked.role_arn = Some(
+            "arn:aws:iam::222222222222:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX"
+                .into(),
+        );
+        assert!(v.scp_levels(&linked).is_none());
+    }
+
+    #[test]
+    fn rcps_govern_member_resources_of_supporting_services_only() {
+        let v = view();
+        let anyone = principal(
+            "arn:aws:iam::333333333333:root",
+            "333333333333",
+            PrincipalType::Account,
+        );
+        assert!(v.rcp_levels(&anyone, "s3:GetObject", MEMBER).is_some());
+        assert!(v.rcp_levels(&anyone, "iam:ListUsers", MEMBER).is_none());
+        assert!(v.rcp_levels(&anyone, "s3:GetObject", MANAGEMENT).is_none());
+        assert!(v
+            .rcp_levels(&anyone, "s3:GetObject", "333333333333")
+            .is_none());
+    }
+
+    #[test]
+    fn a_stored_policy_that_no_longer_parses_fails_the_whole_view() {
+        let mut doc = Organizations::default();
+        let mut org = Organization {
+            id: "o-abcdefghij".into(),
+            management_account: MANAGEMENT.into(),
+            root_id: "r-ab12".into(),
+            enabled_types: vec![PolicyKind::Scp],
+            units: Vec::new(),
+            accounts: Vec::new(),
+            policies: Vec::new(),
+            attachments: Vec::new(),
+        };
+        org.policies.push(OrgPolicy {
+            id: "p-broken01".into(),
+            name: "broken".into(),
+            description: String::new(),
+            kind: PolicyKind::Scp,
+            content: "{".into(),
+        });
+        org.accounts.push(Member {
+            id: MEMBER.into(),
+            parent: "r-ab12".into(),
+            joined_method: "INVITED".into(),
+            joined_secs: 0,
+        });
+        doc.organizations.push(org);
+        assert!(OrgView::build(&doc).is_err());
+    }
 }

@@ -192,6 +192,10 @@ PHRASES = {
     "permissions_boundary": "permissions boundary",
     "session": "session policy",
     "trust": "role trust policy",
+    # AWS Organizations' layers [S3 troubleshoot-403-errors, "Access denied message examples"].
+    "scp": "service control policy",
+    "rcp": "resource control policy",
+    "vpc_endpoint": "VPC endpoint policy",
 }
 
 

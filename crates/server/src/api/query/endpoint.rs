@@ -6,10 +6,10 @@ use http::{Request, Response, StatusCode};
 use s3s::Body;
 
 use crate::api::query::params::Params;
-use crate::caller::{Caller, Connection, Resolved};
+use crate::api::signed::{authenticate, event_source, Refusal};
 use crate::state::Gatehouse;
 use sigv4::percent::{decode, form};
-use sigv4::verify::{verify, SigError, SignedRequest};
+use sigv4::verify::SigError;
 
 use crate::api::query::error::{error_response, xml_response, QueryError};
 
@@ -36,16 +36,16 @@ pub fn is_query_request<B>(req: &Request<B>) -> bool {
     }
 }
 
-/// CloudTrail's `eventSource` of a Query API request signed for `service`.
-fn event_source(service: &str) -> &'static str {
-    if service == "sts" {
-        "sts.amazonaws.com"
-    } else {
-        "iam.amazonaws.com"
-    }
-}
-
-fn from_sig(e: SigError) -> QueryError {
+fn refused(refusal: Refusal) -> QueryError {
+    let e = match refusal {
+        Refusal::Signature(e) => e,
+        Refusal::ExpiredToken => {
+            return QueryError::forbidden(
+                "ExpiredToken",
+                "The security token included in the request is expired".into(),
+            )
+        }
+    };
     match e {
         SigError::Missing => QueryError::sender("MissingAuthenticationToken", "Request is missing Authentication Token"),
         SigError::Malformed(m) => QueryError::sender("IncompleteSignature", m),
@@ -100,34 +100,6 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
             )
         }
     };
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.to_string(), v.to_string())))
-        .collect();
-    let signed = SignedRequest {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query().unwrap_or(""),
-        headers: &headers,
-        body: &bytes,
-    };
-    let now = audit::clock::now_secs() as i64;
-    let store = &gatehouse.store;
-    let verified = verify(
-        &signed,
-        &["sts", "iam"],
-        &gatehouse.config.regions,
-        |k| {
-            store
-                .access_key(k)
-                .ok()
-                .flatten()
-                .filter(|key| key.active)
-                .map(|key| key.secret)
-        },
-        now,
-    );
     // A GET carries its parameters in the query, a POST in the body.
     let form_bytes: &[u8] = if parts.method == http::Method::GET {
         parts.uri.query().unwrap_or("").as_bytes()
@@ -157,57 +129,24 @@ pub async fn handle(gatehouse: &Gatehouse, req: Request<Body>, request_id: &str)
             p.source = Some(event_source(service));
         });
     }
-    let verified = match verified {
-        Ok(v) => v,
-        Err(e) => return error_response(sts_ns, from_sig(e), request_id),
+    let token = params
+        .iter()
+        .find(|(k, _)| k == "X-Amz-Security-Token" || k == "SecurityToken")
+        .map(|(_, v)| v.as_str());
+    let (caller, verified) = match authenticate(
+        gatehouse,
+        &parts,
+        &bytes,
+        &["sts", "iam"],
+        token,
+        request_id,
+    ) {
+        Ok(signed) => signed,
+        Err(e) => return error_response(sts_ns, refused(e), request_id),
     };
-    let resolved = Resolved::of(gatehouse, Some(&verified.access_key));
-    audit.note(request_id, |p| {
-        p.identity = Some(resolved.audit_identity());
-        p.region = Some(verified.region.clone());
-        p.source = Some(event_source(&verified.service));
-    });
-    let Some(key) = resolved.key.clone() else {
-        return error_response(sts_ns, from_sig(SigError::InvalidClientTokenId), request_id);
-    };
-    let token = parts
-        .headers
-        .get("x-amz-security-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| {
-            params
-                .iter()
-                .find(|(k, _)| k == "X-Amz-Security-Token" || k == "SecurityToken")
-                .map(|(_, v)| v.clone())
-        });
-    if !crate::identity::token_matches(&key, token.as_deref()) {
-        return error_response(sts_ns, from_sig(SigError::InvalidClientTokenId), request_id);
-    }
-    if crate::identity::expired(&key) {
-        let e = QueryError::forbidden(
-            "ExpiredToken",
-            "The security token included in the request is expired".into(),
-        );
-        return error_response(sts_ns, e, request_id);
-    }
     if let Some(name) = first_not_utf8(form_bytes) {
         return error_response(sts_ns, not_utf8_error(&name), request_id);
     }
-    let caller = Caller::new(
-        gatehouse,
-        parts.extensions.get::<Connection>().cloned(),
-        resolved,
-        Some(verified.region.clone()),
-        parts
-            .uri
-            .query()
-            .is_some_and(|q| q.contains("X-Amz-Signature=")),
-        parts
-            .headers
-            .get("user-agent")
-            .and_then(|v| v.to_str().ok()),
-    );
     let params = Params(params);
     let result = match verified.service.as_str() {
         "sts" => crate::api::sts::dispatch(gatehouse, &caller, &action, &params, request_id),

@@ -15,8 +15,7 @@ use crate::api::query::error::QueryError;
 use crate::api::query::params::{check_tag, Params, Shape};
 use crate::api::query::xml::Xml;
 use crate::authorize::{
-    add_carried_keys, add_organization, decide_with_documents, identity_policies,
-    request_context,
+    add_carried_keys, add_organization, decide_with_documents, identity_policies, request_context,
 };
 use crate::caller::Caller;
 use crate::identity::Consulted;

@@ -1,0 +1,162 @@
+//! One Organizations call: its input, the caller's standing in its organization, the
+//! authorization, and the change of the organizations document.
+
+use serde_json::{Map, Value};
+
+use crate::api::json::error::JsonError;
+use crate::caller::Caller;
+use crate::organization::{Organization, Organizations};
+use crate::state::Gatehouse;
+
+pub struct Call<'a> {
+    pub gatehouse: &'a Gatehouse,
+    pub caller: &'a Caller,
+    pub operation: &'a str,
+    pub input: &'a Map<String, Value>,
+}
+
+pub fn not_in_use() -> JsonError {
+    JsonError::new(
+        "AWSOrganizationsNotInUseException",
+        "Your account is not a member of an organization.",
+    )
+}
+
+fn not_management() -> JsonError {
+    JsonError::new(
+        "AccessDeniedException",
+        "You don't have permissions to access this resource.",
+    )
+}
+
+/// InvalidInputException with AWS's reason.
+pub fn invalid(reason: &str, message: impl Into<String>) -> JsonError {
+    JsonError::with_reason("InvalidInputException", reason, message)
+}
+
+impl Call<'_> {
+    pub fn account(&self) -> &str {
+        self.caller.account().unwrap_or_default()
+    }
+
+    /// A required string parameter.
+    pub fn string(&self, name: &str) -> Result<&str, JsonError> {
+        match self.input.get(name) {
+            Some(Value::String(s)) => Ok(s),
+            None | Some(Value::Null) => Err(invalid(
+                "INPUT_REQUIRED",
+                format!("You must specify a value for {name}."),
+            )),
+            Some(_) => Err(JsonError::new(
+                "SerializationException",
+                format!("{name} must be a string"),
+            )),
+        }
+    }
+
+    pub fn optional(&self, name: &str) -> Result<Option<&str>, JsonError> {
+        match self.input.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => self.string(name).map(Some),
+        }
+    }
+
+    /// A string parameter that must match `valid` (AWS's pattern for ids and names).
+    pub fn shaped(&self, name: &str, valid: impl Fn(&str) -> bool) -> Result<&str, JsonError> {
+        let value = self.string(name)?;
+        if !valid(value) {
+            return Err(invalid(
+                "INVALID_PATTERN",
+                format!("The value of {name} does not match the required pattern."),
+            ));
+        }
+        Ok(value)
+    }
+
+    /// What the document says now.
+    pub fn read(&self) -> Result<Organizations, JsonError> {
+        let text = self.gatehouse.store.organizations()?;
+        Organizations::parse(text.as_deref()).map_err(|e| {
+            eprintln!("gatehouse: the organizations document does not read: {e}");
+            JsonError::internal()
+        })
+    }
+
+    /// The caller's organization.
+    pub fn member_org<'d>(&self, doc: &'d Organizations) -> Result<&'d Organization, JsonError> {
+        doc.of_account(self.account()).ok_or_else(not_in_use)
+    }
+
+    /// The caller's organization, which the caller's account must manage.
+    pub fn managed_org<'d>(&self, doc: &'d Organizations) -> Result<&'d Organization, JsonError> {
+        let org = self.member_org(doc)?;
+        if org.management_account != self.account() {
+            return Err(not_management());
+        }
+        Ok(org)
+    }
+
+    /// The same, to change.
+    pub fn managed_org_mut<'d>(
+        &self,
+        doc: &'d mut Organizations,
+    ) -> Result<&'d mut Organization, JsonError> {
+        let account = self.account().to_string();
+        let org = doc.of_account_mut(&account).ok_or_else(not_in_use)?;
+        if org.management_account != account {
+            return Err(not_management());
+        }
+        Ok(org)
+    }
+
+    /// Authorizes `organizations:<Operation>` on `resource` in the caller's account.
+    pub fn authorize(&self, resource: &str) -> Result<(), JsonError> {
+        crate::authorize::check_in_own_account(
+            self.gatehouse,
+            self.caller,
+            &format!("organizations:{}", self.operation),
+            resource,
+            Vec::new(),
+        )
+        .map(|_| ())
+        .map_err(JsonError::access_denied)
+    }
+
+    /// Reads the caller's organization as its management account, and authorizes the call on
+    /// the resource `resource_of` names in it.
+    pub fn as_management(
+        &self,
+        resource_of: impl FnOnce(&Organization) -> String,
+    ) -> Result<Organizations, JsonError> {
+        let doc = self.read()?;
+        let org = self.managed_org(&doc)?;
+        self.authorize(&resource_of(org))?;
+        Ok(doc)
+    }
+
+    /// Replaces the document with what `change` makes of it (nothing when it fails). No store
+    /// call may be made inside `change`: the store's writer lock is held.
+    pub fn change<T>(
+        &self,
+        change: impl FnOnce(&mut Organizations) -> Result<T, JsonError>,
+    ) -> Result<T, JsonError> {
+        self.gatehouse.store.change_organizations(|text| {
+            let mut doc = Organizations::parse(text.as_deref()).map_err(|e| {
+                eprintln!("gatehouse: the organizations document does not read: {e}");
+                JsonError::internal()
+            })?;
+            let answer = change(&mut doc)?;
+            Ok((doc.to_text(), answer))
+        })
+    }
+}
+
+/// `o-…`, `r-…`, `ou-…-…`, `p-…`, 12-digit accounts: AWS's id patterns, loosely (ids are
+/// looked up, so anything else is simply not found; the pattern only keeps junk out of
+/// messages).
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -305,7 +305,7 @@ async fn finish(
             .get("content-type")
             .is_some_and(|v| v.as_bytes().starts_with(b"application/xml"));
     if !is_xml_error {
-        return (resp, None);
+        return json_error(resp).await;
     }
     let Ok(bytes) = resp.body_mut().store_all_limited(64 * 1024).await else {
         return (resp, None);
@@ -327,5 +327,30 @@ async fn finish(
     );
     resp.headers_mut().remove("content-length");
     *resp.body_mut() = Body::from(crate::error_body::write(&fields));
+    (resp, Some(error))
+}
+
+/// The code and message of a JSON-protocol error, for the audit trail; the body is kept.
+async fn json_error(mut resp: Response<Body>) -> (Response<Body>, Option<(String, String)>) {
+    let is_json_error = resp.status().as_u16() >= 300
+        && resp
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/x-amz-json"));
+    if !is_json_error {
+        return (resp, None);
+    }
+    let Ok(bytes) = resp.body_mut().store_all_limited(64 * 1024).await else {
+        return (resp, None);
+    };
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let text = |name: &str| {
+        body.get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let error = (text("__type"), text("message"));
+    *resp.body_mut() = Body::from(bytes);
     (resp, Some(error))
 }

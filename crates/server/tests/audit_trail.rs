@@ -63,6 +63,11 @@ kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
           aws_access_key_id="AKIAALPHAROOTEXAMPLE", aws_secret_access_key="alpha-root-secret-example")
 boto3.client("iam", **kw).list_users()
 boto3.client("sts", **kw).get_caller_identity()
+try:
+    boto3.client("organizations", **kw).describe_organization()
+    raise SystemExit("DescribeOrganization answered without an organization")
+except boto3.client("organizations", **kw).exceptions.AWSOrganizationsNotInUseException:
+    pass
 "#,
         &server.endpoint,
     )
@@ -73,11 +78,11 @@ boto3.client("sts", **kw).get_caller_identity()
         .map(|e| text(e, "eventName").unwrap_or_default())
         .collect();
     // CreateBucket, PutObject, GetObject, the SigV2 refusal, the cut PUT, ListUsers,
-    // GetCallerIdentity: seven requests, seven events.
-    assert_eq!(events.len(), 7, "{names:?}");
+    // GetCallerIdentity, DescribeOrganization: eight requests, eight events.
+    assert_eq!(events.len(), 8, "{names:?}");
     let ids: std::collections::HashSet<String> =
         events.iter().filter_map(|e| text(e, "requestID")).collect();
-    assert_eq!(ids.len(), 7, "one event per request id");
+    assert_eq!(ids.len(), 8, "one event per request id");
     let source = |name: &str| {
         events
             .iter()
@@ -90,6 +95,18 @@ boto3.client("sts", **kw).get_caller_identity()
         Some("sts.amazonaws.com")
     );
     assert_eq!(source("GetObject").as_deref(), Some("s3.amazonaws.com"));
+    assert_eq!(
+        source("DescribeOrganization").as_deref(),
+        Some("organizations.amazonaws.com")
+    );
+    let described = events
+        .iter()
+        .find(|e| text(e, "eventName").as_deref() == Some("DescribeOrganization"))
+        .unwrap();
+    assert_eq!(
+        text(described, "errorCode").as_deref(),
+        Some("AWSOrganizationsNotInUseException")
+    );
     let cut = events
         .iter()
         .find(|e| {

@@ -20,6 +20,8 @@ pub struct Connection {
     /// "1.2" or "1.3" over TLS.
     pub tls_version: Option<&'static str>,
     pub request_id: String,
+    /// The VPC endpoint (its id) whose listener the request arrived on.
+    pub vpc_endpoint: Option<Arc<str>>,
 }
 
 /// A signed request's access key and the principal it stands for, resolved once.
@@ -169,6 +171,7 @@ impl Caller {
                 secure: false,
                 tls_version: None,
                 request_id: String::new(),
+                vpc_endpoint: None,
             }),
             region: region.unwrap_or_else(|| gatehouse.config.default_region.clone()),
             presigned,

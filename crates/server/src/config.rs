@@ -30,11 +30,27 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     pub organization: Option<OrganizationConfig>,
     #[serde(default)]
-    pub vpc_endpoints: Vec<toml::Table>,
+    pub vpc_endpoints: Vec<VpcEndpointConfig>,
     /// Decide every request twice (cached and uncached) and answer 500 on a difference; the
     /// environment's `GATEHOUSE_VERIFY_DECISIONS=1` turns it on too. For tests and CI.
     #[serde(default)]
     pub verify_decisions: bool,
+}
+
+/// `[[vpc_endpoints]]`: a listener of its own; what arrives there came "through" the endpoint
+/// (DESIGN.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEndpointConfig {
+    pub id: String,
+    pub vpc: String,
+    pub account: String,
+    pub listen: std::net::SocketAddr,
+    /// Relative to the config file's directory; absent: AWS's default full-access policy.
+    pub policy_file: Option<std::path::PathBuf>,
+    /// The policy's text, read by [`Config::load`].
+    #[serde(skip)]
+    pub policy: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,8 +109,8 @@ pub enum ConfigError {
     Toml(#[from] toml::de::Error),
     #[error("[organization] names account {0}, which [[accounts]] does not define")]
     OrganizationAccount(String),
-    #[error("[[vpc_endpoints]] is not supported yet (it arrives with the VPC endpoint issue)")]
-    VpcEndpoints,
+    #[error("VPC endpoint {id}: {problem}")]
+    VpcEndpoint { id: String, problem: String },
     #[error("default_region {default:?} is not among regions {regions:?}")]
     DefaultRegion {
         default: String,
@@ -110,17 +126,27 @@ impl Config {
             path: path.display().to_string(),
             source,
         })?;
-        Config::parse(&text).map_err(|e| ConfigError::In {
+        let in_file = |e| ConfigError::In {
             path: path.display().to_string(),
             source: Box::new(e),
-        })
+        };
+        let mut config = Config::parse(&text).map_err(in_file)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for e in &mut config.vpc_endpoints {
+            if let Some(file) = &e.policy_file {
+                let file = dir.join(file);
+                let text = std::fs::read_to_string(&file).map_err(|source| ConfigError::Read {
+                    path: file.display().to_string(),
+                    source,
+                })?;
+                e.policy = Some(text);
+            }
+        }
+        Ok(config)
     }
 
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text)?;
-        if !config.vpc_endpoints.is_empty() {
-            return Err(ConfigError::VpcEndpoints);
-        }
         if config.regions.is_empty() {
             config.regions.push(config.default_region.clone());
         }
@@ -133,6 +159,28 @@ impl Config {
         for a in &config.accounts {
             if a.id.len() != 12 || !a.id.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(ConfigError::AccountId(a.id.clone()));
+            }
+        }
+        for e in &config.vpc_endpoints {
+            let valid = |id: &str, prefix: &str| {
+                id.strip_prefix(prefix).is_some_and(|rest| {
+                    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+                })
+            };
+            let problem = if !valid(&e.id, "vpce-") {
+                Some("an endpoint id is vpce- followed by letters and digits")
+            } else if !valid(&e.vpc, "vpc-") {
+                Some("a VPC id is vpc- followed by letters and digits")
+            } else if !config.accounts.iter().any(|a| a.id == e.account) {
+                Some("its account is not one of [[accounts]]")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(ConfigError::VpcEndpoint {
+                    id: e.id.clone(),
+                    problem: problem.into(),
+                });
             }
         }
         if let Some(org) = &config.organization {
@@ -158,10 +206,10 @@ mod tests {
                 .to_string()
                 .contains("does not define")
         );
-        assert!(Config::parse("[[vpc_endpoints]]\nid = \"vpce-1\"\n")
+        assert!(Config::parse("[[vpc_endpoints]]\nid = \"vpce-1\"\nvpc = \"vpc-1\"\naccount = \"111111111111\"\nlisten = \"127.0.0.1:0\"\n")
             .unwrap_err()
             .to_string()
-            .contains("not supported yet"));
+            .contains("not one of [[accounts]]"));
         assert!(Config::parse("explain_denials = \"all\"\nunknown = 1\n").is_err());
         let c = Config::parse("explain_denials = \"all\"\n[[accounts]]\nid = \"111111111111\"\nname = \"alpha\"\nroot_access_key_id = \"AK\"\nroot_secret_access_key = \"SK\"\n").unwrap();
         assert_eq!(c.explain_denials, ExplainDenials::All);

@@ -29,6 +29,8 @@ pub struct App {
     pub s3: s3s::service::S3Service,
     pub gatehouse: Arc<Gatehouse>,
     pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// The VPC endpoints' listeners, with their endpoint ids.
+    pub vpc_listeners: Vec<(TcpListener, String)>,
 }
 
 /// How long a clean shutdown waits for the requests in flight to be answered.
@@ -47,20 +49,46 @@ pub async fn run_until(
     app: App,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
+    let mut app = app;
+    // Each endpoint's listener accepts in a task of its own and hands its connections here,
+    // marked with the endpoint; the tasks end with this function.
+    let (via_endpoint, mut from_endpoints) = tokio::sync::mpsc::channel(64);
+    let mut endpoint_tasks = Vec::new();
+    for (endpoint, id) in std::mem::take(&mut app.vpc_listeners) {
+        let to_main = via_endpoint.clone();
+        let id: Arc<str> = Arc::from(id);
+        endpoint_tasks.push(tokio::spawn(async move {
+            while let Ok((stream, peer)) = endpoint.accept().await {
+                if to_main
+                    .send((stream, peer, Some(id.clone())))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(via_endpoint);
     let app = Arc::new(app);
     let in_flight = Arc::new(AtomicUsize::new(0));
     tokio::pin!(shutdown);
     loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => accepted?,
+        let (stream, peer, endpoint) = tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = accepted?;
+                (stream, peer, None)
+            }
+            Some(accepted) = from_endpoints.recv() => accepted,
             () = &mut shutdown => break,
         };
         let in_flight = in_flight.clone();
         stream.set_nodelay(true)?;
         let app = app.clone();
         tokio::spawn(async move {
+            let at = Arrival { peer, endpoint };
             match app.tls.clone() {
-                None => serve_connection(app, in_flight, stream, peer, None).await,
+                None => serve_connection(app, in_flight, stream, at, None).await,
                 Some(acceptor) => {
                     // A failed handshake ends this connection only.
                     let Ok(tls) = acceptor.accept(stream).await else {
@@ -72,10 +100,13 @@ pub async fn run_until(
                         .protocol_version()
                         .and_then(crate::tls::version_name);
                     let version = Some(version.unwrap_or("1.2"));
-                    serve_connection(app, in_flight, tls, peer, version).await
+                    serve_connection(app, in_flight, tls, at, version).await
                 }
             }
         });
+    }
+    for task in endpoint_tasks {
+        task.abort();
     }
     // Requests in flight are counted; idle connections are not waited for.
     let deadline = tokio::time::Instant::now() + DRAIN;
@@ -102,11 +133,18 @@ impl Drop for InFlight {
     }
 }
 
+/// Where a connection came from: its peer, and the VPC endpoint whose listener took it.
+#[derive(Clone)]
+struct Arrival {
+    peer: SocketAddr,
+    endpoint: Option<Arc<str>>,
+}
+
 async fn serve_connection<I>(
     app: Arc<App>,
     in_flight: Arc<AtomicUsize>,
     io: I,
-    peer: SocketAddr,
+    at: Arrival,
     tls_version: Option<&'static str>,
 ) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -114,8 +152,9 @@ async fn serve_connection<I>(
     let service = service_fn(move |req| {
         let counted = InFlight::enter(&in_flight);
         let app = app.clone();
+        let at = at.clone();
         async move {
-            let answer = handle(app, req, peer, tls_version).await;
+            let answer = handle(app, req, at, tls_version).await;
             drop(counted);
             answer
         }
@@ -139,9 +178,10 @@ fn random_id(bytes: usize, upper: bool) -> String {
 async fn handle(
     app: Arc<App>,
     mut req: Request<Incoming>,
-    peer: SocketAddr,
+    at: Arrival,
     tls_version: Option<&'static str>,
 ) -> Result<Response<Body>, Infallible> {
+    let peer = at.peer;
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -158,6 +198,7 @@ async fn handle(
         secure: tls_version.is_some(),
         tls_version,
         request_id: request_id.clone(),
+        vpc_endpoint: at.endpoint,
     });
     // Opened before anything can fail or be cancelled: every request gets one event.
     let record = Record::open(

@@ -37,3 +37,4 @@ mod state;
 mod tls;
 mod unread;
 mod verify;
+mod vpc_endpoint;

@@ -165,7 +165,24 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), ServeErro
         crate::organization::configured::ensure(&store, org).map_err(ServeError::Organization)?;
     }
     let audit = AuditLog::start(options.data_dir.join("audit")).map_err(ServeError::Audit)?;
-    let gatehouse = Arc::new(Gatehouse::new(Arc::new(store), options.config, audit));
+    let endpoints = crate::vpc_endpoint::compile(&options.config.vpc_endpoints)
+        .map_err(ServeError::VpcEndpoint)?;
+    let mut vpc_listeners = Vec::new();
+    for e in &options.config.vpc_endpoints {
+        let listener = TcpListener::bind(e.listen)
+            .await
+            .map_err(|source| ServeError::Listen {
+                addr: e.listen,
+                source,
+            })?;
+        vpc_listeners.push((listener, e.id.clone()));
+    }
+    let gatehouse = Arc::new(Gatehouse::new(
+        Arc::new(store),
+        options.config,
+        audit,
+        endpoints,
+    ));
     let mut builder = S3ServiceBuilder::new(GatehouseS3(gatehouse.clone()));
     builder.set_auth(KeyLookup(gatehouse.clone()));
     builder.set_route(crate::api::s3control::S3Control(gatehouse.clone()));
@@ -187,6 +204,7 @@ pub async fn bind(options: ServeOptions) -> Result<(TcpListener, App), ServeErro
             s3: builder.build(),
             gatehouse,
             tls,
+            vpc_listeners,
         },
     ))
 }
@@ -201,6 +219,11 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         "http"
     };
     println!("listening on {scheme}://{addr}");
+    for (listener, id) in &service.vpc_listeners {
+        if let Ok(addr) = listener.local_addr() {
+            println!("VPC endpoint {id} listening on {scheme}://{addr}");
+        }
+    }
     crate::front_door::run_until(listener, service, stop_signal())
         .await
         .map_err(ServeError::Io)?;
@@ -241,6 +264,8 @@ pub enum ServeError {
     ManagedPolicies(StoreError),
     #[error("cannot build [organization]: {0}")]
     Organization(StoreError),
+    #[error("{0}")]
+    VpcEndpoint(String),
     #[error("cannot start the audit trail: {0}")]
     Audit(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]

@@ -9,6 +9,7 @@ use store::{Bucket, Store};
 
 use crate::config::Config;
 use crate::organization::view::OrgView;
+use crate::vpc_endpoint::VpcEndpoint;
 use audit::AuditLog;
 
 pub struct Gatehouse {
@@ -21,6 +22,8 @@ pub struct Gatehouse {
     /// deleted bucket could hand on to a new one. At most `store::MAX_CACHE_ENTRIES` entries.
     /// The third part: the IAM users and roles it named that are gone (`identity::binding`).
     policies: Mutex<HashMap<PolicyKey, NamedPolicy>>,
+    /// The configured VPC endpoints, their policies compiled at start.
+    pub vpc_endpoints: Vec<VpcEndpoint>,
     /// The organizations as authorization reads them, and the document text they were built
     /// from (the key is the content itself, never an id).
     organizations: Mutex<Option<(Arc<str>, Arc<OrgView>)>>,
@@ -30,11 +33,17 @@ pub struct Gatehouse {
 }
 
 impl Gatehouse {
-    pub fn new(store: Arc<Store>, config: Config, audit: Arc<AuditLog>) -> Gatehouse {
+    pub fn new(
+        store: Arc<Store>,
+        config: Config,
+        audit: Arc<AuditLog>,
+        vpc_endpoints: Vec<VpcEndpoint>,
+    ) -> Gatehouse {
         let verify_decisions = config.verify_decisions
             || std::env::var("GATEHOUSE_VERIFY_DECISIONS").is_ok_and(|v| v == "1");
         Gatehouse {
             verify_decisions,
+            vpc_endpoints,
             store,
             config,
             audit,
@@ -48,6 +57,11 @@ impl Gatehouse {
     /// are made at startup and by Organizations' CreateAccount).
     fn accounts(&self) -> std::sync::Arc<Vec<store::Account>> {
         self.store.accounts().unwrap_or_default()
+    }
+
+    /// The endpoint a request arrived through.
+    pub fn vpc_endpoint(&self, id: &str) -> Option<&VpcEndpoint> {
+        self.vpc_endpoints.iter().find(|e| e.id == id)
     }
 
     /// An account's S3 canonical user id.

@@ -11,7 +11,7 @@ use authz::{authorize, AuthzRequest, Decision, Policies};
 
 use crate::authorize::context::{add_carried_keys, request_context};
 use crate::authorize::denied::Denied;
-use crate::authorize::facts::{add_organization, identity_policies, s3_facts};
+use crate::authorize::facts::{add_perimeter, identity_policies, s3_facts};
 use crate::authorize::question::{arn, Question};
 use crate::caller::Caller;
 use crate::identity::{CallerIdentity, Identities};
@@ -40,8 +40,8 @@ enum Unverifiable {
     BucketGone(String),
     #[error("S3's facts cannot be gathered")]
     Facts,
-    #[error("the organizations cannot be read")]
-    Organizations,
+    #[error("the organizations or VPC endpoints cannot be read")]
+    Perimeter,
 }
 
 /// An S3 question: the caller, the bucket, its policy, its ACL and both levels of Block Public
@@ -71,14 +71,8 @@ pub fn s3_question(
                 resource: gatehouse.bucket_policy(&bucket)?.map(|(p, _)| p),
                 ..identity_policies(&caller)
             };
-            add_organization(
-                gatehouse,
-                &mut policies,
-                caller.principal(),
-                q.action,
-                &bucket.owner,
-            )
-            .map_err(|_| Unverifiable::Organizations)?;
+            add_perimeter(gatehouse, &mut policies, &caller, q.action, &bucket.owner)
+                .map_err(|_| Unverifiable::Perimeter)?;
             let s3 =
                 s3_facts(gatehouse, &caller, &bucket, q.object).map_err(|_| Unverifiable::Facts)?;
             Ok(authorize(
@@ -113,17 +107,16 @@ pub fn identity_side(
             }
             let mut policies = Policies {
                 resource: cached.policies.resource.clone(),
-                vpc_endpoint: cached.policies.vpc_endpoint.clone(),
                 ..identity_policies(&caller)
             };
-            add_organization(
+            add_perimeter(
                 gatehouse,
                 &mut policies,
-                caller.principal(),
+                &caller,
                 cached.action,
                 cached.resource_account,
             )
-            .map_err(|_| Unverifiable::Organizations)?;
+            .map_err(|_| Unverifiable::Perimeter)?;
             Ok(authorize(
                 &AuthzRequest {
                     principal: caller.principal(),

@@ -29,10 +29,22 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
         "aws:SecureTransport",
         single(caller.connection.secure.to_string()),
     );
-    c.insert(
-        "aws:SourceIp",
-        single(caller.connection.peer.ip().to_string()),
-    );
+    let peer = caller.connection.peer.ip().to_string();
+    match caller
+        .connection
+        .vpc_endpoint
+        .as_deref()
+        .and_then(|id| gatehouse.vpc_endpoint(id))
+    {
+        // Through a VPC endpoint: the endpoint and its VPC, the address inside the VPC, and no
+        // aws:SourceIp [IAM `reference_policies_condition-keys`, aws:SourceVpce, aws:VpcSourceIp].
+        Some(endpoint) => {
+            c.insert("aws:SourceVpce", single(endpoint.id.clone()));
+            c.insert("aws:SourceVpc", single(endpoint.vpc.clone()));
+            c.insert("aws:VpcSourceIp", single(peer));
+        }
+        None => c.insert("aws:SourceIp", single(peer)),
+    }
     c.insert("aws:RequestedRegion", single(caller.region.clone()));
     c.insert("aws:ResourceAccount", single(resource_account));
     c.insert("s3:ResourceAccount", single(resource_account));

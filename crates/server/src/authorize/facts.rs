@@ -91,16 +91,18 @@ pub fn identity_policies(caller: &Caller) -> Policies {
     }
 }
 
-/// The organizations' layers of a question: the SCPs over the caller's account and the RCPs
-/// over the resource's (`organization::view` says when each applies).
-pub fn add_organization(
+/// The layers beyond the account — the data perimeter: the SCPs over the caller's account,
+/// the RCPs over the resource's (`organization::view` says when each applies), and the policy
+/// of the VPC endpoint the request came through.
+pub fn add_perimeter(
     gatehouse: &Gatehouse,
     policies: &mut Policies,
-    principal: &policy::RequestPrincipal,
+    caller: &Caller,
     action: &str,
     resource_account: &str,
 ) -> Result<(), Denied> {
     let view = gatehouse.organizations().map_err(Denied::fault)?;
+    let principal = caller.principal();
     policies.scp = view
         .scp_levels(principal)
         .map(<[_]>::to_vec)
@@ -109,5 +111,11 @@ pub fn add_organization(
         .rcp_levels(principal, action, resource_account)
         .map(<[_]>::to_vec)
         .unwrap_or_default();
+    policies.vpc_endpoint = caller
+        .connection
+        .vpc_endpoint
+        .as_deref()
+        .and_then(|id| gatehouse.vpc_endpoint(id))
+        .map(|e| e.policy.clone());
     Ok(())
 }

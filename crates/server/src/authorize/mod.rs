@@ -15,7 +15,7 @@ mod record;
 
 pub use context::{add_carried_keys, request_context};
 pub use denied::{denied, Denied, Explanation};
-pub use facts::{add_organization, bpa, identity_policies, ownership_of, s3_facts};
+pub use facts::{add_perimeter, bpa, identity_policies, ownership_of, s3_facts};
 pub use question::{arn, Question};
 
 use authz::catalog::catalog;
@@ -41,13 +41,7 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> Result<Deci
         resource: bucket_policy.map(|(p, _)| p),
         ..identity_policies(caller)
     };
-    add_organization(
-        gatehouse,
-        &mut policies,
-        caller.principal(),
-        q.action,
-        &q.bucket.owner,
-    )?;
+    add_perimeter(gatehouse, &mut policies, caller, q.action, &q.bucket.owner)?;
     let s3 = s3_facts(gatehouse, caller, q.bucket, q.object)?;
     let request = AuthzRequest {
         principal: caller.principal(),
@@ -89,13 +83,7 @@ pub fn check_in_own_account(
     let resource_type = catalog().resource_type_of(action, resource);
     add_carried_keys(&mut context, action, resource_type, &keys);
     let mut policies = identity_policies(caller);
-    add_organization(
-        gatehouse,
-        &mut policies,
-        caller.principal(),
-        action,
-        &account,
-    )?;
+    add_perimeter(gatehouse, &mut policies, caller, action, &account)?;
     let request = AuthzRequest {
         principal: caller.principal(),
         action,

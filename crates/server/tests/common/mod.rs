@@ -18,6 +18,8 @@ pub struct Server {
     pub endpoint: String,
     /// `127.0.0.1:PORT`.
     pub addr: String,
+    /// Each configured VPC endpoint's id and `http://127.0.0.1:PORT`.
+    pub vpc_endpoints: Vec<(String, String)>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -47,8 +49,15 @@ pub async fn start_own(dir: &Path) -> Server {
 }
 
 pub async fn start_with(dir: &Path, config: &str, tls: Option<(PathBuf, PathBuf)>) -> Server {
+    start_configured(dir, Config::parse(config).unwrap(), tls).await
+}
+
+pub async fn start_configured(
+    dir: &Path,
+    mut config: Config,
+    tls: Option<(PathBuf, PathBuf)>,
+) -> Server {
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let mut config = Config::parse(config).unwrap();
     // Every test server decides every request twice, cached and uncached, and answers 500 on
     // a difference (issue 11): a stale cache cannot hide behind a passing test.
     config.verify_decisions = true;
@@ -60,12 +69,23 @@ pub async fn start_with(dir: &Path, config: &str, tls: Option<(PathBuf, PathBuf)
     };
     let (listener, app) = bind(options).await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
+    let vpc_endpoints = app
+        .vpc_listeners
+        .iter()
+        .map(|(l, id)| {
+            (
+                id.clone(),
+                format!("{scheme}://{}", l.local_addr().unwrap()),
+            )
+        })
+        .collect();
     let task = tokio::spawn(async move {
         let _ = server::front_door::run(listener, app).await;
     });
     Server {
         endpoint: format!("{scheme}://{addr}"),
         addr,
+        vpc_endpoints,
         task: Some(task),
     }
 }

@@ -47,6 +47,7 @@ pub async fn emptied() -> Server {
     Server {
         endpoint,
         addr,
+        vpc_endpoints: Vec::new(),
         task: None,
     }
 }

@@ -15,7 +15,7 @@ use crate::api::query::error::QueryError;
 use crate::api::query::params::{check_tag, Params, Shape};
 use crate::api::query::xml::Xml;
 use crate::authorize::{
-    add_carried_keys, add_organization, decide_with_documents, identity_policies, request_context,
+    add_carried_keys, add_perimeter, decide_with_documents, identity_policies, request_context,
 };
 use crate::caller::Caller;
 use crate::identity::Consulted;
@@ -210,14 +210,8 @@ pub(super) fn assume_role(
         .map(|t| Consulted::of(authz::Layer::Trust, t))
         .collect();
     for action in actions {
-        add_organization(
-            gatehouse,
-            &mut policies,
-            caller.principal(),
-            action,
-            &role_account,
-        )
-        .map_err(QueryError::access_denied)?;
+        add_perimeter(gatehouse, &mut policies, caller, action, &role_account)
+            .map_err(QueryError::access_denied)?;
         let mut context = request_context(gatehouse, caller, &role_account);
         add_carried_keys(
             &mut context,

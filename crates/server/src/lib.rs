@@ -31,6 +31,7 @@ pub mod config;
 mod error_body;
 pub mod front_door;
 mod identity;
+mod kms;
 mod organization;
 pub mod serve;
 mod state;

@@ -22,6 +22,8 @@ pub struct Gatehouse {
     /// deleted bucket could hand on to a new one. At most `store::MAX_CACHE_ENTRIES` entries.
     /// The third part: the IAM users and roles it named that are gone (`identity::binding`).
     policies: Mutex<HashMap<PolicyKey, NamedPolicy>>,
+    /// The data directory's KMS master key, read (or made) on first use.
+    kms_master: std::sync::OnceLock<crate::kms::crypto::MasterKey>,
     /// The configured VPC endpoints, their policies compiled at start.
     pub vpc_endpoints: Vec<VpcEndpoint>,
     /// The organizations as authorization reads them, and the document text they were built
@@ -50,6 +52,7 @@ impl Gatehouse {
             identities: Default::default(),
             policies: Mutex::new(HashMap::new()),
             organizations: Mutex::new(None),
+            kms_master: std::sync::OnceLock::new(),
         }
     }
 
@@ -154,6 +157,45 @@ impl Gatehouse {
                 Some((text, view.clone()));
         }
         Ok(view)
+    }
+
+    /// The KMS master key (made on first use).
+    pub fn kms_master(
+        &self,
+    ) -> Result<&crate::kms::crypto::MasterKey, crate::kms::crypto::CryptoError> {
+        if let Some(master) = self.kms_master.get() {
+            return Ok(master);
+        }
+        let master = crate::kms::crypto::MasterKey::open(self.store.data_dir())?;
+        Ok(self.kms_master.get_or_init(|| master))
+    }
+
+    /// A key policy, compiled once per text under the key's ARN (the key names the content
+    /// and the key, never a reusable id).
+    pub fn key_policy(&self, key_arn: &str, text: &str) -> Result<NamedPolicy, store::StoreError> {
+        let digest: String = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let cache_key = (key_arn.to_string(), digest, Vec::new());
+        if let Some(p) = self.cached_policy(&cache_key) {
+            return Ok(p);
+        }
+        let doc = policy::parse_policy(text).map_err(|e| {
+            let fault = format!("the key policy of {key_arn} no longer parses: {e}");
+            eprintln!("gatehouse: {fault}; refusing requests it governs");
+            store::StoreError::Corrupt(fault)
+        })?;
+        let named = NamedPolicy::new(key_arn.to_string(), Arc::new(CompiledPolicy::compile(doc)));
+        let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= store::MAX_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(cache_key, named.clone());
+        Ok(named)
     }
 
     fn cached_policy(&self, key: &PolicyKey) -> Option<NamedPolicy> {

@@ -124,6 +124,8 @@ pub(crate) struct Caches {
     pub(crate) account_bpa: Cached<String, Option<crate::BlockPublicAccessFlags>>,
     /// The organizations document (one key); `None` inside: no organization was ever made.
     pub(crate) organizations: Cached<(), Option<std::sync::Arc<str>>>,
+    /// Records by kind and id.
+    pub(crate) records: Cached<(String, String), std::sync::Arc<str>>,
     /// Every account, in id order (one key).
     pub(crate) accounts: Cached<(), std::sync::Arc<Vec<crate::Account>>>,
 }
@@ -137,6 +139,7 @@ impl Caches {
             account_bpa: Cached::new(),
             organizations: Cached::new(),
             accounts: Cached::new(),
+            records: Cached::new(),
         }
     }
 }

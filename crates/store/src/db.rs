@@ -19,8 +19,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/5.sql")),
     (6, include_str!("migrations/6.sql")),
     (7, include_str!("migrations/7.sql")),
+    (8, include_str!("migrations/8.sql")),
 ];
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// One writer connection (SQLite has one writer) and a few readers, which WAL lets run beside
 /// it and each other.

@@ -36,6 +36,7 @@ mod multipart;
 mod objects;
 mod organizations;
 mod reader;
+mod records;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -58,6 +59,7 @@ pub use listing::{ListPage, ListQuery};
 pub use multipart::{Part, Upload, MAX_PART_NUMBER, MIN_PART_SIZE};
 pub use objects::{etag_of, Deleted, ObjectAttributes, ObjectVersion, Segment};
 pub use reader::ObjectReader;
+pub use records::Record;
 
 pub struct Store {
     root: PathBuf,

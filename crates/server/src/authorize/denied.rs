@@ -17,6 +17,8 @@ pub struct Denied {
     /// No decision could be made (a policy that cannot be read, a verification mismatch):
     /// answered as the protocol's internal error, never as a decision.
     pub internal: bool,
+    /// An explicit deny (which nothing, not even a KMS grant, overrides).
+    pub explicit: bool,
 }
 
 impl Denied {
@@ -32,6 +34,7 @@ impl Denied {
             message: "We encountered an internal error. Please try again.".into(),
             headers: Vec::new(),
             internal: true,
+            explicit: false,
         }
     }
 }
@@ -63,6 +66,7 @@ pub fn denied(
         message,
         headers,
         internal: false,
+        explicit: d.verdict == authz::Verdict::ExplicitDeny,
     }
 }
 

@@ -79,16 +79,34 @@ pub fn check_in_own_account(
     keys: Vec<(String, ContextValue)>,
 ) -> Result<Decision, Denied> {
     let account = caller.account().unwrap_or("anonymous").to_string();
-    let mut context = request_context(gatehouse, caller, &account);
+    check_on_resource(gatehouse, caller, action, resource, &account, None, &keys)
+}
+
+/// Decides `action` on a resource of `resource_account` that has its own resource policy or
+/// none (a KMS key and its key policy), with the request keys the catalogue says the action
+/// carries.
+pub fn check_on_resource(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    resource_policy: Option<authz::NamedPolicy>,
+    keys: &[(String, ContextValue)],
+) -> Result<Decision, Denied> {
+    let mut context = request_context(gatehouse, caller, resource_account);
     let resource_type = catalog().resource_type_of(action, resource);
-    add_carried_keys(&mut context, action, resource_type, &keys);
-    let mut policies = identity_policies(caller);
-    add_perimeter(gatehouse, &mut policies, caller, action, &account)?;
+    add_carried_keys(&mut context, action, resource_type, keys);
+    let mut policies = Policies {
+        resource: resource_policy,
+        ..identity_policies(caller)
+    };
+    add_perimeter(gatehouse, &mut policies, caller, action, resource_account)?;
     let request = AuthzRequest {
         principal: caller.principal(),
         action,
         resource,
-        resource_account: &account,
+        resource_account,
         context: &context,
         policies: &policies,
         s3: None,

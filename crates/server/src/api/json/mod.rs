@@ -1,9 +1,10 @@
 //! The entry point of the AWS JSON 1.1 protocol on the same port: `POST /` with
 //! `X-Amz-Target: SERVICE_PREFIX.Operation` and a JSON object body, JSON answers, errors as
-//! `{"__type", "message"}`. Organizations now; KMS with its issue. Verified by Gatehouse's own
+//! `{"__type", "message"}`: Organizations and KMS. Verified by Gatehouse's own
 //! SigV4 verifier ([`crate::api::signed`]).
 
 pub mod error;
+pub mod input;
 
 use http::{Request, Response, StatusCode};
 use s3s::Body;
@@ -21,11 +22,14 @@ const MAX_BODY: usize = 1024 * 1024;
 type Dispatch = fn(&Gatehouse, &Caller, &str, &Map<String, Value>) -> Result<Value, JsonError>;
 
 /// The APIs served, by target prefix: (prefix, signing service, its operations).
-const SERVICES: &[(&str, &str, Dispatch)] = &[(
-    "AWSOrganizationsV20161128",
-    "organizations",
-    crate::api::organizations::dispatch,
-)];
+const SERVICES: &[(&str, &str, Dispatch)] = &[
+    (
+        "AWSOrganizationsV20161128",
+        "organizations",
+        crate::api::organizations::dispatch,
+    ),
+    ("TrentService", "kms", crate::api::kms::dispatch),
+];
 
 /// Is this a JSON-protocol request? Only they carry `X-Amz-Target` (S3 never does).
 pub fn is_json_request<B>(req: &Request<B>) -> bool {

@@ -34,8 +34,8 @@ fn is_role_name(s: &str) -> bool {
 /// organization change fail, the account stands alone, which is a state AWS has too (an
 /// account removed from its organization).
 pub fn create(call: &Call) -> Result<Value, JsonError> {
-    let email = call.shaped("Email", is_email)?.to_string();
-    let name = call.string("AccountName")?.to_string();
+    let email = call.input.shaped("Email", is_email)?.to_string();
+    let name = call.input.string("AccountName")?.to_string();
     if name.is_empty() || name.chars().count() > 50 {
         return Err(invalid(
             "INVALID_FULL_NAME_TARGET",
@@ -43,6 +43,7 @@ pub fn create(call: &Call) -> Result<Value, JsonError> {
         ));
     }
     let role = call
+        .input
         .optional("RoleName")?
         .unwrap_or(ACCESS_ROLE)
         .to_string();
@@ -116,7 +117,9 @@ fn status(r: &AccountRequest) -> Value {
 }
 
 pub fn describe_create_status(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("CreateAccountRequestId", super::call::is_id)?;
+    let id = call
+        .input
+        .shaped("CreateAccountRequestId", super::call::is_id)?;
     let doc = call.as_management(|_| "*".into())?;
     let org = call.managed_org(&doc)?;
     let request = doc
@@ -151,7 +154,7 @@ pub fn account_not_found() -> JsonError {
 }
 
 pub fn describe(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("AccountId", super::call::is_id)?;
+    let id = call.input.shaped("AccountId", super::call::is_id)?;
     let doc = call.as_management(|org| org.arn_of(id))?;
     let org = call.managed_org(&doc)?;
     org.member(id).ok_or_else(account_not_found)?;
@@ -166,7 +169,10 @@ fn cannot_leave() -> JsonError {
 }
 
 pub fn remove(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("AccountId", super::call::is_id)?.to_string();
+    let id = call
+        .input
+        .shaped("AccountId", super::call::is_id)?
+        .to_string();
     call.as_management(|org| org.arn_of(&id))?;
     call.change(|doc| {
         let org = call.managed_org_mut(doc)?;

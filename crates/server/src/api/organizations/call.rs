@@ -1,9 +1,8 @@
 //! One Organizations call: its input, the caller's standing in its organization, the
 //! authorization, and the change of the organizations document.
 
-use serde_json::{Map, Value};
-
 use crate::api::json::error::JsonError;
+use crate::api::json::input::Input;
 use crate::caller::Caller;
 use crate::organization::{Organization, Organizations};
 use crate::state::Gatehouse;
@@ -12,7 +11,7 @@ pub struct Call<'a> {
     pub gatehouse: &'a Gatehouse,
     pub caller: &'a Caller,
     pub operation: &'a str,
-    pub input: &'a Map<String, Value>,
+    pub input: Input<'a>,
 }
 
 pub fn not_in_use() -> JsonError {
@@ -34,43 +33,14 @@ pub fn invalid(reason: &str, message: impl Into<String>) -> JsonError {
     JsonError::with_reason("InvalidInputException", reason, message)
 }
 
+/// Organizations' answer to a missing or malformed parameter.
+pub fn refuse_input(message: String) -> JsonError {
+    invalid("INVALID_INPUT", message)
+}
+
 impl Call<'_> {
     pub fn account(&self) -> &str {
         self.caller.account().unwrap_or_default()
-    }
-
-    /// A required string parameter.
-    pub fn string(&self, name: &str) -> Result<&str, JsonError> {
-        match self.input.get(name) {
-            Some(Value::String(s)) => Ok(s),
-            None | Some(Value::Null) => Err(invalid(
-                "INPUT_REQUIRED",
-                format!("You must specify a value for {name}."),
-            )),
-            Some(_) => Err(JsonError::new(
-                "SerializationException",
-                format!("{name} must be a string"),
-            )),
-        }
-    }
-
-    pub fn optional(&self, name: &str) -> Result<Option<&str>, JsonError> {
-        match self.input.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => self.string(name).map(Some),
-        }
-    }
-
-    /// A string parameter that must match `valid` (AWS's pattern for ids and names).
-    pub fn shaped(&self, name: &str, valid: impl Fn(&str) -> bool) -> Result<&str, JsonError> {
-        let value = self.string(name)?;
-        if !valid(value) {
-            return Err(invalid(
-                "INVALID_PATTERN",
-                format!("The value of {name} does not match the required pattern."),
-            ));
-        }
-        Ok(value)
     }
 
     /// What the document says now.

@@ -92,7 +92,10 @@ fn not_found() -> JsonError {
 
 /// Accepting or declining an open invitation addressed to the caller's account.
 fn respond(call: &Call, accept: bool) -> Result<Value, JsonError> {
-    let id = call.shaped("HandshakeId", super::call::is_id)?.to_string();
+    let id = call
+        .input
+        .shaped("HandshakeId", super::call::is_id)?
+        .to_string();
     call.authorize("*")?;
     let account = call.account().to_string();
     let now = audit::clock::now_secs();

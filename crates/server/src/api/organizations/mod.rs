@@ -16,6 +16,7 @@ mod units;
 use serde_json::{Map, Value};
 
 use crate::api::json::error::JsonError;
+use crate::api::json::input::Input;
 use crate::caller::Caller;
 use crate::state::Gatehouse;
 use call::Call;
@@ -78,6 +79,6 @@ pub fn dispatch(
         gatehouse,
         caller,
         operation,
-        input,
+        input: Input::new(input, call::refuse_input),
     })
 }

@@ -12,7 +12,7 @@ use crate::organization::{random_id, Organization, PolicyKind};
 /// Gatehouse makes only all-features organizations (the kind SCPs and RCPs need); a request
 /// for CONSOLIDATED_BILLING is refused rather than half served.
 pub fn create(call: &Call) -> Result<Value, JsonError> {
-    match call.optional("FeatureSet")? {
+    match call.input.optional("FeatureSet")? {
         None | Some("ALL") => {}
         Some(other) => {
             return Err(invalid(
@@ -90,8 +90,8 @@ pub fn list_roots(call: &Call) -> Result<Value, JsonError> {
 }
 
 fn policy_type(call: &Call) -> Result<(String, PolicyKind), JsonError> {
-    let root = call.shaped("RootId", super::call::is_id)?.to_string();
-    let kind = shapes::kind_filter(call.string("PolicyType")?)?;
+    let root = call.input.shaped("RootId", super::call::is_id)?.to_string();
+    let kind = shapes::kind_filter(call.input.string("PolicyType")?)?;
     Ok((root, kind))
 }
 

@@ -89,13 +89,14 @@ fn duplicate_name(org: &Organization, name: &str, except: &str) -> Result<(), Js
 }
 
 pub fn create(call: &Call) -> Result<Value, JsonError> {
-    let kind = shapes::kind_filter(call.string("Type")?)?;
-    let name = call.string("Name")?.to_string();
+    let kind = shapes::kind_filter(call.input.string("Type")?)?;
+    let name = call.input.string("Name")?.to_string();
     let description = call
+        .input
         .optional("Description")?
         .unwrap_or_default()
         .to_string();
-    let content = call.string("Content")?.to_string();
+    let content = call.input.string("Content")?.to_string();
     // Standing and permission before the content: a caller who may not create policies
     // learns nothing about the document.
     call.as_management(|_| "*".into())?;
@@ -119,7 +120,7 @@ pub fn create(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn describe(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("PolicyId", is_id)?;
+    let id = call.input.shaped("PolicyId", is_id)?;
     let doc = call.as_management(|org| org.arn_of(id))?;
     let org = call.managed_org(&doc)?;
     let policy = org.policy(id).ok_or_else(not_found)?;
@@ -127,10 +128,10 @@ pub fn describe(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn update(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("PolicyId", is_id)?.to_string();
-    let name = call.optional("Name")?.map(str::to_string);
-    let description = call.optional("Description")?.map(str::to_string);
-    let content = call.optional("Content")?.map(str::to_string);
+    let id = call.input.shaped("PolicyId", is_id)?.to_string();
+    let name = call.input.optional("Name")?.map(str::to_string);
+    let description = call.input.optional("Description")?.map(str::to_string);
+    let content = call.input.optional("Content")?.map(str::to_string);
     call.as_management(|org| org.arn_of(&id))?;
     if let Some(n) = &name {
         check_name(n)?;
@@ -171,7 +172,7 @@ pub fn update(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn delete(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("PolicyId", is_id)?.to_string();
+    let id = call.input.shaped("PolicyId", is_id)?.to_string();
     call.as_management(|org| org.arn_of(&id))?;
     call.change(|doc| {
         let org = call.managed_org_mut(doc)?;
@@ -193,8 +194,8 @@ pub fn delete(call: &Call) -> Result<Value, JsonError> {
 
 fn attachment(call: &Call) -> Result<(String, String), JsonError> {
     Ok((
-        call.shaped("PolicyId", is_id)?.to_string(),
-        call.shaped("TargetId", is_id)?.to_string(),
+        call.input.shaped("PolicyId", is_id)?.to_string(),
+        call.input.shaped("TargetId", is_id)?.to_string(),
     ))
 }
 
@@ -268,7 +269,7 @@ pub fn detach(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn list(call: &Call) -> Result<Value, JsonError> {
-    let kind = shapes::kind_filter(call.string("Filter")?)?;
+    let kind = shapes::kind_filter(call.input.string("Filter")?)?;
     let doc = call.as_management(|_| "*".into())?;
     let org = call.managed_org(&doc)?;
     let policies: Vec<Value> = org
@@ -281,8 +282,8 @@ pub fn list(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn list_for_target(call: &Call) -> Result<Value, JsonError> {
-    let target = call.shaped("TargetId", is_id)?;
-    let kind = shapes::kind_filter(call.string("Filter")?)?;
+    let target = call.input.shaped("TargetId", is_id)?;
+    let kind = shapes::kind_filter(call.input.string("Filter")?)?;
     let doc = call.as_management(|org| org.arn_of(target))?;
     let org = call.managed_org(&doc)?;
     if !org.is_target(target) {
@@ -300,7 +301,7 @@ pub fn list_for_target(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn list_targets(call: &Call) -> Result<Value, JsonError> {
-    let policy = call.shaped("PolicyId", is_id)?;
+    let policy = call.input.shaped("PolicyId", is_id)?;
     let doc = call.as_management(|org| org.arn_of(policy))?;
     let org = call.managed_org(&doc)?;
     org.policy(policy).ok_or_else(not_found)?;

@@ -26,7 +26,7 @@ fn is_parent(org: &Organization, id: &str) -> bool {
 }
 
 fn name(call: &Call) -> Result<String, JsonError> {
-    let name = call.string("Name")?;
+    let name = call.input.string("Name")?;
     if name.is_empty() || name.chars().count() > 128 {
         return Err(invalid(
             "INVALID_INPUT",
@@ -54,7 +54,7 @@ fn duplicate(org: &Organization, parent: &str, name: &str, except: &str) -> Resu
 const MAX_DEPTH: usize = 5;
 
 pub fn create(call: &Call) -> Result<Value, JsonError> {
-    let parent = call.shaped("ParentId", is_id)?.to_string();
+    let parent = call.input.shaped("ParentId", is_id)?.to_string();
     let name = name(call)?;
     call.as_management(|org| org.arn_of(&parent))?;
     let (org, id) = call.change(|doc| {
@@ -84,7 +84,7 @@ pub fn create(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn describe(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("OrganizationalUnitId", is_id)?;
+    let id = call.input.shaped("OrganizationalUnitId", is_id)?;
     let doc = call.as_management(|org| org.arn_of(id))?;
     let org = call.managed_org(&doc)?;
     org.unit(id).ok_or_else(not_found)?;
@@ -92,7 +92,10 @@ pub fn describe(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn update(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("OrganizationalUnitId", is_id)?.to_string();
+    let id = call
+        .input
+        .shaped("OrganizationalUnitId", is_id)?
+        .to_string();
     let name = name(call)?;
     call.as_management(|org| org.arn_of(&id))?;
     let org = call.change(|doc| {
@@ -108,7 +111,10 @@ pub fn update(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn delete(call: &Call) -> Result<Value, JsonError> {
-    let id = call.shaped("OrganizationalUnitId", is_id)?.to_string();
+    let id = call
+        .input
+        .shaped("OrganizationalUnitId", is_id)?
+        .to_string();
     call.as_management(|org| org.arn_of(&id))?;
     call.change(|doc| {
         let org = call.managed_org_mut(doc)?;
@@ -126,7 +132,7 @@ pub fn delete(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn list_for_parent(call: &Call) -> Result<Value, JsonError> {
-    let parent = call.shaped("ParentId", is_id)?;
+    let parent = call.input.shaped("ParentId", is_id)?;
     let doc = call.as_management(|org| org.arn_of(parent))?;
     let org = call.managed_org(&doc)?;
     if !is_parent(org, parent) {
@@ -142,8 +148,8 @@ pub fn list_for_parent(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn list_children(call: &Call) -> Result<Value, JsonError> {
-    let parent = call.shaped("ParentId", is_id)?;
-    let kind = call.string("ChildType")?;
+    let parent = call.input.shaped("ParentId", is_id)?;
+    let kind = call.input.string("ChildType")?;
     let doc = call.as_management(|org| org.arn_of(parent))?;
     let org = call.managed_org(&doc)?;
     if !is_parent(org, parent) {
@@ -177,7 +183,7 @@ pub fn list_children(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn list_parents(call: &Call) -> Result<Value, JsonError> {
-    let child = call.shaped("ChildId", is_id)?;
+    let child = call.input.shaped("ChildId", is_id)?;
     let doc = call.as_management(|org| org.arn_of(child))?;
     let org = call.managed_org(&doc)?;
     let parent = org.parent_of(child).ok_or_else(|| {
@@ -195,9 +201,9 @@ pub fn list_parents(call: &Call) -> Result<Value, JsonError> {
 }
 
 pub fn move_account(call: &Call) -> Result<Value, JsonError> {
-    let account = call.shaped("AccountId", is_id)?.to_string();
-    let source = call.shaped("SourceParentId", is_id)?.to_string();
-    let destination = call.shaped("DestinationParentId", is_id)?.to_string();
+    let account = call.input.shaped("AccountId", is_id)?.to_string();
+    let source = call.input.shaped("SourceParentId", is_id)?.to_string();
+    let destination = call.input.shaped("DestinationParentId", is_id)?.to_string();
     call.as_management(|org| org.arn_of(&account))?;
     call.change(|doc| {
         let org = call.managed_org_mut(doc)?;

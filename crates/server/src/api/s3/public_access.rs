@@ -145,5 +145,6 @@ pub fn refused(
             ),
         ),
         internal: false,
+        explicit: true,
     })
 }

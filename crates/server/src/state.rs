@@ -170,6 +170,19 @@ impl Gatehouse {
         Ok(self.kms_master.get_or_init(|| master))
     }
 
+    /// A KMS key's material, unwrapped by the data directory's master key.
+    pub fn kms_material(
+        &self,
+        key: &crate::kms::Key,
+    ) -> Result<crate::kms::crypto::KeyMaterial, crate::kms::lookup::KeyError> {
+        let master = self
+            .kms_master()
+            .map_err(|e| crate::kms::lookup::KeyError::Internal(e.to_string()))?;
+        master
+            .unwrap(&key.id, &key.material)
+            .map_err(|e| crate::kms::lookup::KeyError::Internal(format!("KMS key {}: {e}", key.id)))
+    }
+
     /// A key policy, compiled once per text under the key's ARN (the key names the content
     /// and the key, never a reusable id).
     pub fn key_policy(&self, key_arn: &str, text: &str) -> Result<NamedPolicy, store::StoreError> {

@@ -145,3 +145,12 @@ async fn organizations_scps_and_rcps() {
     let stdout = scenarios("organizations.py", &[]).await;
     assert_eq!(passed(&stdout), 12, "{stdout}");
 }
+
+/// Issue 13's KMS: keys, the key-policy rule (allow or delegate before identity policies
+/// count), explicit denies, cross-account use, key states, aliases, grants, errors and the
+/// key-policy lockout check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kms_keys_policies_and_grants() {
+    let stdout = scenarios("kms.py", &[]).await;
+    assert_eq!(passed(&stdout), 9, "{stdout}");
+}

@@ -10,6 +10,7 @@ pub(crate) mod context;
 pub(crate) mod denied;
 pub(crate) mod facts;
 pub mod grants;
+pub mod key;
 pub(crate) mod question;
 mod record;
 

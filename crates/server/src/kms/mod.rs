@@ -4,6 +4,7 @@
 //! under the data directory's master key ([`crypto`]).
 
 pub mod crypto;
+pub mod lookup;
 
 use std::collections::BTreeMap;
 
@@ -90,12 +91,13 @@ pub struct Key {
     pub grants: Vec<Grant>,
 }
 
+pub fn key_arn(region: &str, account: &str, id: &str) -> String {
+    format!("arn:aws:kms:{region}:{account}:key/{id}")
+}
+
 impl Key {
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:kms:{}:{}:key/{}",
-            self.region, self.account, self.id
-        )
+        key_arn(&self.region, &self.account, &self.id)
     }
 
     pub fn parse(text: &str) -> Result<Key, serde_json::Error> {
@@ -162,6 +164,42 @@ impl Alias {
     pub fn arn(&self) -> String {
         alias_arn(&self.region, &self.account, &self.name)
     }
+}
+
+/// What a new key is made of (its material is made here).
+pub struct NewKey<'a> {
+    pub id: String,
+    pub account: &'a str,
+    pub region: &'a str,
+    pub description: &'a str,
+    pub policy: String,
+    /// `CUSTOMER`, or `AWS` for the key S3 makes for `aws/s3`.
+    pub manager: &'a str,
+    pub tags: Vec<(String, String)>,
+}
+
+/// Makes and keeps a key, enabled, with new material wrapped under `master`.
+pub fn create(
+    store: &store::Store,
+    master: &crypto::MasterKey,
+    new: NewKey,
+) -> Result<Key, store::StoreError> {
+    let key = Key {
+        material: master.new_material(&new.id),
+        id: new.id,
+        account: new.account.to_string(),
+        region: new.region.to_string(),
+        description: new.description.to_string(),
+        state: KeyState::Enabled,
+        deletion_secs: None,
+        created_secs: audit::clock::now_secs(),
+        manager: new.manager.to_string(),
+        policy: new.policy,
+        tags: new.tags,
+        grants: Vec::new(),
+    };
+    store.put_record(KEY, &key.id, &key.account, &key.region, &key.to_text())?;
+    Ok(key)
 }
 
 pub fn alias_arn(region: &str, account: &str, name: &str) -> String {

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::call::{not_found, Call, Reach};
+use super::call::{not_found, Call};
 use crate::api::json::error::JsonError;
+use crate::kms::lookup::Reach;
 use crate::kms::{alias_arn, Alias, ALIAS};
 
 /// `alias/` and 1 to 250 letters, digits, `/`, `_` or `-`; `alias/aws/` is AWS's own

@@ -1,7 +1,5 @@
-//! One KMS call: its input, the key it names (by id, ARN, alias name or alias ARN), and its
-//! authorization under KMS's rules — the key policy is the key's resource policy, and it must
-//! allow the caller or delegate to the account before identity policies count [KMS
-//! `control-access`]; a grant adds what policies do not, and an explicit deny wins over it.
+//! One KMS call: its input, the key it names, and its authorization under KMS's rules
+//! (`authorize::key`), with KMS's own words for every refusal.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +8,9 @@ use policy::ContextValue;
 use crate::api::json::error::JsonError;
 use crate::api::json::input::Input;
 use crate::caller::Caller;
-use crate::kms::{crypto::KeyMaterial, Alias, Key, KeyState, ALIAS, KEY};
+use crate::kms::crypto::KeyMaterial;
+use crate::kms::lookup::{self, KeyError, Reach};
+use crate::kms::{Alias, Key, KEY};
 use crate::state::Gatehouse;
 
 pub struct Call<'a> {
@@ -28,12 +28,18 @@ pub fn not_found(message: String) -> JsonError {
     JsonError::new("NotFoundException", message)
 }
 
-/// May a key of another account be named? Only for the operations KMS allows across accounts
-/// [KMS `key-policy-modifying-external-accounts`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Reach {
-    OwnAccount,
-    AnyAccount,
+impl From<KeyError> for JsonError {
+    fn from(e: KeyError) -> JsonError {
+        match e {
+            KeyError::NotFound(m) => not_found(m),
+            KeyError::Disabled(m) => JsonError::new("DisabledException", m),
+            KeyError::InvalidState(m) => JsonError::new("KMSInvalidStateException", m),
+            KeyError::Internal(m) => {
+                eprintln!("gatehouse: {m}");
+                JsonError::internal()
+            }
+        }
+    }
 }
 
 impl Call<'_> {
@@ -46,62 +52,22 @@ impl Call<'_> {
     }
 
     pub fn key_by_id(&self, id: &str) -> Result<Option<Key>, JsonError> {
-        let Some(text) = self.gatehouse.store.record(KEY, id)? else {
-            return Ok(None);
-        };
-        Key::parse(&text).map(Some).map_err(|e| {
-            eprintln!("gatehouse: KMS key {id} does not read: {e}");
-            JsonError::internal()
-        })
+        Ok(lookup::key_by_id(&self.gatehouse.store, id)?)
     }
 
     pub fn alias(&self, arn: &str) -> Result<Option<Alias>, JsonError> {
-        let Some(text) = self.gatehouse.store.record(ALIAS, arn)? else {
-            return Ok(None);
-        };
-        serde_json::from_str(&text).map(Some).map_err(|e| {
-            eprintln!("gatehouse: KMS alias {arn} does not read: {e}");
-            JsonError::internal()
-        })
+        Ok(lookup::alias(&self.gatehouse.store, arn)?)
     }
 
-    /// The key a `KeyId` names: a key id or ARN, an alias name or ARN (aliases only where the
-    /// operation takes them).
+    /// The key a `KeyId` names: a key id or ARN, an alias name or ARN.
     pub fn resolve(&self, key_id: &str, reach: Reach) -> Result<Key, JsonError> {
-        let (account, region) = (self.account(), self.region());
-        let missing = || {
-            if key_id.starts_with("alias/") || key_id.contains(":alias/") {
-                not_found(format!("Alias {key_id} is not found."))
-            } else {
-                not_found(format!("Key '{key_id}' does not exist"))
-            }
-        };
-        let id = if let Some(rest) = key_id.strip_prefix("arn:aws:kms:") {
-            // REGION:ACCOUNT:key/ID or REGION:ACCOUNT:alias/NAME
-            let mut parts = rest.splitn(3, ':');
-            let (r, a, resource) = (
-                parts.next().unwrap_or_default(),
-                parts.next().unwrap_or_default(),
-                parts.next().unwrap_or_default(),
-            );
-            if r != region || (reach == Reach::OwnAccount && a != account) {
-                return Err(missing());
-            }
-            match resource.strip_prefix("key/") {
-                Some(id) => id.to_string(),
-                None => self.alias(key_id)?.ok_or_else(missing)?.target,
-            }
-        } else if key_id.starts_with("alias/") {
-            let arn = crate::kms::alias_arn(region, account, key_id);
-            self.alias(&arn)?.ok_or_else(missing)?.target
-        } else {
-            key_id.to_string()
-        };
-        let key = self.key_by_id(&id)?.ok_or_else(missing)?;
-        if key.region != region || (reach == Reach::OwnAccount && key.account != account) {
-            return Err(missing());
-        }
-        Ok(key)
+        Ok(lookup::resolve(
+            &self.gatehouse.store,
+            key_id,
+            self.account(),
+            self.region(),
+            reach,
+        )?)
     }
 
     /// The key named by the `KeyId` parameter.
@@ -110,81 +76,34 @@ impl Call<'_> {
         self.resolve(id, reach)
     }
 
-    /// The caller's ARNs a grant's grantee may name: its own, and its role's for a session.
-    fn grant_principals(&self) -> Vec<&str> {
-        let p = self.caller.principal();
-        let mut out = vec![p.arn.as_str()];
-        if let Some(role) = &p.role_arn {
-            out.push(role);
-        }
-        out
-    }
-
-    /// Authorizes `kms:<action>` on `key`: the engine's decision, and where it found no allow
-    /// (an implicit deny), a grant for the operation. Decision: an explicit deny in any policy
-    /// wins over a grant, as AWS's evaluation logic has every explicit deny win over every
-    /// allow; KMS documents grants as allowing, never as overriding a deny.
+    /// Authorizes `kms:<operation>` on `key` with the request's encryption context.
     pub fn authorize_key(
         &self,
-        action: &str,
+        operation: &str,
         key: &Key,
         context: &BTreeMap<String, String>,
     ) -> Result<(), JsonError> {
-        self.authorize_key_with(action, key, context, Vec::new())
+        self.authorize_key_with(operation, key, context, Vec::new())
     }
 
     /// [`Call::authorize_key`] with more request keys (a grant's `kms:GranteePrincipal`).
     pub fn authorize_key_with(
         &self,
-        action: &str,
+        operation: &str,
         key: &Key,
         context: &BTreeMap<String, String>,
-        mut keys: Vec<(String, ContextValue)>,
+        extra: Vec<(String, ContextValue)>,
     ) -> Result<(), JsonError> {
-        keys.push((
-            "kms:CallerAccount".to_string(),
-            ContextValue::Single(self.account().to_string()),
-        ));
-        for (k, v) in context {
-            keys.push((
-                format!("kms:EncryptionContext:{k}"),
-                ContextValue::Single(v.clone()),
-            ));
-        }
-        if !context.is_empty() {
-            keys.push((
-                "kms:EncryptionContextKeys".into(),
-                ContextValue::Multi(context.keys().cloned().collect()),
-            ));
-        }
-        let policy = self
-            .gatehouse
-            .key_policy(&key.arn(), &key.policy)
-            .map_err(|_| JsonError::internal())?;
-        let decided = crate::authorize::check_on_resource(
+        crate::authorize::key::check_key(
             self.gatehouse,
             self.caller,
-            &format!("kms:{action}"),
-            &key.arn(),
-            &key.account,
-            Some(policy),
-            &keys,
-        );
-        match decided {
-            Ok(_) => Ok(()),
-            Err(denied) if !denied.explicit && !denied.internal => {
-                let principals = self.grant_principals();
-                if key
-                    .grants
-                    .iter()
-                    .any(|g| g.allows(&principals, action, context))
-                {
-                    return Ok(());
-                }
-                Err(JsonError::access_denied(denied))
-            }
-            Err(denied) => Err(JsonError::access_denied(denied)),
-        }
+            operation,
+            key,
+            context,
+            None,
+            extra,
+        )
+        .map_err(JsonError::access_denied)
     }
 
     /// Authorizes `kms:<action>` on a resource no key policy governs (an alias, `*`).
@@ -202,15 +121,8 @@ impl Call<'_> {
 
     /// The key's material, for a cryptographic operation: the key must be enabled.
     pub fn material(&self, key: &Key) -> Result<KeyMaterial, JsonError> {
-        usable(key)?;
-        let master = self.gatehouse.kms_master().map_err(|e| {
-            eprintln!("gatehouse: {e}");
-            JsonError::internal()
-        })?;
-        master.unwrap(&key.id, &key.material).map_err(|e| {
-            eprintln!("gatehouse: KMS key {}: {e}", key.id);
-            JsonError::internal()
-        })
+        lookup::usable(key)?;
+        Ok(self.gatehouse.kms_material(key)?)
     }
 
     /// Replaces the key's record with what `change` makes of it.
@@ -226,20 +138,5 @@ impl Call<'_> {
             let answer = change(&mut key)?;
             Ok((Some(key.to_text()), answer))
         })
-    }
-}
-
-/// A cryptographic operation needs an enabled key [KMS `key-state`].
-pub fn usable(key: &Key) -> Result<(), JsonError> {
-    match key.state {
-        KeyState::Enabled => Ok(()),
-        KeyState::Disabled => Err(JsonError::new(
-            "DisabledException",
-            format!("{} is disabled.", key.arn()),
-        )),
-        KeyState::PendingDeletion => Err(JsonError::new(
-            "KMSInvalidStateException",
-            format!("{} is pending deletion.", key.arn()),
-        )),
     }
 }

@@ -5,9 +5,10 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::call::{not_found, Call, Reach};
+use super::call::{not_found, Call};
 use crate::api::json::error::JsonError;
 use crate::kms::crypto::{key_id_of, CryptoError};
+use crate::kms::lookup::Reach;
 use crate::kms::Key;
 
 /// At most 4,096 bytes of plaintext [KMS Encrypt, Plaintext].

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use policy::ContextValue;
 use serde_json::{json, Value};
 
-use super::call::{Call, Reach};
+use super::call::Call;
 use crate::api::json::error::JsonError;
 use crate::kms::crypto::random;
+use crate::kms::lookup::Reach;
 use crate::kms::Grant;
 
 /// The operations a grant on a symmetric key may name [KMS CreateGrant, Operations].
@@ -27,23 +28,19 @@ const OPERATIONS: &[&str] = &[
 /// At most 50,000 grants per key [KMS quotas]; far more than anyone here needs, and a bound.
 const MAX_GRANTS: usize = 50_000;
 
+/// An encryption-context constraint of a grant.
+type Constraint = Option<BTreeMap<String, String>>;
+
 fn hex<const N: usize>() -> String {
     random::<N>().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn constraints(
-    call: &Call,
-) -> Result<
-    (
-        Option<BTreeMap<String, String>>,
-        Option<BTreeMap<String, String>>,
-    ),
-    JsonError,
-> {
+/// `Constraints`: (EncryptionContextSubset, EncryptionContextEquals).
+fn constraints(call: &Call) -> Result<(Constraint, Constraint), JsonError> {
     let Some(c) = call.input.get("Constraints") else {
         return Ok((None, None));
     };
-    let map = |name: &str| -> Result<Option<BTreeMap<String, String>>, JsonError> {
+    let map = |name: &str| -> Result<Constraint, JsonError> {
         match c.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Object(m)) => m

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::call::{Call, Reach};
+use super::call::Call;
 use crate::api::json::error::JsonError;
-use crate::kms::{default_policy, uuid, Key, KeyState, KEY};
+use crate::kms::lookup::Reach;
+use crate::kms::{default_policy, uuid, Key, KeyState, NewKey, KEY};
 
 /// `KeyMetadata` as the botocore model names its fields.
 pub fn metadata(key: &Key) -> Value {
@@ -40,6 +41,21 @@ fn check_policy(text: &str) -> Result<(), JsonError> {
         .map_err(|e| JsonError::new("MalformedPolicyDocumentException", e.first().to_string()))
 }
 
+/// KMS refuses a key policy that would not let its author change it again, unless asked not
+/// to check [KMS CreateKey, PutKeyPolicy: BypassPolicyLockoutSafetyCheck].
+fn lockout_check(call: &Call, arn: &str, account: &str, policy: &str) -> Result<(), JsonError> {
+    if call.input.bool("BypassPolicyLockoutSafetyCheck")? == Some(true) {
+        return Ok(());
+    }
+    if crate::authorize::key::keeps_caller_in(call.gatehouse, call.caller, arn, account, policy) {
+        return Ok(());
+    }
+    Err(JsonError::new(
+        "MalformedPolicyDocumentException",
+        "The new key policy will not allow you to update the key policy in the future.",
+    ))
+}
+
 fn tags(call: &Call) -> Result<Vec<(String, String)>, JsonError> {
     let Some(Value::Array(items)) = call.input.get("Tags") else {
         return Ok(Vec::new());
@@ -59,42 +75,6 @@ fn tags(call: &Call) -> Result<Vec<(String, String)>, JsonError> {
             }
         })
         .collect()
-}
-
-/// Makes a key in the caller's account and region; `manager` is `CUSTOMER`, or `AWS` for the
-/// key S3 makes for `aws/s3`.
-pub fn make_key(
-    gatehouse: &crate::state::Gatehouse,
-    account: &str,
-    region: &str,
-    description: &str,
-    policy: String,
-    manager: &str,
-    tags: Vec<(String, String)>,
-) -> Result<Key, JsonError> {
-    let master = gatehouse.kms_master().map_err(|e| {
-        eprintln!("gatehouse: {e}");
-        JsonError::internal()
-    })?;
-    let id = uuid();
-    let key = Key {
-        material: master.new_material(&id),
-        id,
-        account: account.to_string(),
-        region: region.to_string(),
-        description: description.to_string(),
-        state: KeyState::Enabled,
-        deletion_secs: None,
-        created_secs: audit::clock::now_secs(),
-        manager: manager.to_string(),
-        policy,
-        tags,
-        grants: Vec::new(),
-    };
-    gatehouse
-        .store
-        .put_record(KEY, &key.id, account, region, &key.to_text())?;
-    Ok(key)
 }
 
 pub fn create(call: &Call) -> Result<Value, JsonError> {
@@ -118,21 +98,35 @@ pub fn create(call: &Call) -> Result<Value, JsonError> {
             ))
         }
     }
-    let policy = match call.input.optional("Policy")? {
+    let given = call.input.optional("Policy")?;
+    let policy = match given {
         Some(text) => text.to_string(),
         None => default_policy(call.account()),
     };
     let tags = tags(call)?;
     call.authorize("CreateKey", "*")?;
     check_policy(&policy)?;
-    let key = make_key(
-        call.gatehouse,
-        call.account(),
-        call.region(),
-        description,
-        policy,
-        "CUSTOMER",
-        tags,
+    let id = uuid();
+    if given.is_some() {
+        let arn = crate::kms::key_arn(call.region(), call.account(), &id);
+        lockout_check(call, &arn, call.account(), &policy)?;
+    }
+    let master = call.gatehouse.kms_master().map_err(|e| {
+        eprintln!("gatehouse: {e}");
+        JsonError::internal()
+    })?;
+    let key = crate::kms::create(
+        &call.gatehouse.store,
+        master,
+        NewKey {
+            id,
+            account: call.account(),
+            region: call.region(),
+            description,
+            policy,
+            manager: "CUSTOMER",
+            tags,
+        },
     )?;
     Ok(json!({"KeyMetadata": metadata(&key)}))
 }
@@ -250,6 +244,7 @@ pub fn put_policy(call: &Call) -> Result<Value, JsonError> {
     let key = call.key(Reach::OwnAccount)?;
     call.authorize_key("PutKeyPolicy", &key, &BTreeMap::new())?;
     check_policy(&text)?;
+    lockout_check(call, &key.arn(), &key.account, &text)?;
     call.change_key(&key, |k| {
         k.policy = text;
         Ok(())

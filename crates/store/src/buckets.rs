@@ -129,6 +129,8 @@ pub struct Bucket {
     pub created_ms: i64,
     /// The bucket ACL (no grants: the owner's FULL_CONTROL alone).
     pub acl: Acl,
+    /// The default encryption configuration (the server's own text); `None`: none.
+    pub encryption: Option<String>,
 }
 
 /// What CreateBucket decides.
@@ -159,7 +161,7 @@ fn bindings_key(bucket_id: i64, version: i64) -> String {
 }
 
 const COLUMNS: &str =
-    "id, name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl";
+    "id, name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl, encryption";
 
 fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
     Ok(Bucket {
@@ -172,6 +174,7 @@ fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
         block_public_access: BlockPublicAccessFlags::from_stored(r.get(6)?),
         created_ms: r.get(7)?,
         acl: Acl::decode(&r.get::<_, String>(8)?),
+        encryption: r.get(9)?,
     })
 }
 
@@ -368,6 +371,11 @@ impl Store {
             "object_ownership",
             ObjectOwnership::stored(ownership),
         )
+    }
+
+    /// Sets (`Some`) or deletes the bucket's default encryption.
+    pub fn set_bucket_encryption(&self, bucket: &str, configuration: Option<&str>) -> Result<()> {
+        self.update_bucket(bucket, "encryption", configuration)
     }
 
     pub fn set_bucket_acl(&self, bucket: &str, acl: &Acl) -> Result<()> {

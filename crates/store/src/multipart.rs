@@ -54,13 +54,14 @@ fn upload_row(r: &Row) -> rusqlite::Result<Upload> {
                 .collect(),
             tags: r.get(7)?,
             acl: crate::acl::Acl::decode(&r.get::<_, String>(9)?),
+            encryption: r.get(10)?,
         },
         created_ms: r.get(8)?,
     })
 }
 
 const UPLOAD_COLUMNS: &str =
-    "upload_id, bucket_id, key, initiator, owner, content_type, metadata, tags, created_ms, acl";
+    "upload_id, bucket_id, key, initiator, owner, content_type, metadata, tags, created_ms, acl, encryption";
 
 fn part_row(r: &Row) -> rusqlite::Result<Part> {
     Ok(Part {
@@ -84,7 +85,7 @@ impl Store {
         let conn = self.db.lock();
         let upload_id = ids::upload_id();
         conn.execute(
-            &format!("INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            &format!("INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
             params![
                 upload_id,
                 b.id,
@@ -95,7 +96,8 @@ impl Store {
                 encode_metadata(&attributes.metadata),
                 attributes.tags,
                 now_ms(),
-                attributes.acl.encode()
+                attributes.acl.encode(),
+                attributes.encryption
             ],
         )?;
         Ok(conn.query_row(

@@ -25,6 +25,9 @@ pub struct ObjectAttributes {
     pub owner: String,
     /// The object's ACL (no grants: the owner's FULL_CONTROL alone).
     pub acl: Acl,
+    /// How the bytes are sealed at rest (the server's own text); `None`: stored as sent. Its
+    /// blobs then hold more bytes than the object (the segments' sizes are the object's).
+    pub encryption: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -58,7 +61,7 @@ pub struct Deleted {
 }
 
 pub(crate) const VERSION_COLUMNS: &str =
-    "seq, bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl";
+    "seq, bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl, encryption";
 
 pub(crate) fn version_row(r: &Row) -> rusqlite::Result<ObjectVersion> {
     let key: Vec<u8> = r.get(2)?;
@@ -78,6 +81,7 @@ pub(crate) fn version_row(r: &Row) -> rusqlite::Result<ObjectVersion> {
             tags: r.get(10)?,
             owner: r.get(11)?,
             acl: Acl::decode(&r.get::<_, String>(13)?),
+            encryption: r.get(14)?,
         },
         modified_ms: r.get(12)?,
     })
@@ -352,8 +356,8 @@ pub(crate) fn insert_version(
     let size: u64 = segments.iter().map(|s| s.size).sum();
     let seq = crate::db::next_id(tx, "objects")?;
     tx.execute(
-        "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl, seq)
-         VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO objects (bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl, seq, encryption)
+         VALUES (?1, ?2, ?3, 1, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             b.id,
             key.as_bytes(),
@@ -366,7 +370,8 @@ pub(crate) fn insert_version(
             attributes.owner,
             now_ms(),
             attributes.acl.encode(),
-            seq
+            seq,
+            attributes.encryption
         ],
     )?;
     for (i, s) in segments.iter().enumerate() {

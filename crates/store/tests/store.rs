@@ -45,6 +45,7 @@ fn put(store: &Store, b: &str, key: &str, bytes: &[u8]) -> ObjectVersion {
         metadata: vec![("x-amz-meta-color".into(), "blue".into())],
         tags: "team=eng".into(),
         acl: Acl::decode("FULL_CONTROL CanonicalUser alpha-id\nREAD Group http://acs.amazonaws.com/groups/global/AllUsers"),
+        encryption: Some("the server's own text".into()),
     };
     store.put_object(b, key, &attrs, &[blob], &etag).unwrap()
 }
@@ -216,6 +217,10 @@ fn objects_round_trip_with_attributes_ranges_and_overwrites() {
         vec![("x-amz-meta-color".to_string(), "blue".to_string())]
     );
     assert_eq!(got.attributes.tags, "team=eng");
+    assert_eq!(
+        got.attributes.encryption.as_deref(),
+        Some("the server's own text")
+    );
     assert_eq!(read_all(&store, &got), b"hello, world");
     let mut middle = String::new();
     store

@@ -71,27 +71,20 @@ impl MasterKey {
         Ok(MasterKey(cipher))
     }
 
-    /// New key material for `key_id`, wrapped (base64 of nonce and sealed bytes).
-    pub fn new_material(&self, key_id: &str) -> String {
-        let material: [u8; 32] = random();
+    /// Seals `bytes` under the master key, bound to `aad` (base64 of nonce and sealed bytes).
+    pub fn seal(&self, aad: &[u8], bytes: &[u8]) -> String {
         let nonce: [u8; NONCE_LEN] = random();
         let sealed = self
             .0
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: &material,
-                    aad: key_id.as_bytes(),
-                },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: bytes, aad })
             .expect("AES-GCM seals any message of this size");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         base64::engine::general_purpose::STANDARD.encode(out)
     }
 
-    /// The key's material, ready to use.
-    pub fn unwrap(&self, key_id: &str, wrapped: &str) -> Result<KeyMaterial, CryptoError> {
+    /// What [`MasterKey::seal`] sealed with the same `aad`.
+    pub fn unseal(&self, aad: &[u8], wrapped: &str) -> Result<Vec<u8>, CryptoError> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(wrapped)
             .map_err(|e| CryptoError::Material(e.to_string()))?;
@@ -99,16 +92,20 @@ impl MasterKey {
             return Err(CryptoError::Material("too short".into()));
         }
         let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-        let material = self
-            .0
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: key_id.as_bytes(),
-                },
-            )
-            .map_err(|_| CryptoError::Material("it was not sealed by this master key".into()))?;
+        self.0
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad })
+            .map_err(|_| CryptoError::Material("it was not sealed by this master key".into()))
+    }
+
+    /// New key material for `key_id`, wrapped.
+    pub fn new_material(&self, key_id: &str) -> String {
+        let material: [u8; 32] = random();
+        self.seal(key_id.as_bytes(), &material)
+    }
+
+    /// The key's material, ready to use.
+    pub fn unwrap(&self, key_id: &str, wrapped: &str) -> Result<KeyMaterial, CryptoError> {
+        let material = self.unseal(key_id.as_bytes(), wrapped)?;
         let cipher = Aes256Gcm::new_from_slice(&material)
             .map_err(|_| CryptoError::Material("not 32 bytes".into()))?;
         Ok(KeyMaterial {

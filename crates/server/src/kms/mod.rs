@@ -5,6 +5,7 @@
 
 pub mod crypto;
 pub mod lookup;
+pub mod managed;
 
 use std::collections::BTreeMap;
 

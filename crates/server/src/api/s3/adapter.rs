@@ -6,8 +6,8 @@ use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result, S3};
 
 use crate::api::s3::{
-    acl_api, bucket, copy, list, multipart, object, ownership, policy, public_access, tagging,
-    versioning,
+    acl_api, bucket, copy, encryption, list, multipart, object, ownership, policy, public_access,
+    tagging, versioning,
 };
 use crate::state::Gatehouse;
 
@@ -216,6 +216,27 @@ impl S3 for GatehouseS3 {
         req: S3Request<DeletePublicAccessBlockInput>,
     ) -> S3Result<S3Response<DeletePublicAccessBlockOutput>> {
         public_access::delete(&self.0, req)
+    }
+
+    async fn get_bucket_encryption(
+        &self,
+        req: S3Request<GetBucketEncryptionInput>,
+    ) -> S3Result<S3Response<GetBucketEncryptionOutput>> {
+        encryption::get(&self.0, req)
+    }
+
+    async fn put_bucket_encryption(
+        &self,
+        req: S3Request<PutBucketEncryptionInput>,
+    ) -> S3Result<S3Response<PutBucketEncryptionOutput>> {
+        encryption::put(&self.0, req)
+    }
+
+    async fn delete_bucket_encryption(
+        &self,
+        req: S3Request<DeleteBucketEncryptionInput>,
+    ) -> S3Result<S3Response<DeleteBucketEncryptionOutput>> {
+        encryption::delete(&self.0, req)
     }
 
     async fn get_bucket_versioning(

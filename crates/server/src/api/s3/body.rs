@@ -11,20 +11,36 @@ use s3s::dto::StreamingBlob;
 use s3s::{S3Error, S3ErrorCode, S3Result};
 use store::BlobInfo;
 
+use md5::Digest;
+
 use crate::api::s3::errors::from_store;
+use crate::api::s3::sse::chunks::{sealed_size, Sealer};
+use crate::api::s3::sse::DataKey;
 use crate::state::Gatehouse;
 
 const WRITE_SIZE: usize = 1024 * 1024;
 
 /// Writes `body` (at most `limit` bytes) as one durable blob, showing each chunk to
 /// `on_chunk` (checksums); nothing is visible until the caller commits metadata that names it.
+/// With a data key the bytes are sealed as they stream (`sse::chunks`), and the answer
+/// describes the plaintext (its size and MD5) while the blob holds the sealed bytes.
 pub async fn store_body(
     gatehouse: &Gatehouse,
     body: Option<StreamingBlob>,
     limit: u64,
+    data_key: Option<&DataKey>,
     mut on_chunk: impl FnMut(&[u8]),
 ) -> S3Result<BlobInfo> {
-    let mut writer = gatehouse.store.blobs().writer(limit).map_err(from_store)?;
+    let physical_limit = match data_key {
+        Some(_) => sealed_size(limit),
+        None => limit,
+    };
+    let mut writer = gatehouse
+        .store
+        .blobs()
+        .writer(physical_limit)
+        .map_err(from_store)?;
+    let mut sealer = data_key.map(|k| (Sealer::new(k), md5::Md5::new(), 0u64));
     // Bodies arrive in small chunks; the disk is written a mebibyte at a time.
     let mut pending: Vec<u8> = Vec::with_capacity(WRITE_SIZE);
     if let Some(mut body) = body {
@@ -32,23 +48,79 @@ pub async fn store_body(
             let chunk = chunk
                 .map_err(|e| S3Error::with_message(S3ErrorCode::IncompleteBody, e.to_string()))?;
             on_chunk(&chunk);
-            pending.extend_from_slice(&chunk);
+            match &mut sealer {
+                Some((s, md5, size)) => {
+                    md5.update(&chunk);
+                    *size += chunk.len() as u64;
+                    s.push(&chunk, &mut pending);
+                }
+                None => pending.extend_from_slice(&chunk),
+            }
             if pending.len() >= WRITE_SIZE {
                 tokio::task::block_in_place(|| writer.append(&pending)).map_err(from_store)?;
                 pending.clear();
             }
         }
     }
-    tokio::task::block_in_place(|| {
+    let plain = sealer.map(|(s, md5, size)| {
+        s.finish(&mut pending);
+        (size, md5.finalize())
+    });
+    let physical = tokio::task::block_in_place(|| {
         writer.append(&pending)?;
         writer.finish()
     })
-    .map_err(from_store)
+    .map_err(from_store)?;
+    Ok(match plain {
+        Some((size, md5)) => BlobInfo {
+            id: physical.id,
+            size,
+            md5: md5.into(),
+        },
+        None => physical,
+    })
+}
+
+/// Writes what `reader` gives as one durable blob (blocking), sealed under `data_key` when
+/// there is one; the answer describes the plaintext.
+pub fn write_sealed(
+    gatehouse: &Gatehouse,
+    reader: &mut dyn Read,
+    data_key: Option<&DataKey>,
+) -> store::Result<BlobInfo> {
+    let blobs = gatehouse.store.blobs();
+    let Some(data_key) = data_key else {
+        return blobs.write_from(&mut &mut *reader, u64::MAX);
+    };
+    let mut writer = blobs.writer(u64::MAX)?;
+    let mut sealer = Sealer::new(data_key);
+    let (mut md5, mut size) = (md5::Md5::new(), 0u64);
+    let mut buf = vec![0u8; WRITE_SIZE];
+    let mut sealed = Vec::with_capacity(WRITE_SIZE + WRITE_SIZE / 16);
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        md5.update(&buf[..n]);
+        size += n as u64;
+        sealer.push(&buf[..n], &mut sealed);
+        writer.append(&sealed)?;
+        sealed.clear();
+    }
+    sealer.finish(&mut sealed);
+    writer.append(&sealed)?;
+    let physical = writer.finish()?;
+    Ok(BlobInfo {
+        id: physical.id,
+        size,
+        md5: md5.finalize().into(),
+    })
 }
 
 /// An object's bytes as a stream: a blocking reader on its own thread, 256 KiB at a time,
 /// handed over through a small channel (back-pressure: at most four chunks ahead).
-pub fn byte_stream(mut reader: store::ObjectReader) -> ChunkStream {
+pub fn byte_stream(mut reader: impl Read + Send + 'static) -> ChunkStream {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     tokio::task::spawn_blocking(move || loop {
         let mut buf = vec![0u8; 256 * 1024];

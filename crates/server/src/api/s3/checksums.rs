@@ -10,6 +10,7 @@ use s3s::{s3_error, S3Result};
 use store::BlobInfo;
 
 use crate::api::s3::body::store_body;
+use crate::api::s3::sse::DataKey;
 use crate::state::Gatehouse;
 
 /// What a write request promised about its body.
@@ -31,6 +32,7 @@ pub async fn store_verified(
     gatehouse: &Gatehouse,
     body: Option<StreamingBlob>,
     limit: u64,
+    data_key: Option<&DataKey>,
     promised: Promised<'_>,
 ) -> S3Result<(BlobInfo, Checksum)> {
     let declared = promised
@@ -48,7 +50,7 @@ pub async fn store_verified(
         }
     };
     let mut integrity = Integrity::new(promised.headers, promised.checksum, promised.content_md5);
-    let blob = store_body(gatehouse, body, limit, |c| integrity.update(c)).await?;
+    let blob = store_body(gatehouse, body, limit, data_key, |c| integrity.update(c)).await?;
     let trailers = promised.trailers.and_then(|t| t.take());
     let verified = match declared {
         Some(n) if n != blob.size => Err(s3_error!(

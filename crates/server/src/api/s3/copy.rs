@@ -7,22 +7,26 @@ use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{etag_of, BlobInfo, ObjectAttributes, ObjectVersion};
 
 use crate::api::s3::acl::acl_request;
+use crate::api::s3::body::write_sealed;
 use crate::api::s3::convert::timestamp;
 use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::{expect_owner, require, require_anywhere};
-use crate::api::s3::object::limit_metadata;
+use crate::api::s3::object::{limit_metadata, readable_data_key};
 use crate::api::s3::ownership::{acl_keys, object_write};
+use crate::api::s3::sse::{self, DataKey};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::state::Gatehouse;
 
-/// Authorizes reading the copy source and writes its bytes (or the inclusive `range`) to a new
-/// durable blob.
+/// Authorizes reading the copy source (and, when it is encrypted, opening its data key) and
+/// writes its plaintext (or the inclusive `range`) to a new durable blob, sealed under
+/// `data_key` when the destination is encrypted.
 pub fn copy_source_bytes(
     gatehouse: &Gatehouse,
     caller: &Caller,
     source: &CopySource,
     range: Option<(u64, u64)>,
+    data_key: Option<&DataKey>,
 ) -> S3Result<(BlobInfo, ObjectVersion)> {
     let CopySource::Bucket {
         bucket,
@@ -64,11 +68,11 @@ pub fn copy_source_bytes(
         }
         None => (0, version.size),
     };
-    let blob = tokio::task::block_in_place(|| {
-        let mut reader = gatehouse.store.read_object(&version, start, len)?;
-        gatehouse.store.blobs().write_from(&mut reader, u64::MAX)
-    })
-    .map_err(from_store)?;
+    let source_key = readable_data_key(gatehouse, caller, &source_bucket, &version)?;
+    let blob = tokio::task::block_in_place(|| -> S3Result<BlobInfo> {
+        let mut reader = sse::plaintext(gatehouse, &version, source_key, start, len)?;
+        write_sealed(gatehouse, &mut reader, data_key).map_err(from_store)
+    })?;
     Ok((blob, version))
 }
 
@@ -113,13 +117,32 @@ pub fn copy_object(
         &acl,
     )?;
     let to_itself = matches!(&input.copy_source, CopySource::Bucket { bucket: b, key: k, .. } if **b == *bucket.name && **k == *input.key);
-    if to_itself && !replace_metadata && !replace_tags {
+    let reencrypt = input.server_side_encryption.is_some();
+    if to_itself && !replace_metadata && !replace_tags && !reencrypt {
         return Err(s3_error!(
             InvalidRequest,
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes."
         ));
     }
-    let (blob, source) = copy_source_bytes(gatehouse, &caller, &input.copy_source, None)?;
+    // The copy is encrypted as its request or the destination bucket's default says, never
+    // by the source's encryption [S3 CopyObject, "Server-side encryption"].
+    let requested = sse::request::requested(
+        &bucket,
+        input.server_side_encryption.as_ref(),
+        input.ssekms_key_id.as_deref(),
+        input.ssekms_encryption_context.as_deref(),
+        input.bucket_key_enabled,
+    )?;
+    let sealing = requested
+        .map(|r| sse::new_data_key(gatehouse, &caller, &bucket, &input.key, &r))
+        .transpose()?;
+    let (blob, source) = copy_source_bytes(
+        gatehouse,
+        &caller,
+        &input.copy_source,
+        None,
+        sealing.as_ref().map(|(k, _)| k),
+    )?;
     let attributes = ObjectAttributes {
         content_type: if replace_metadata {
             input.content_type.clone()
@@ -142,13 +165,19 @@ pub fn copy_object(
         },
         owner: written.owner,
         acl: written.acl,
+        encryption: sealing.map(|(_, envelope)| envelope.to_text()),
     };
     let etag = etag_of(&blob.md5);
     let version = gatehouse
         .store
         .put_object(&bucket.name, &input.key, &attributes, &[blob], &etag)
         .map_err(from_store)?;
+    let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(CopyObjectOutput {
+        server_side_encryption: sse.server_side_encryption,
+        ssekms_key_id: sse.ssekms_key_id,
+        bucket_key_enabled: sse.bucket_key_enabled,
+        ssekms_encryption_context: sse.ssekms_encryption_context,
         copy_object_result: Some(CopyObjectResult {
             e_tag: Some(ETag::Strong(version.etag.clone())),
             last_modified: Some(timestamp(version.modified_ms)),

@@ -9,6 +9,7 @@ pub(crate) mod checksums;
 mod conditions;
 mod convert;
 mod copy;
+mod encryption;
 pub(crate) mod errors;
 mod list;
 mod lookup;
@@ -17,6 +18,7 @@ mod object;
 mod ownership;
 mod policy;
 pub(crate) mod public_access;
+mod sse;
 mod tagging;
 mod versioning;
 

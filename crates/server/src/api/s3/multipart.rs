@@ -14,6 +14,7 @@ use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::{require, require_allowed};
 use crate::api::s3::object::limit_metadata;
 use crate::api::s3::ownership::{acl_keys, object_write};
+use crate::api::s3::sse;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::state::Gatehouse;
@@ -33,6 +34,24 @@ fn part_number(n: i32) -> S3Result<u32> {
         })
 }
 
+/// An encrypted upload's data key, for one more part (SSE-KMS asks kms:Decrypt).
+fn upload_data_key(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    bucket: &store::Bucket,
+    upload: &store::Upload,
+) -> S3Result<Option<sse::DataKey>> {
+    upload
+        .attributes
+        .encryption
+        .as_deref()
+        .map(|text| {
+            let envelope = sse::Envelope::parse(text)?;
+            sse::open_data_key(gatehouse, caller, &bucket.region, &envelope)
+        })
+        .transpose()
+}
+
 pub fn create(
     gatehouse: &Gatehouse,
     req: S3Request<CreateMultipartUploadInput>,
@@ -41,11 +60,16 @@ pub fn create(
     let input = req.input;
     let bucket = require(gatehouse, &caller, &input.bucket)?;
     let acl = acl_request!(input);
+    let mut keys = acl_keys(&acl);
+    keys.extend(sse::request::condition_keys(
+        input.server_side_encryption.as_ref(),
+        input.ssekms_key_id.as_deref(),
+    ));
     check(
         gatehouse,
         &caller,
         Question {
-            keys: acl_keys(&acl),
+            keys,
             ..Question::on_object("s3:PutObject", &bucket, &input.key)
         },
     )?;
@@ -58,6 +82,19 @@ pub fn create(
         "s3:PutObject",
         &acl,
     )?;
+    // The upload's data key is made now (kms:GenerateDataKey), and opened for each part
+    // (kms:Decrypt) [S3 `mpuoverview`, "Multipart upload and permissions"].
+    let requested = sse::request::requested(
+        &bucket,
+        input.server_side_encryption.as_ref(),
+        input.ssekms_key_id.as_deref(),
+        input.ssekms_encryption_context.as_deref(),
+        input.bucket_key_enabled,
+    )?;
+    let envelope = requested
+        .map(|r| sse::new_data_key(gatehouse, &caller, &bucket, &input.key, &r))
+        .transpose()?
+        .map(|(_, envelope)| envelope.to_text());
     let attributes = ObjectAttributes {
         content_type: input.content_type.clone(),
         metadata: input
@@ -68,6 +105,7 @@ pub fn create(
         tags: input.tagging.clone().unwrap_or_default(),
         owner: written.owner,
         acl: written.acl,
+        encryption: envelope,
     };
     let upload = gatehouse
         .store
@@ -78,10 +116,15 @@ pub fn create(
             &attributes,
         )
         .map_err(from_store)?;
+    let sse = sse::request::described(upload.attributes.encryption.as_deref())?;
     Ok(S3Response::new(CreateMultipartUploadOutput {
         bucket: Some(bucket.name),
         key: Some(input.key),
         upload_id: Some(upload.upload_id),
+        server_side_encryption: sse.server_side_encryption,
+        ssekms_key_id: sse.ssekms_key_id,
+        bucket_key_enabled: sse.bucket_key_enabled,
+        ssekms_encryption_context: sse.ssekms_encryption_context,
         ..Default::default()
     }))
 }
@@ -99,13 +142,20 @@ pub async fn upload_part(
         Question::on_object("s3:PutObject", &bucket, &input.key),
     )?;
     let number = part_number(input.part_number)?;
-    gatehouse
+    let upload = gatehouse
         .store
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
+    let data_key = upload_data_key(gatehouse, &caller, &bucket, &upload)?;
     let promised = promised_by!(req, input);
-    let (blob, checksum) =
-        store_verified(gatehouse, input.body.take(), MAX_PART_SIZE, promised).await?;
+    let (blob, checksum) = store_verified(
+        gatehouse,
+        input.body.take(),
+        MAX_PART_SIZE,
+        data_key.as_ref(),
+        promised,
+    )
+    .await?;
     let part = gatehouse
         .store
         .put_part(&bucket.name, &input.key, &input.upload_id, number, &blob)
@@ -139,11 +189,18 @@ pub fn upload_part_copy(
         &caller,
         Question::on_object("s3:PutObject", &bucket, &input.key),
     )?;
-    gatehouse
+    let upload = gatehouse
         .store
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
-    let (blob, _) = copy_source_bytes(gatehouse, &caller, &input.copy_source, range)?;
+    let data_key = upload_data_key(gatehouse, &caller, &bucket, &upload)?;
+    let (blob, _) = copy_source_bytes(
+        gatehouse,
+        &caller,
+        &input.copy_source,
+        range,
+        data_key.as_ref(),
+    )?;
     let part = gatehouse
         .store
         .put_part(&bucket.name, &input.key, &input.upload_id, number, &blob)
@@ -205,7 +262,11 @@ pub fn complete(
         .store
         .complete_upload(&bucket.name, &input.key, &input.upload_id, &listed)
         .map_err(from_store)?;
+    let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(CompleteMultipartUploadOutput {
+        server_side_encryption: sse.server_side_encryption,
+        ssekms_key_id: sse.ssekms_key_id,
+        bucket_key_enabled: sse.bucket_key_enabled,
         bucket: Some(bucket.name.clone()),
         key: Some(input.key.clone()),
         e_tag: Some(ETag::Strong(version.etag.clone())),

@@ -13,6 +13,7 @@ use crate::api::s3::convert::timestamp;
 use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require;
 use crate::api::s3::ownership::{acl_keys, object_write};
+use crate::api::s3::sse;
 use crate::api::s3::tagging::existing;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
@@ -66,6 +67,10 @@ pub async fn put(
             keys.push((format!("s3:RequestObjectTag/{k}"), ContextValue::Single(v)));
         }
     }
+    keys.extend(sse::request::condition_keys(
+        input.server_side_encryption.as_ref(),
+        input.ssekms_key_id.as_deref(),
+    ));
     check(
         gatehouse,
         &caller,
@@ -99,9 +104,25 @@ pub async fn put(
             "Your proposed upload exceeds the maximum allowed size"
         ));
     }
+    let requested = sse::request::requested(
+        &bucket,
+        input.server_side_encryption.as_ref(),
+        input.ssekms_key_id.as_deref(),
+        input.ssekms_encryption_context.as_deref(),
+        input.bucket_key_enabled,
+    )?;
+    let sealing = requested
+        .map(|r| sse::new_data_key(gatehouse, &caller, &bucket, &input.key, &r))
+        .transpose()?;
     let promised = promised_by!(req, input);
-    let (blob, checksum) =
-        store_verified(gatehouse, input.body.take(), MAX_PUT_SIZE, promised).await?;
+    let (blob, checksum) = store_verified(
+        gatehouse,
+        input.body.take(),
+        MAX_PUT_SIZE,
+        sealing.as_ref().map(|(k, _)| k),
+        promised,
+    )
+    .await?;
     let etag = etag_of(&blob.md5);
     let attributes = ObjectAttributes {
         content_type: input.content_type.clone(),
@@ -113,6 +134,7 @@ pub async fn put(
         tags: input.tagging.clone().unwrap_or_default(),
         owner: written.owner,
         acl: written.acl,
+        encryption: sealing.map(|(_, envelope)| envelope.to_text()),
     };
     let version = tokio::task::block_in_place(|| {
         gatehouse
@@ -120,7 +142,12 @@ pub async fn put(
             .put_object(&bucket.name, &input.key, &attributes, &[blob], &etag)
     })
     .map_err(from_store)?;
+    let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(PutObjectOutput {
+        server_side_encryption: sse.server_side_encryption,
+        ssekms_key_id: sse.ssekms_key_id,
+        bucket_key_enabled: sse.bucket_key_enabled,
+        ssekms_encryption_context: sse.ssekms_encryption_context,
         e_tag: Some(quoted(&version.etag)),
         checksum_crc32: checksum.checksum_crc32,
         checksum_crc32c: checksum.checksum_crc32c,
@@ -215,9 +242,12 @@ pub fn about_existing<'a>(q: Question<'a>, version: &'a ObjectVersion) -> Questi
 /// GetObject's and HeadObject's outputs: the fields that describe the version, shared, plus
 /// each operation's own.
 macro_rules! described {
-    ($output:ident, $version:expr, { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+    ($output:ident, $version:expr, $sse:expr, { $($field:ident $(: $value:expr)?),* $(,)? }) => {
         $output {
             $($field $(: $value)?,)*
+            server_side_encryption: $sse.server_side_encryption,
+            ssekms_key_id: $sse.ssekms_key_id,
+            bucket_key_enabled: $sse.bucket_key_enabled,
             accept_ranges: Some("bytes".to_string()),
             content_type: $version.attributes.content_type.clone(),
             e_tag: Some(quoted(&$version.etag)),
@@ -227,6 +257,24 @@ macro_rules! described {
             ..Default::default()
         }
     };
+}
+
+/// An encrypted version's data key, after KMS says the caller may use it (SSE-KMS).
+pub fn readable_data_key(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    bucket: &store::Bucket,
+    version: &store::ObjectVersion,
+) -> S3Result<Option<sse::DataKey>> {
+    version
+        .attributes
+        .encryption
+        .as_deref()
+        .map(|text| {
+            let envelope = sse::Envelope::parse(text)?;
+            sse::open_data_key(gatehouse, caller, &bucket.region, &envelope)
+        })
+        .transpose()
 }
 
 pub fn get(
@@ -257,11 +305,10 @@ pub fn get(
         }
         None => (0, version.size, None),
     };
-    let reader = gatehouse
-        .store
-        .read_object(&version, start, len)
-        .map_err(from_store)?;
-    Ok(S3Response::new(described!(GetObjectOutput, version, {
+    let data_key = readable_data_key(gatehouse, &caller, &bucket, &version)?;
+    let reader = sse::plaintext(gatehouse, &version, data_key, start, len)?;
+    let sse = sse::request::described(version.attributes.encryption.as_deref())?;
+    Ok(S3Response::new(described!(GetObjectOutput, version, sse, {
         body: Some(StreamingBlob::wrap(byte_stream(reader))),
         content_length: Some(len as i64),
         content_range,
@@ -282,9 +329,14 @@ pub fn head(
         req.input.version_id.as_deref(),
     )?;
     preconditions_of!(req.input).check(&version.etag, version.modified_ms)?;
-    Ok(S3Response::new(described!(HeadObjectOutput, version, {
-        content_length: Some(version.size as i64),
-    })))
+    // HEAD asks kms:Decrypt as GET does: the same 403 [S3 HeadObject, "Permissions"].
+    readable_data_key(gatehouse, &caller, &bucket, &version)?;
+    let sse = sse::request::described(version.attributes.encryption.as_deref())?;
+    Ok(S3Response::new(
+        described!(HeadObjectOutput, version, sse, {
+            content_length: Some(version.size as i64),
+        }),
+    ))
 }
 
 pub fn delete(

@@ -1,0 +1,180 @@
+//! What a write asks for: the `x-amz-server-side-encryption*` headers, or else the bucket's
+//! default encryption; and how an object's encryption is described back.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use policy::ContextValue;
+use s3s::dto::ServerSideEncryption;
+use s3s::{s3_error, S3Result};
+use serde::{Deserialize, Serialize};
+
+use super::Envelope;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Algorithm {
+    #[serde(rename = "AES256")]
+    Aes256,
+    #[serde(rename = "aws:kms")]
+    AwsKms,
+}
+
+impl Algorithm {
+    pub fn parse(s: &str) -> S3Result<Algorithm> {
+        match s {
+            "AES256" => Ok(Algorithm::Aes256),
+            "aws:kms" => Ok(Algorithm::AwsKms),
+            other => Err(s3_error!(
+                InvalidArgument,
+                "The encryption method specified is not supported: {other}"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Aes256 => "AES256",
+            Algorithm::AwsKms => "aws:kms",
+        }
+    }
+}
+
+/// A bucket's default encryption, as kept with the bucket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketDefault {
+    pub algorithm: Algorithm,
+    pub key_id: Option<String>,
+    pub bucket_key: bool,
+}
+
+impl BucketDefault {
+    pub fn of(bucket: &store::Bucket) -> S3Result<Option<BucketDefault>> {
+        bucket
+            .encryption
+            .as_deref()
+            .map(|text| {
+                serde_json::from_str(text).map_err(|e| {
+                    eprintln!(
+                        "gatehouse: bucket {}'s encryption does not read: {e}",
+                        bucket.name
+                    );
+                    s3_error!(
+                        InternalError,
+                        "We encountered an internal error. Please try again."
+                    )
+                })
+            })
+            .transpose()
+    }
+}
+
+/// How a write is to be encrypted.
+#[derive(Debug, Clone)]
+pub struct Requested {
+    pub algorithm: Algorithm,
+    pub key_id: Option<String>,
+    /// The request's own encryption context (aws:kms).
+    pub context: BTreeMap<String, String>,
+    pub given_context: Option<String>,
+    pub bucket_key: bool,
+}
+
+/// The encryption a write's headers ask for, else the bucket's default; `None`: none.
+/// `x-amz-server-side-encryption-aws-kms-key-id` and the context need `aws:kms`
+/// [S3 PutObject].
+pub fn requested(
+    bucket: &store::Bucket,
+    algorithm: Option<&ServerSideEncryption>,
+    key_id: Option<&str>,
+    context: Option<&str>,
+    bucket_key: Option<bool>,
+) -> S3Result<Option<Requested>> {
+    let Some(algorithm) = algorithm else {
+        if key_id.is_some() || context.is_some() {
+            return Err(s3_error!(
+                InvalidArgument,
+                "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms"
+            ));
+        }
+        return Ok(BucketDefault::of(bucket)?.map(|d| Requested {
+            algorithm: d.algorithm,
+            key_id: d.key_id,
+            context: BTreeMap::new(),
+            given_context: None,
+            bucket_key: d.bucket_key && d.algorithm == Algorithm::AwsKms,
+        }));
+    };
+    let algorithm = Algorithm::parse(algorithm.as_str())?;
+    if algorithm == Algorithm::Aes256 && (key_id.is_some() || context.is_some()) {
+        return Err(s3_error!(
+            InvalidArgument,
+            "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms"
+        ));
+    }
+    let parsed = match context {
+        None => BTreeMap::new(),
+        Some(text) => base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .ok()
+            .and_then(|json| serde_json::from_slice::<BTreeMap<String, String>>(&json).ok())
+            .ok_or_else(|| {
+                s3_error!(
+                    InvalidArgument,
+                    "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map"
+                )
+            })?,
+    };
+    let default_bucket_key = BucketDefault::of(bucket)?.is_some_and(|d| d.bucket_key);
+    Ok(Some(Requested {
+        algorithm,
+        key_id: key_id.map(str::to_string),
+        context: parsed,
+        given_context: context.map(str::to_string),
+        bucket_key: algorithm == Algorithm::AwsKms && bucket_key.unwrap_or(default_bucket_key),
+    }))
+}
+
+/// The condition keys of a write's encryption headers (absent when the request has none,
+/// whatever the bucket's default) [S3 `list_amazons3`, condition keys].
+pub fn condition_keys(
+    algorithm: Option<&ServerSideEncryption>,
+    key_id: Option<&str>,
+) -> Vec<(String, ContextValue)> {
+    let mut keys = Vec::new();
+    if let Some(a) = algorithm {
+        keys.push((
+            "s3:x-amz-server-side-encryption".to_string(),
+            ContextValue::Single(a.as_str().to_string()),
+        ));
+    }
+    if let Some(k) = key_id {
+        keys.push((
+            "s3:x-amz-server-side-encryption-aws-kms-key-id".to_string(),
+            ContextValue::Single(k.to_string()),
+        ));
+    }
+    keys
+}
+
+/// How an object's encryption is described in a response.
+#[derive(Default)]
+pub struct Described {
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    pub ssekms_key_id: Option<String>,
+    pub bucket_key_enabled: Option<bool>,
+    pub ssekms_encryption_context: Option<String>,
+}
+
+pub fn described(encryption: Option<&str>) -> S3Result<Described> {
+    let Some(text) = encryption else {
+        return Ok(Described::default());
+    };
+    let e = Envelope::parse(text)?;
+    Ok(Described {
+        server_side_encryption: Some(ServerSideEncryption::from(e.algorithm.as_str().to_string())),
+        ssekms_key_id: e.key_arn,
+        bucket_key_enabled: e.bucket_key.then_some(true),
+        ssekms_encryption_context: e.given_context,
+    })
+}

@@ -12,7 +12,8 @@ use s3s::{s3_error, S3Request, S3Response, S3Result};
 
 use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require_allowed;
-use crate::api::s3::sse::request::{Algorithm, BucketDefault};
+use crate::api::s3::sse::request::BucketDefault;
+use crate::api::s3::sse::Algorithm;
 use crate::caller::Caller;
 use crate::state::Gatehouse;
 
@@ -39,7 +40,6 @@ pub fn get(
             kms_master_key_id: default.key_id,
         }),
         bucket_key_enabled: Some(default.bucket_key),
-        ..Default::default()
     };
     Ok(S3Response::new(GetBucketEncryptionOutput {
         server_side_encryption_configuration: Some(ServerSideEncryptionConfiguration {

@@ -11,6 +11,7 @@
 //! [S3 `troubleshoot-403-errors`, "Encryption and permissions requirements"].
 
 pub mod chunks;
+mod envelope;
 mod reader;
 pub mod request;
 
@@ -19,48 +20,13 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use http::StatusCode;
 use s3s::{s3_error, S3Error, S3ErrorCode, S3Result};
-use serde::{Deserialize, Serialize};
 
 use crate::caller::Caller;
 use crate::kms::lookup::{self, KeyError, Reach};
 use crate::state::Gatehouse;
+pub use envelope::{Algorithm, DataKey, Envelope};
 pub use reader::plaintext;
-pub use request::{Algorithm, Requested};
-
-/// How one object's data key is sealed (kept in its metadata as JSON).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Envelope {
-    pub algorithm: Algorithm,
-    /// The KMS key (aws:kms).
-    pub key_arn: Option<String>,
-    /// The data key: a KMS ciphertext (aws:kms) or sealed by the master key (AES256), base64.
-    pub sealed_key: String,
-    /// The KMS encryption context (aws:kms): the request's own and `aws:s3:arn`.
-    pub context: BTreeMap<String, String>,
-    /// The context the request gave, as it gave it (echoed in responses).
-    pub given_context: Option<String>,
-    pub bucket_key: bool,
-}
-
-impl Envelope {
-    pub fn parse(text: &str) -> S3Result<Envelope> {
-        serde_json::from_str(text).map_err(|e| {
-            eprintln!("gatehouse: an object's encryption envelope does not read: {e}");
-            s3_error!(
-                InternalError,
-                "We encountered an internal error. Please try again."
-            )
-        })
-    }
-
-    pub fn to_text(&self) -> String {
-        serde_json::to_string(self).expect("an envelope serializes")
-    }
-}
-
-/// A data key ready to seal or open bytes.
-pub type DataKey = [u8; 32];
+pub use request::Requested;
 
 /// What SSE-S3's master-key seal binds a data key to.
 const SSE_S3_AAD: &[u8] = b"gatehouse sse-s3 data key";

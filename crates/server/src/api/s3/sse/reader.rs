@@ -8,7 +8,7 @@ use s3s::S3Result;
 use store::{ObjectVersion, Segment};
 
 use super::chunks::Opener;
-use super::DataKey;
+use super::envelope::DataKey;
 use crate::api::s3::errors::from_store;
 use crate::state::Gatehouse;
 

@@ -9,35 +9,7 @@ use s3s::dto::ServerSideEncryption;
 use s3s::{s3_error, S3Result};
 use serde::{Deserialize, Serialize};
 
-use super::Envelope;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Algorithm {
-    #[serde(rename = "AES256")]
-    Aes256,
-    #[serde(rename = "aws:kms")]
-    AwsKms,
-}
-
-impl Algorithm {
-    pub fn parse(s: &str) -> S3Result<Algorithm> {
-        match s {
-            "AES256" => Ok(Algorithm::Aes256),
-            "aws:kms" => Ok(Algorithm::AwsKms),
-            other => Err(s3_error!(
-                InvalidArgument,
-                "The encryption method specified is not supported: {other}"
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Algorithm::Aes256 => "AES256",
-            Algorithm::AwsKms => "aws:kms",
-        }
-    }
-}
+use super::envelope::{Algorithm, Envelope};
 
 /// A bucket's default encryption, as kept with the bucket.
 #[derive(Debug, Clone, Serialize, Deserialize)]

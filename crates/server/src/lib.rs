@@ -9,16 +9,19 @@
 //!    API, error bodies with AWS's ids, the audit [`audit::Record`] of every request.
 //! 2. [`api`]: `s3` (s3s's adapter, one file per area, bucket lookup and region redirect),
 //!    `s3control`, the Query protocol's `query` endpoint for `iam` and `sts`, and the JSON
-//!    protocol's `json` endpoint for `organizations` (both verified by `api::signed`).
+//!    protocol's `json` endpoint for `organizations` and `kms` (both verified by
+//!    `api::signed`); SSE in `api::s3::sse`.
 //! 3. `auth` and `caller`: the access key s3s asks for, session tokens, the caller with the
 //!    connection's facts; `identity` resolves a key to its principal and policies, and
 //!    (`identity::binding`) keeps policies bound to the entities they named.
-//! 4. `authorize`: an operation's question, the request's context keys and S3's facts,
+//! 4. `authorize`: an operation's question, the request's context keys and S3's facts, the
+//!    perimeter (SCPs, RCPs, the VPC endpoint's policy), KMS's key rule (`authorize::key`),
 //!    decided by the engine and recorded; `verify` re-decides it uncached in verification
 //!    mode.
 //! 5. `state`: what every request shares (store, config, caches, audit log); [`config`];
 //!    `organization`, the organizations and the view of them that adds SCPs, RCPs and the
-//!    `aws:*Org*` keys to every decision.
+//!    `aws:*Org*` keys to every decision; `kms`, keys, aliases, grants and their cryptography;
+//!    `vpc_endpoint`, the configured endpoints.
 //!
 //! [`serve`] builds it all and starts the front door; `tls` and `unread` serve the
 //! connection.

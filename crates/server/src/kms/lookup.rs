@@ -25,12 +25,21 @@ pub enum Reach {
     AnyAccount,
 }
 
+/// A key by id; one whose scheduled deletion date has passed is gone, as on AWS (its record
+/// and wrapped material stay in the data directory: decision — nothing here destroys key
+/// material, so an operator can still recover what a client deleted by mistake).
 pub fn key_by_id(store: &Store, id: &str) -> Result<Option<Key>, KeyError> {
     let text = store
         .record(KEY, id)
         .map_err(|e| KeyError::Internal(e.to_string()))?;
-    text.map(|t| Key::parse(&t).map_err(|e| KeyError::Internal(format!("KMS key {id}: {e}"))))
-        .transpose()
+    let key = text
+        .map(|t| Key::parse(&t).map_err(|e| KeyError::Internal(format!("KMS key {id}: {e}"))))
+        .transpose()?;
+    Ok(key.filter(|k| !deleted(k, audit::clock::now_secs())))
+}
+
+fn deleted(key: &Key, now: u64) -> bool {
+    key.state == KeyState::PendingDeletion && key.deletion_secs.is_some_and(|when| when <= now)
 }
 
 pub fn alias(store: &Store, arn: &str) -> Result<Option<Alias>, KeyError> {
@@ -101,5 +110,60 @@ pub fn usable(key: &Key) -> Result<(), KeyError> {
             "{} is pending deletion.",
             key.arn()
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kms::crypto::MasterKey;
+    use crate::kms::{create, uuid, NewKey};
+
+    #[test]
+    fn a_key_past_its_deletion_date_is_gone_and_bare_ids_stay_in_their_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let master = MasterKey::open(dir.path()).unwrap();
+        let key = create(
+            &store,
+            &master,
+            NewKey {
+                id: uuid(),
+                account: "111111111111",
+                region: "us-east-1",
+                description: "",
+                policy: crate::kms::default_policy("111111111111"),
+                manager: "CUSTOMER",
+                tags: Vec::new(),
+            },
+        )
+        .unwrap();
+        let own =
+            |id: &str, account: &str| resolve(&store, id, account, "us-east-1", Reach::AnyAccount);
+        assert!(own(&key.id, "111111111111").is_ok());
+        assert!(matches!(
+            own(&key.id, "222222222222"),
+            Err(KeyError::NotFound(_))
+        ));
+        assert!(
+            own(&key.arn(), "222222222222").is_ok(),
+            "another account names it by ARN"
+        );
+        let mut pending = key.clone();
+        pending.state = KeyState::PendingDeletion;
+        pending.deletion_secs = Some(audit::clock::now_secs() + 3600);
+        assert!(!deleted(&pending, audit::clock::now_secs()));
+        assert!(deleted(&pending, audit::clock::now_secs() + 3600));
+        pending.deletion_secs = Some(1);
+        store
+            .change_record(KEY, &key.id, |_| {
+                Ok::<_, store::StoreError>((Some(pending.to_text()), ()))
+            })
+            .unwrap();
+        assert!(key_by_id(&store, &key.id).unwrap().is_none());
+        assert!(matches!(
+            own(&key.arn(), "111111111111"),
+            Err(KeyError::NotFound(_))
+        ));
     }
 }

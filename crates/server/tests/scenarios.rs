@@ -154,3 +154,12 @@ async fn kms_keys_policies_and_grants() {
     let stdout = scenarios("kms.py", &[]).await;
     assert_eq!(passed(&stdout), 9, "{stdout}");
 }
+
+/// Issue 13's SSE: SSE-S3 and SSE-KMS on every write path, the aws/s3 key, the KMS layer on
+/// every read and write (identity, key policy, grants, cross-account), key states, bucket
+/// default encryption, multipart, copies, and the encryption condition keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sse_and_the_kms_layer() {
+    let stdout = scenarios("sse.py", &[]).await;
+    assert_eq!(passed(&stdout), 12, "{stdout}");
+}

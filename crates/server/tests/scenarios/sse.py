@@ -450,8 +450,8 @@ def scenario_s04_aws_managed_key_serves_its_account_through_s3_only():
     (Principal "*" with kms:CallerAccount = the account and kms:ViaService = s3), and the
     account may only describe, get and list it directly. So an ALPHA IAM user with s3:PutObject
     and s3:GetObject and no KMS permission at all writes and reads aws/s3 objects; the same
-    user calling KMS Encrypt with alias/aws/s3 directly is refused by the key policy
-    (denied-by key). A BETA user granted s3:GetObject by the bucket policy and kms:Decrypt on
+    user, once IAM allows it every KMS action, is refused KMS Encrypt with alias/aws/s3 called
+    directly by the key policy (denied-by key), and may DescribeKey it. A BETA user granted s3:GetObject by the bucket policy and kms:Decrypt on
     ALPHA's keys by its identity policy reads the bucket's unencrypted object but is refused
     the aws/s3 object by the key policy (kms:CallerAccount is BETA) [S3 `UsingKMSEncryption`
     ("you can't use the AWS managed key (aws/s3) for cross-account access"); KMS `concepts`
@@ -466,10 +466,19 @@ def scenario_s04_aws_managed_key_serves_its_account_through_s3_only():
         arn = encryption(put)[1]
         matches(kms_key_arn_pattern(ALPHA), arn, "the AWS managed key's ARN")
         expect_object(user.s3, bucket, "managed.txt", body, sse_kms(arn), "the user's aws/s3 object")
+        # Directly, not through S3: even with IAM allowing every KMS action, the key policy
+        # neither allows nor delegates kms:Encrypt (without the identity allow the refusal would
+        # be reported as the identity policy's, as in kms.py's k7).
+        put_user_policy(user, "kms-all", allow("kms:*", "*"))
         expect_kms_denied(
             lambda: kms_of(user).encrypt(KeyId=MANAGED, Plaintext=b"x"),
             "key",
             refused(user.arn, "kms:Encrypt", arn, "key"),
+        )
+        equal(
+            kms_of(user).describe_key(KeyId=MANAGED)["KeyMetadata"]["Arn"],
+            arn,
+            "DescribeKey of aws/s3, delegated to the account",
         )
 
         s3.put_object(Bucket=bucket, Key="plain.txt", Body=b"not encrypted with KMS")
@@ -671,7 +680,8 @@ def scenario_s06_kms_grants():
     (kms:GenerateDataKey). A grant of GenerateDataKey constrained by EncryptionContextSubset
     {"aws:s3:arn": one object's ARN} lets it upload that object and no other. After RevokeGrant
     it is refused again. On a key whose policy delegates only administration to the account, a
-    grant of GenerateDataKey and Decrypt is enough for the user to write and read [KMS `grants`
+    grant of GenerateDataKey and Decrypt is enough for the user to write and read (before it,
+    the refusal is reported as the identity policy's: neither policy allows) [KMS `grants`
     ("grants ... allow ... without changing the key policy or IAM policy"),
     `create-grant-overview` ("EncryptionContextSubset"), `services-s3` ("aws:s3:arn"); KMS API
     `CreateGrant`, `RevokeGrant`]."""
@@ -717,7 +727,9 @@ def scenario_s06_kms_grants():
 
         closed = m.key(Description="gatehouse sse s06, administration only", Policy=json.dumps(policy(ADMINISTER)))
         closed_arn = closed["Arn"]
-        expect_kms_refused(user_put("closed.txt", closed_arn), user.arn, "kms:GenerateDataKey", closed_arn, "key")
+        # Neither the key policy nor an identity policy allows: reported as the identity
+        # policy's, as in kms.py's k7.
+        expect_kms_refused(user_put("closed.txt", closed_arn), user.arn, "kms:GenerateDataKey", closed_arn, "identity")
         kms.create_grant(
             KeyId=closed["KeyId"],
             GranteePrincipal=user.arn,

@@ -29,10 +29,13 @@ pub fn get(
         "s3:GetEncryptionConfiguration",
     )?;
     let Some(default) = BucketDefault::of(&bucket)? else {
-        return Err(s3_error!(
+        // A 404, as S3 answers it (s3s gives this code 400).
+        let mut e = s3_error!(
             ServerSideEncryptionConfigurationNotFoundError,
             "The server side encryption configuration was not found"
-        ));
+        );
+        e.set_status_code(http::StatusCode::NOT_FOUND);
+        return Err(e);
     };
     let rule = ServerSideEncryptionRule {
         apply_server_side_encryption_by_default: Some(ServerSideEncryptionByDefault {

@@ -1201,6 +1201,13 @@ def scenario_s12_bucket_policy_conditions_on_encryption_headers():
         )
         created = user.s3.create_multipart_upload(Bucket=bucket, Key="multipart.bin", ServerSideEncryption="AES256")
         user.s3.abort_multipart_upload(Bucket=bucket, Key="multipart.bin", UploadId=created["UploadId"])
+        copied = user.s3.copy_object(
+            Bucket=bucket,
+            Key="copy-aes.txt",
+            CopySource={"Bucket": bucket, "Key": "source.txt"},
+            ServerSideEncryption="AES256",
+        )
+        equal(copied.get("ServerSideEncryption"), "AES256", "a CopyObject that asks for AES256")
         s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=default_encryption("AES256"))
         refused_put(put("plain-with-default.txt"), "plain-with-default.txt", "RequireEncryptionHeader")
 

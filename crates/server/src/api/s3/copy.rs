@@ -103,6 +103,10 @@ pub fn copy_object(
         q = q.with("s3:x-amz-metadata-directive", d.as_str().to_string());
     }
     q.keys.extend(acl_keys(&acl));
+    q.keys.extend(sse::request::condition_keys(
+        input.server_side_encryption.as_ref(),
+        input.ssekms_key_id.as_deref(),
+    ));
     // Every question is asked before any byte is copied.
     check(gatehouse, &caller, q)?;
     if replace_metadata {

@@ -37,6 +37,14 @@ impl JsonError {
         e
     }
 
+    /// An `X-Amz-Target` operation the service does not serve.
+    pub fn unknown_operation(operation: &str) -> JsonError {
+        JsonError::new(
+            "UnknownOperationException",
+            format!("The operation {operation} is not supported by this service."),
+        )
+    }
+
     pub fn internal() -> JsonError {
         JsonError {
             status: StatusCode::INTERNAL_SERVER_ERROR,

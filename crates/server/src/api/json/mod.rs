@@ -60,10 +60,7 @@ async fn answer(
         .to_string();
     let (prefix, operation) = target.split_once('.').unwrap_or((&target, ""));
     let Some((_, service, dispatch)) = SERVICES.iter().find(|(p, _, _)| *p == prefix) else {
-        return Err(JsonError::new(
-            "UnknownOperationException",
-            "The requested operation is not recognized by this service.",
-        ));
+        return Err(JsonError::unknown_operation(&target));
     };
     // The audit names the operation only when it could be one.
     if !operation.is_empty()

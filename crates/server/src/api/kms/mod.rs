@@ -57,12 +57,7 @@ pub fn dispatch(
     operation: &str,
     input: &Map<String, Value>,
 ) -> Result<Value, JsonError> {
-    let handler = handler(operation).ok_or_else(|| {
-        JsonError::new(
-            "UnsupportedOperationException",
-            format!("The operation {operation} is not supported here."),
-        )
-    })?;
+    let handler = handler(operation).ok_or_else(|| JsonError::unknown_operation(operation))?;
     handler(&Call {
         gatehouse,
         caller,

@@ -11,8 +11,9 @@ use crate::api::s3::body::write_sealed;
 use crate::api::s3::convert::timestamp;
 use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::{expect_owner, require, require_anywhere};
-use crate::api::s3::object::{limit_metadata, readable_data_key};
+use crate::api::s3::object::limit_metadata;
 use crate::api::s3::ownership::{acl_keys, object_write};
+use crate::api::s3::sse::request::sse_headers;
 use crate::api::s3::sse::{self, DataKey};
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
@@ -68,7 +69,12 @@ pub fn copy_source_bytes(
         }
         None => (0, version.size),
     };
-    let source_key = readable_data_key(gatehouse, caller, &source_bucket, &version)?;
+    let source_key = sse::data_key_of(
+        gatehouse,
+        caller,
+        &source_bucket,
+        version.attributes.encryption.as_deref(),
+    )?;
     let blob = tokio::task::block_in_place(|| -> S3Result<BlobInfo> {
         let mut reader = sse::plaintext(gatehouse, &version, source_key, start, len)?;
         write_sealed(gatehouse, &mut reader, data_key).map_err(from_store)
@@ -103,10 +109,8 @@ pub fn copy_object(
         q = q.with("s3:x-amz-metadata-directive", d.as_str().to_string());
     }
     q.keys.extend(acl_keys(&acl));
-    q.keys.extend(sse::request::condition_keys(
-        input.server_side_encryption.as_ref(),
-        input.ssekms_key_id.as_deref(),
-    ));
+    q.keys
+        .extend(sse::request::condition_keys(&sse_headers!(input)));
     // Every question is asked before any byte is copied.
     check(gatehouse, &caller, q)?;
     if replace_metadata {
@@ -130,16 +134,13 @@ pub fn copy_object(
     }
     // The copy is encrypted as its request or the destination bucket's default says, never
     // by the source's encryption [S3 CopyObject, "Server-side encryption"].
-    let requested = sse::request::requested(
+    let sealing = sse::for_write(
+        gatehouse,
+        &caller,
         &bucket,
-        input.server_side_encryption.as_ref(),
-        input.ssekms_key_id.as_deref(),
-        input.ssekms_encryption_context.as_deref(),
-        input.bucket_key_enabled,
+        &input.key,
+        &sse_headers!(input),
     )?;
-    let sealing = requested
-        .map(|r| sse::new_data_key(gatehouse, &caller, &bucket, &input.key, &r))
-        .transpose()?;
     let (blob, source) = copy_source_bytes(
         gatehouse,
         &caller,

@@ -15,6 +15,7 @@ use crate::api::s3::lookup::{require, require_allowed};
 use crate::api::s3::object::limit_metadata;
 use crate::api::s3::ownership::{acl_keys, object_write};
 use crate::api::s3::sse;
+use crate::api::s3::sse::request::sse_headers;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
 use crate::state::Gatehouse;
@@ -34,24 +35,6 @@ fn part_number(n: i32) -> S3Result<u32> {
         })
 }
 
-/// An encrypted upload's data key, for one more part (SSE-KMS asks kms:Decrypt).
-fn upload_data_key(
-    gatehouse: &Gatehouse,
-    caller: &Caller,
-    bucket: &store::Bucket,
-    upload: &store::Upload,
-) -> S3Result<Option<sse::DataKey>> {
-    upload
-        .attributes
-        .encryption
-        .as_deref()
-        .map(|text| {
-            let envelope = sse::Envelope::parse(text)?;
-            sse::open_data_key(gatehouse, caller, &bucket.region, &envelope)
-        })
-        .transpose()
-}
-
 pub fn create(
     gatehouse: &Gatehouse,
     req: S3Request<CreateMultipartUploadInput>,
@@ -61,10 +44,7 @@ pub fn create(
     let bucket = require(gatehouse, &caller, &input.bucket)?;
     let acl = acl_request!(input);
     let mut keys = acl_keys(&acl);
-    keys.extend(sse::request::condition_keys(
-        input.server_side_encryption.as_ref(),
-        input.ssekms_key_id.as_deref(),
-    ));
+    keys.extend(sse::request::condition_keys(&sse_headers!(input)));
     check(
         gatehouse,
         &caller,
@@ -84,17 +64,14 @@ pub fn create(
     )?;
     // The upload's data key is made now (kms:GenerateDataKey), and opened for each part
     // (kms:Decrypt) [S3 `mpuoverview`, "Multipart upload and permissions"].
-    let requested = sse::request::requested(
+    let envelope = sse::for_write(
+        gatehouse,
+        &caller,
         &bucket,
-        input.server_side_encryption.as_ref(),
-        input.ssekms_key_id.as_deref(),
-        input.ssekms_encryption_context.as_deref(),
-        input.bucket_key_enabled,
-    )?;
-    let envelope = requested
-        .map(|r| sse::new_data_key(gatehouse, &caller, &bucket, &input.key, &r))
-        .transpose()?
-        .map(|(_, envelope)| envelope.to_text());
+        &input.key,
+        &sse_headers!(input),
+    )?
+    .map(|(_, envelope)| envelope.to_text());
     let attributes = ObjectAttributes {
         content_type: input.content_type.clone(),
         metadata: input
@@ -146,7 +123,12 @@ pub async fn upload_part(
         .store
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
-    let data_key = upload_data_key(gatehouse, &caller, &bucket, &upload)?;
+    let data_key = sse::data_key_of(
+        gatehouse,
+        &caller,
+        &bucket,
+        upload.attributes.encryption.as_deref(),
+    )?;
     let promised = promised_by!(req, input);
     let (blob, checksum) = store_verified(
         gatehouse,
@@ -193,7 +175,12 @@ pub fn upload_part_copy(
         .store
         .upload(&bucket.name, &input.key, &input.upload_id)
         .map_err(from_store)?;
-    let data_key = upload_data_key(gatehouse, &caller, &bucket, &upload)?;
+    let data_key = sse::data_key_of(
+        gatehouse,
+        &caller,
+        &bucket,
+        upload.attributes.encryption.as_deref(),
+    )?;
     let (blob, _) = copy_source_bytes(
         gatehouse,
         &caller,

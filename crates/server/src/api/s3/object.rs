@@ -14,6 +14,7 @@ use crate::api::s3::errors::from_store;
 use crate::api::s3::lookup::require;
 use crate::api::s3::ownership::{acl_keys, object_write};
 use crate::api::s3::sse;
+use crate::api::s3::sse::request::sse_headers;
 use crate::api::s3::tagging::existing;
 use crate::authorize::{check, Question};
 use crate::caller::Caller;
@@ -67,10 +68,7 @@ pub async fn put(
             keys.push((format!("s3:RequestObjectTag/{k}"), ContextValue::Single(v)));
         }
     }
-    keys.extend(sse::request::condition_keys(
-        input.server_side_encryption.as_ref(),
-        input.ssekms_key_id.as_deref(),
-    ));
+    keys.extend(sse::request::condition_keys(&sse_headers!(input)));
     check(
         gatehouse,
         &caller,
@@ -104,16 +102,13 @@ pub async fn put(
             "Your proposed upload exceeds the maximum allowed size"
         ));
     }
-    let requested = sse::request::requested(
+    let sealing = sse::for_write(
+        gatehouse,
+        &caller,
         &bucket,
-        input.server_side_encryption.as_ref(),
-        input.ssekms_key_id.as_deref(),
-        input.ssekms_encryption_context.as_deref(),
-        input.bucket_key_enabled,
+        &input.key,
+        &sse_headers!(input),
     )?;
-    let sealing = requested
-        .map(|r| sse::new_data_key(gatehouse, &caller, &bucket, &input.key, &r))
-        .transpose()?;
     let promised = promised_by!(req, input);
     let (blob, checksum) = store_verified(
         gatehouse,
@@ -259,24 +254,6 @@ macro_rules! described {
     };
 }
 
-/// An encrypted version's data key, after KMS says the caller may use it (SSE-KMS).
-pub fn readable_data_key(
-    gatehouse: &Gatehouse,
-    caller: &Caller,
-    bucket: &store::Bucket,
-    version: &store::ObjectVersion,
-) -> S3Result<Option<sse::DataKey>> {
-    version
-        .attributes
-        .encryption
-        .as_deref()
-        .map(|text| {
-            let envelope = sse::Envelope::parse(text)?;
-            sse::open_data_key(gatehouse, caller, &bucket.region, &envelope)
-        })
-        .transpose()
-}
-
 pub fn get(
     gatehouse: &Gatehouse,
     req: S3Request<GetObjectInput>,
@@ -305,7 +282,12 @@ pub fn get(
         }
         None => (0, version.size, None),
     };
-    let data_key = readable_data_key(gatehouse, &caller, &bucket, &version)?;
+    let data_key = sse::data_key_of(
+        gatehouse,
+        &caller,
+        &bucket,
+        version.attributes.encryption.as_deref(),
+    )?;
     let reader = sse::plaintext(gatehouse, &version, data_key, start, len)?;
     let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(described!(GetObjectOutput, version, sse, {
@@ -330,7 +312,12 @@ pub fn head(
     )?;
     preconditions_of!(req.input).check(&version.etag, version.modified_ms)?;
     // HEAD asks kms:Decrypt as GET does: the same 403 [S3 HeadObject, "Permissions"].
-    readable_data_key(gatehouse, &caller, &bucket, &version)?;
+    sse::data_key_of(
+        gatehouse,
+        &caller,
+        &bucket,
+        version.attributes.encryption.as_deref(),
+    )?;
     let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(
         described!(HeadObjectOutput, version, sse, {

@@ -26,7 +26,7 @@ use crate::kms::lookup::{self, KeyError, Reach};
 use crate::state::Gatehouse;
 pub use envelope::{Algorithm, DataKey, Envelope};
 pub use reader::plaintext;
-pub use request::Requested;
+pub use request::{Headers, Requested};
 
 /// What SSE-S3's master-key seal binds a data key to.
 const SSE_S3_AAD: &[u8] = b"gatehouse sse-s3 data key";
@@ -176,4 +176,34 @@ pub fn open_data_key(
     plain
         .try_into()
         .map_err(|_| internal("a data key is not 32 bytes"))
+}
+
+/// The data key of an encrypted object or upload (its `encryption` text; `None`: stored as
+/// sent), for a read of `bucket`: SSE-KMS asks `kms:Decrypt`.
+pub fn data_key_of(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    bucket: &store::Bucket,
+    encryption: Option<&str>,
+) -> S3Result<Option<DataKey>> {
+    encryption
+        .map(|text| {
+            let envelope = Envelope::parse(text)?;
+            open_data_key(gatehouse, caller, &bucket.region, &envelope)
+        })
+        .transpose()
+}
+
+/// A write's encryption: what its headers, or else the bucket's default, ask for, with a new
+/// data key and its envelope; `None`: stored as sent. SSE-KMS asks `kms:GenerateDataKey`.
+pub fn for_write(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    bucket: &store::Bucket,
+    key: &str,
+    headers: &Headers,
+) -> S3Result<Option<(DataKey, Envelope)>> {
+    request::requested(bucket, headers)?
+        .map(|r| new_data_key(gatehouse, caller, bucket, key, &r))
+        .transpose()
 }

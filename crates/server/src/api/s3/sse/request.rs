@@ -52,16 +52,37 @@ pub struct Requested {
     pub bucket_key: bool,
 }
 
+/// A write's `x-amz-server-side-encryption*` headers (PutObject, CopyObject,
+/// CreateMultipartUpload); `sse_headers!(input)` reads them.
+pub struct Headers<'a> {
+    pub algorithm: Option<&'a ServerSideEncryption>,
+    pub key_id: Option<&'a str>,
+    pub context: Option<&'a str>,
+    pub bucket_key: Option<bool>,
+}
+
+macro_rules! sse_headers {
+    ($input:expr) => {
+        $crate::api::s3::sse::request::Headers {
+            algorithm: $input.server_side_encryption.as_ref(),
+            key_id: $input.ssekms_key_id.as_deref(),
+            context: $input.ssekms_encryption_context.as_deref(),
+            bucket_key: $input.bucket_key_enabled,
+        }
+    };
+}
+pub(crate) use sse_headers;
+
 /// The encryption a write's headers ask for, else the bucket's default; `None`: none.
 /// `x-amz-server-side-encryption-aws-kms-key-id` and the context need `aws:kms`
 /// [S3 PutObject].
-pub fn requested(
-    bucket: &store::Bucket,
-    algorithm: Option<&ServerSideEncryption>,
-    key_id: Option<&str>,
-    context: Option<&str>,
-    bucket_key: Option<bool>,
-) -> S3Result<Option<Requested>> {
+pub fn requested(bucket: &store::Bucket, headers: &Headers) -> S3Result<Option<Requested>> {
+    let Headers {
+        algorithm,
+        key_id,
+        context,
+        bucket_key,
+    } = *headers;
     let Some(algorithm) = algorithm else {
         if key_id.is_some() || context.is_some() {
             return Err(s3_error!(
@@ -109,18 +130,15 @@ pub fn requested(
 
 /// The condition keys of a write's encryption headers (absent when the request has none,
 /// whatever the bucket's default) [S3 `list_amazons3`, condition keys].
-pub fn condition_keys(
-    algorithm: Option<&ServerSideEncryption>,
-    key_id: Option<&str>,
-) -> Vec<(String, ContextValue)> {
+pub fn condition_keys(headers: &Headers) -> Vec<(String, ContextValue)> {
     let mut keys = Vec::new();
-    if let Some(a) = algorithm {
+    if let Some(a) = headers.algorithm {
         keys.push((
             "s3:x-amz-server-side-encryption".to_string(),
             ContextValue::Single(a.as_str().to_string()),
         ));
     }
-    if let Some(k) = key_id {
+    if let Some(k) = headers.key_id {
         keys.push((
             "s3:x-amz-server-side-encryption-aws-kms-key-id".to_string(),
             ContextValue::Single(k.to_string()),

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod explain;
+
 #[derive(Parser)]
 #[command(
     name = "gatehouse",
@@ -48,6 +50,18 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Show why a request was allowed or denied, from the audit trail: each layer, policy,
+    /// statement and condition, and what the caller was answered.
+    Explain {
+        /// The request id (`x-amz-request-id`, or RequestId in a client's error).
+        request_id: String,
+        /// The server's data directory.
+        #[arg(long, default_value = "./gatehouse-data")]
+        data_dir: PathBuf,
+        /// The audit event's facts and decisions as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +74,38 @@ fn main() -> ExitCode {
             tls_key,
         } => serve(data_dir, listen, config, tls_cert.zip(tls_key)),
         Command::Simulate { input, explain } => simulate(&input, explain),
+        Command::Explain {
+            request_id,
+            data_dir,
+            json,
+        } => explain_request(&request_id, &data_dir, json),
+    }
+}
+
+fn explain_request(request_id: &str, data_dir: &std::path::Path, json: bool) -> ExitCode {
+    match explain::find(data_dir, request_id) {
+        Ok(Some(event)) => {
+            if json {
+                println!("{event}");
+            } else {
+                print!("{}", explain::render(&event));
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            eprintln!(
+                "gatehouse explain: no request {request_id} in {}",
+                data_dir.join("audit").display()
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!(
+                "gatehouse explain: cannot read {}: {e}",
+                data_dir.join("audit").display()
+            );
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -1,73 +1,99 @@
 //! The simulator's answer line: DESIGN.md's `{"decision", "denied_by", "policy", "statement",
 //! "message", "explanation", "trace"}` — a serde view of a [`Decision`], also what the audit
-//! trail records of a denial.
+//! trail records of a denial, and what `gatehouse explain` reads back from it (one type both
+//! ways: borrowed when written, owned when read).
+
+use std::borrow::Cow;
 
 use policy::json::Pos;
 use policy::{ConditionTrace, StatementTrace};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::decision::{Decision, PolicyTrace};
 
 /// A [`Decision`] as the answer line writes it.
-#[derive(Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Answer<'a> {
-    decision: &'a str,
-    denied_by: Option<&'a str>,
-    policy: Option<&'a str>,
-    statement: Option<&'a str>,
-    message: Option<&'a str>,
-    explanation: &'a str,
-    trace: Vec<PolicyLine<'a>>,
+    #[serde(borrow)]
+    pub decision: Cow<'a, str>,
+    #[serde(borrow)]
+    pub denied_by: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub policy: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub statement: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub message: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub explanation: Cow<'a, str>,
+    #[serde(borrow)]
+    pub trace: Vec<PolicyLine<'a>>,
 }
 
-#[derive(Serialize)]
-struct PolicyLine<'a> {
-    layer: &'a str,
-    policy: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target: Option<&'a str>,
-    result: &'a str,
-    statements: Vec<StatementLine<'a>>,
+/// One policy consulted, in evaluation order.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PolicyLine<'a> {
+    #[serde(borrow)]
+    pub layer: Cow<'a, str>,
+    #[serde(borrow)]
+    pub policy: Cow<'a, str>,
+    /// The organization level (root, OU, account) of an SCP or RCP.
+    #[serde(borrow, skip_serializing_if = "Option::is_none", default)]
+    pub target: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub result: Cow<'a, str>,
+    #[serde(borrow)]
+    pub statements: Vec<StatementLine<'a>>,
 }
 
-#[derive(Serialize)]
-struct StatementLine<'a> {
-    statement: &'a str,
-    effect: &'a str,
-    start: Place,
-    end: Place,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    principal: Option<bool>,
-    action: bool,
-    resource: bool,
-    applies: bool,
-    conditions: Vec<ConditionLine<'a>>,
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StatementLine<'a> {
+    /// The Sid, or the 0-based index.
+    #[serde(borrow)]
+    pub statement: Cow<'a, str>,
+    #[serde(borrow)]
+    pub effect: Cow<'a, str>,
+    pub start: Place,
+    pub end: Place,
+    /// Whether `Principal`/`NotPrincipal` matched (resource-side policies only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub principal: Option<bool>,
+    pub action: bool,
+    pub resource: bool,
+    pub applies: bool,
+    #[serde(borrow)]
+    pub conditions: Vec<ConditionLine<'a>>,
 }
 
-#[derive(Serialize)]
-struct Place {
-    line: u32,
-    column: u32,
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Place {
+    pub line: u32,
+    pub column: u32,
 }
 
-#[derive(Serialize)]
-struct ConditionLine<'a> {
-    key: &'a str,
-    operator: &'a str,
-    policy_values: &'a [String],
-    request_values: Option<&'a [String]>,
-    result: bool,
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ConditionLine<'a> {
+    #[serde(borrow)]
+    pub key: Cow<'a, str>,
+    #[serde(borrow)]
+    pub operator: Cow<'a, str>,
+    #[serde(borrow)]
+    pub policy_values: Cow<'a, [String]>,
+    /// `None`: the request does not carry the key.
+    #[serde(borrow)]
+    pub request_values: Option<Cow<'a, [String]>>,
+    pub result: bool,
 }
 
 impl<'a> Answer<'a> {
     pub fn of(d: &'a Decision) -> Answer<'a> {
         Answer {
-            decision: d.verdict.as_str(),
-            denied_by: d.denied_by.map(|l| l.as_str()),
-            policy: d.policy.as_deref(),
-            statement: d.statement.as_deref(),
-            message: d.message.as_deref(),
-            explanation: &d.explanation,
+            decision: Cow::Borrowed(d.verdict.as_str()),
+            denied_by: d.denied_by.map(|l| Cow::Borrowed(l.as_str())),
+            policy: d.policy.as_deref().map(Cow::Borrowed),
+            statement: d.statement.as_deref().map(Cow::Borrowed),
+            message: d.message.as_deref().map(Cow::Borrowed),
+            explanation: Cow::Borrowed(&d.explanation),
             trace: d.trace.iter().map(PolicyLine::of).collect(),
         }
     }
@@ -76,10 +102,10 @@ impl<'a> Answer<'a> {
 impl<'a> PolicyLine<'a> {
     fn of(p: &'a PolicyTrace) -> PolicyLine<'a> {
         PolicyLine {
-            layer: p.layer.as_str(),
-            policy: &p.policy,
-            target: p.level.as_deref(),
-            result: p.result,
+            layer: Cow::Borrowed(p.layer.as_str()),
+            policy: Cow::Borrowed(&p.policy),
+            target: p.level.as_deref().map(Cow::Borrowed),
+            result: Cow::Borrowed(p.result),
             statements: p.statements.iter().map(StatementLine::of).collect(),
         }
     }
@@ -88,8 +114,8 @@ impl<'a> PolicyLine<'a> {
 impl<'a> StatementLine<'a> {
     fn of(s: &'a StatementTrace) -> StatementLine<'a> {
         StatementLine {
-            statement: &s.label,
-            effect: s.effect.as_str(),
+            statement: Cow::Borrowed(&s.label),
+            effect: Cow::Borrowed(s.effect.as_str()),
             start: Place::of(s.span.start),
             end: Place::of(s.span.end),
             principal: s.principal,
@@ -113,10 +139,10 @@ impl Place {
 impl<'a> ConditionLine<'a> {
     fn of(c: &'a ConditionTrace) -> ConditionLine<'a> {
         ConditionLine {
-            key: &c.key,
-            operator: &c.operator,
-            policy_values: &c.policy_values,
-            request_values: c.request_values.as_deref(),
+            key: Cow::Borrowed(&c.key),
+            operator: Cow::Borrowed(&c.operator),
+            policy_values: Cow::Borrowed(&c.policy_values),
+            request_values: c.request_values.as_deref().map(Cow::Borrowed),
             result: c.result,
         }
     }

@@ -4,7 +4,7 @@
 //! JSON line, in order; a malformed scenario answers `{"error": {...}}` with its JSON path and
 //! position, and the others are still answered.
 
-mod answer;
+pub mod answer;
 mod error;
 mod explain;
 mod positioned;
@@ -12,7 +12,7 @@ mod scenario;
 
 pub use answer::{answer_json, Answer};
 pub use error::ScenarioError;
-pub use explain::explain_text;
+pub use explain::{explain_text, render};
 pub use scenario::{read_scenario, Scenario};
 
 use policy::json::{self, Json, Pos};

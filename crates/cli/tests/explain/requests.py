@@ -1,0 +1,109 @@
+"""Drives the real binary: a server on a fresh data directory, three requests (an explicit
+deny by a bucket-policy condition, an implicit deny by the identity layer, an allowed read),
+a clean stop, then `gatehouse explain` on each request id. Prints `passed` when every check
+holds. argv: the gatehouse binary, a work directory, the server config."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import boto3
+import botocore
+
+binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
+data = os.path.join(work, "data")
+server = subprocess.Popen(
+    [binary, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--config", config],
+    stdout=subprocess.PIPE,
+    stderr=subprocess.DEVNULL,
+    text=True,
+)
+endpoint = server.stdout.readline().strip().removeprefix("listening on ")
+
+
+def client(service, key, secret):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        config=botocore.config.Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+    )
+
+
+def refused(fn):
+    try:
+        fn()
+    except botocore.exceptions.ClientError as e:
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 403, e.response
+        return e.response["ResponseMetadata"]["RequestId"]
+    raise SystemExit("the request was not refused")
+
+
+try:
+    alpha = client("s3", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+    beta = client("s3", "AKIABETAROOTEXAMPLE0", "beta-root-secret-example")
+    alpha.create_bucket(Bucket="explained")
+    alpha.put_object(Bucket="explained", Key="k", Body=b"x")
+    alpha.put_bucket_policy(Bucket="explained", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoBeta", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": "arn:aws:s3:::explained/*",
+         "Condition": {"StringEquals": {"aws:PrincipalAccount": "222222222222"}}}]}))
+    explicit = refused(lambda: beta.get_object(Bucket="explained", Key="k"))
+    iam = client("iam", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+    iam.create_user(UserName="nobody")
+    keys = iam.create_access_key(UserName="nobody")["AccessKey"]
+    nobody = client("s3", keys["AccessKeyId"], keys["SecretAccessKey"])
+    implicit = refused(lambda: nobody.get_object(Bucket="explained", Key="k"))
+    allowed = alpha.get_object(Bucket="explained", Key="k")["ResponseMetadata"]["RequestId"]
+finally:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def explain(request_id, *extra):
+    return subprocess.run(
+        [binary, "explain", request_id, "--data-dir", data, *extra],
+        capture_output=True,
+        text=True,
+    )
+
+
+def shows(request_id, *parts):
+    out = explain(request_id)
+    assert out.returncode == 0, out.stderr
+    for part in parts:
+        assert part in out.stdout, f"{part!r} not in:\n{out.stdout}"
+
+
+shows(
+    explicit,
+    "GetObject (s3.amazonaws.com) by arn:aws:iam::222222222222:root",
+    "answered 403 AccessDenied",
+    "decision: explicitDeny",
+    "denied by: resource",
+    "deciding statement: NoBeta of arn:aws:s3:::explained",
+    "Deny NoBeta (line 1, column",
+    "principal matches; action matches; resource matches",
+    'condition StringEquals aws:PrincipalAccount ["222222222222"]: the request has ["222222222222"] → true',
+)
+shows(
+    implicit,
+    "by arn:aws:iam::111111111111:user/nobody",
+    "decision: implicitDeny",
+    "denied by: identity",
+    'AWS would say: User: arn:aws:iam::111111111111:user/nobody is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::explained/k" because no identity-based policy allows the s3:GetObject action',
+    # The bucket policy was consulted too: its statement does not apply to this caller.
+    "Deny NoBeta (line 1, column",
+    'condition StringEquals aws:PrincipalAccount ["222222222222"]: the request has ["111111111111"] → false',
+)
+shows(allowed, "answered 200", "decision: allowed", "consulted: arn:aws:s3:::explained version 1")
+as_json = json.loads(explain(explicit, "--json").stdout)
+assert as_json["requestID"] == explicit
+assert as_json["additionalEventData"]["gatehouseDecisions"][0]["answer"]["statement"] == "NoBeta"
+missing = explain("NOSUCHREQUEST")
+assert missing.returncode == 1 and "no request NOSUCHREQUEST" in missing.stderr, missing
+print("passed")

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod input;
 mod kms;
 pub mod layer;
+pub mod lint;
 pub mod message;
 pub mod principal;
 pub mod s3;

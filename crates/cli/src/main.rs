@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod explain;
+mod lint;
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +51,20 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Check policy files as IAM Access Analyzer's validation does: errors, security warnings
+    /// and suggestions, each with its JSON path, line and column.
+    Lint {
+        /// Policy files, or directories of them (their `.json` files).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// identity, resource, scp, rcp, boundary, session, trust, key or endpoint; without it,
+        /// a policy naming a principal is a resource policy, others identity policies.
+        #[arg(long = "type", value_parser = ["identity", "resource", "scp", "rcp", "boundary", "session", "trust", "key", "endpoint"])]
+        kind: Option<String>,
+        /// One JSON line per finding.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show why a request was allowed or denied, from the audit trail: each layer, policy,
     /// statement and condition, and what the caller was answered.
     Explain {
@@ -74,6 +89,9 @@ fn main() -> ExitCode {
             tls_key,
         } => serve(data_dir, listen, config, tls_cert.zip(tls_key)),
         Command::Simulate { input, explain } => simulate(&input, explain),
+        Command::Lint { paths, kind, json } => {
+            lint::run(&paths, kind.as_deref().and_then(lint::kind_of), json)
+        }
         Command::Explain {
             request_id,
             data_dir,

@@ -8,7 +8,7 @@ use policy::wildcard;
 use super::arn;
 use super::key_type::KeyType;
 use super::keys::KeyTypes;
-use super::types::{Action, ActionPattern, Service};
+use super::types::{Action, ActionPattern, ResourceType, Service};
 
 /// The services, actions and condition keys the catalogue knows. Get it with
 /// [`catalog()`](super::catalog).
@@ -119,6 +119,18 @@ impl Catalog {
             || service
                 .resource_type(resource_type)
                 .is_some_and(|r| r.key_set.contains_lower(&key))
+    }
+
+    /// What kind of resource `arn` is among all its service's resource types (the most
+    /// specific fit: `arn:aws:s3:::b/*` is an `object`, whatever an action accepts).
+    pub fn resource_kind(&self, arn: &str) -> Option<&ResourceType> {
+        let service = self.service(arn.split(':').nth(2)?)?;
+        service
+            .resource_types
+            .iter()
+            .filter_map(|r| arn::fit(&r.arn, arn).map(|score| (score, r)))
+            .max_by_key(|(score, _)| *score)
+            .map(|(_, r)| r)
     }
 
     /// Which of `action`'s resource types `resource_arn` is (`arn:aws:s3:::b` → `bucket`,

@@ -60,6 +60,18 @@ pub struct AuditLog {
 const QUEUE: usize = 65_536;
 
 impl AuditLog {
+    /// A log that keeps nothing, for tools that decide without serving (`gatehouse doctor`):
+    /// no thread, no file; whatever is sent is dropped.
+    pub fn discarding() -> Arc<AuditLog> {
+        let (sender, _) = sync_channel(1);
+        Arc::new(AuditLog {
+            sender,
+            pending: Mutex::new(HashMap::new()),
+            dropped: AtomicU64::new(0),
+            reported: AtomicU64::new(0),
+        })
+    }
+
     /// Starts the writer thread on `DATA_DIR/audit`.
     pub fn start(dir: PathBuf) -> std::io::Result<Arc<AuditLog>> {
         std::fs::create_dir_all(&dir)?;

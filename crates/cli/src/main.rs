@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod doctor;
 mod explain;
 mod lint;
 
@@ -65,6 +66,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Walk the troubleshooting path for one S3 request on a data directory: the caller, the
+    /// region, the object, every layer's verdict, and the smallest fix, re-evaluated.
+    Doctor {
+        /// s3://BUCKET/KEY (or s3://BUCKET for a bucket action).
+        url: String,
+        /// The caller's access key id.
+        #[arg(long)]
+        access_key_id: String,
+        /// The action to examine.
+        #[arg(long, default_value = "s3:GetObject")]
+        action: String,
+        /// The region the request is signed for (default: the config's default region).
+        #[arg(long)]
+        region: Option<String>,
+        /// The caller's address (aws:SourceIp).
+        #[arg(long)]
+        source_ip: Option<std::net::IpAddr>,
+        /// The server's data directory.
+        #[arg(long, default_value = "./gatehouse-data")]
+        data_dir: PathBuf,
+        /// The server's configuration (regions, VPC endpoints).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show why a request was allowed or denied, from the audit trail: each layer, policy,
     /// statement and condition, and what the caller was answered.
     Explain {
@@ -89,6 +117,25 @@ fn main() -> ExitCode {
             tls_key,
         } => serve(data_dir, listen, config, tls_cert.zip(tls_key)),
         Command::Simulate { input, explain } => simulate(&input, explain),
+        Command::Doctor {
+            url,
+            access_key_id,
+            action,
+            region,
+            source_ip,
+            data_dir,
+            config,
+            json,
+        } => doctor::run(doctor::Options {
+            url: &url,
+            access_key_id: &access_key_id,
+            action: &action,
+            region,
+            source_ip,
+            data_dir: &data_dir,
+            config: config.as_deref(),
+            json,
+        }),
         Command::Lint { paths, kind, json } => {
             lint::run(&paths, kind.as_deref().and_then(lint::kind_of), json)
         }

@@ -2,7 +2,8 @@
 //! by the engine and every denial explained. It knows how to ask the engine and the store; it
 //! does not know how a decision is reached.
 //!
-//! Public: what the binary and the tests use (`serve`, `config`, `front_door`, `api`); the rest
+//! Public: what the binary and the tests use (`serve`, `config`, `front_door`, `api`,
+//! `diagnose` for `gatehouse doctor`); the rest
 //! is the crate's own. The request path (DESIGN.md), module by module (their imports form no
 //! cycle: `scripts/module-cycles.py` checks):
 //! 1. [`front_door`]: accept, request ids, the prechecks (`sigv4::precheck`), routing to an
@@ -31,6 +32,7 @@ mod auth;
 mod authorize;
 mod caller;
 pub mod config;
+pub mod diagnose;
 mod error_body;
 pub mod front_door;
 mod identity;

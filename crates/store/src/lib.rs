@@ -87,6 +87,25 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing store to read it beside its server: no blob is swept (bytes a running
+    /// server has written but not yet named would be lost), nothing is created.
+    pub fn open_for_reading(data_dir: &Path) -> Result<Store> {
+        let meta = data_dir.join("meta.db");
+        if !meta.exists() {
+            return Err(StoreError::Corrupt(format!(
+                "{} holds no Gatehouse data (no meta.db)",
+                data_dir.display()
+            )));
+        }
+        Ok(Store {
+            root: data_dir.to_path_buf(),
+            db: db::Db::open(&meta)?,
+            blobs: BlobStore::open(data_dir.join("blobs"))?,
+            cache: cache::Caches::new(),
+            generation: cache::Generation::default(),
+        })
+    }
+
     /// The store-wide change counter: it increases after every committed change to what
     /// decisions read (buckets and their settings, policies, the directory, keys, sessions).
     /// A cache over the store serves an entry only if it was loaded at the current value

@@ -27,8 +27,34 @@ use crate::caller::Caller;
 use crate::identity::Consulted;
 use crate::state::Gatehouse;
 
-/// Decides `q` for `caller`; `Err` is the response AWS would give.
-pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> Result<Decision, Denied> {
+/// A question made ready for the engine: the very request a real one makes (the doctor asks
+/// the same, and changes its policies to try a fix).
+pub struct Prepared {
+    pub resource: String,
+    pub context: policy::Context,
+    pub policies: Policies,
+    pub s3: authz::s3::S3Facts,
+    /// The resource policies consulted, by id and version (for the audit trail).
+    pub consulted: Vec<(String, i64)>,
+}
+
+impl Prepared {
+    pub fn request<'a>(&'a self, caller: &'a Caller, q: &'a Question) -> AuthzRequest<'a> {
+        AuthzRequest {
+            principal: caller.principal(),
+            action: q.action,
+            resource: &self.resource,
+            resource_account: &q.bucket.owner,
+            context: &self.context,
+            policies: &self.policies,
+            s3: Some(&self.s3),
+        }
+    }
+}
+
+/// Gathers everything `q` is decided on: the context keys, the bucket policy, the caller's
+/// policies, the perimeter, S3's facts.
+pub fn prepare(gatehouse: &Gatehouse, caller: &Caller, q: &Question) -> Result<Prepared, Denied> {
     let resource = arn(&q.bucket.name, q.key);
     let mut context = request_context(gatehouse, caller, &q.bucket.owner);
     let resource_type = if q.key.is_some() { "object" } else { "bucket" };
@@ -44,19 +70,23 @@ pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> Result<Deci
     };
     add_perimeter(gatehouse, &mut policies, caller, q.action, &q.bucket.owner)?;
     let s3 = s3_facts(gatehouse, caller, q.bucket, q.object)?;
-    let request = AuthzRequest {
-        principal: caller.principal(),
-        action: q.action,
-        resource: &resource,
-        resource_account: &q.bucket.owner,
-        context: &context,
-        policies: &policies,
-        s3: Some(&s3),
-    };
+    Ok(Prepared {
+        resource,
+        context,
+        policies,
+        s3,
+        consulted,
+    })
+}
+
+/// Decides `q` for `caller`; `Err` is the response AWS would give.
+pub fn check(gatehouse: &Gatehouse, caller: &Caller, q: Question) -> Result<Decision, Denied> {
+    let prepared = prepare(gatehouse, caller, &q)?;
+    let request = prepared.request(caller, &q);
     if gatehouse.verify_decisions {
         crate::verify::s3_question(gatehouse, caller, &q, &request)?;
     }
-    decide_recorded(gatehouse, caller, &request, &consulted)
+    decide_recorded(gatehouse, caller, &request, &prepared.consulted)
 }
 
 /// Decides a question that no bucket holds (ListBuckets, CreateBucket): the caller's own

@@ -1,0 +1,246 @@
+//! The smallest fix: for the layer that decided, the least-privilege change that would let
+//! this request through — the exact action on the exact resource for this caller, never a
+//! wildcard — or, for an explicit deny, the statement to narrow. Each fix is applied to the
+//! question and the decision made again; a request that needs several (a cross-account read
+//! needs both sides) gets them in order.
+
+use std::sync::Arc;
+
+use authz::{authorize, Decision, Layer, NamedPolicy, Policies, Verdict};
+use policy::CompiledPolicy;
+use serde_json::{json, Value};
+
+use super::report::{Fix, Report};
+use crate::authorize::{prepare, Question};
+use crate::caller::Caller;
+use crate::state::Gatehouse;
+
+/// At most this many fixes in a row (every layer a request crosses, once).
+const MAX_FIXES: usize = 6;
+
+pub fn propose(
+    g: &Gatehouse,
+    caller: &Caller,
+    q: &Question,
+    decided: &Decision,
+    report: &mut Report,
+) {
+    let Ok(mut prepared) = prepare(g, caller, q) else {
+        return;
+    };
+    let resource = crate::authorize::arn(&q.bucket.name, q.key);
+    let mut current = decided.clone();
+    for _ in 0..MAX_FIXES {
+        if current.is_allowed() {
+            break;
+        }
+        let Some((mut fix, apply)) = one(caller, q, &resource, &current) else {
+            break;
+        };
+        if !apply(&mut prepared.policies) {
+            break;
+        }
+        current = authorize(&prepared.request(caller, q), true);
+        fix.then = match (&current.denied_by, current.verdict) {
+            (_, Verdict::Allowed) => "allowed".to_string(),
+            (Some(layer), v) => format!("still {} — by the {layer} layer", v.as_str()),
+            (None, v) => format!("still {}", v.as_str()),
+        };
+        report.fixes.push(fix);
+    }
+}
+
+type Apply = Box<dyn FnOnce(&mut Policies) -> bool>;
+
+/// The principal a resource-side statement should name: a session's role, else the caller.
+fn grantee(caller: &Caller) -> String {
+    let p = caller.principal();
+    p.role_arn.clone().unwrap_or_else(|| p.arn.clone())
+}
+
+fn allow(action: &str, resource: &str, principal: Option<&str>) -> Value {
+    let mut s = json!({"Effect": "Allow", "Action": action, "Resource": resource});
+    if let Some(p) = principal {
+        s["Principal"] = json!({"AWS": p});
+    }
+    s
+}
+
+/// `policy` with `statement` added (a new policy named `id` when there is none).
+fn with_statement(
+    policy: Option<&NamedPolicy>,
+    id: &str,
+    statement: &Value,
+) -> Option<NamedPolicy> {
+    let added = policy::parse_policy(
+        &json!({"Version": "2012-10-17", "Statement": [statement]}).to_string(),
+    )
+    .ok()?;
+    let mut doc = match policy {
+        Some(p) => p.policy.document.clone(),
+        None => added.clone(),
+    };
+    if policy.is_some() {
+        let mut s = added.statements.into_iter().next()?;
+        s.index = doc.statements.len();
+        doc.statements.push(s);
+    }
+    let id = policy.map_or(id.to_string(), |p| p.id.clone());
+    Some(NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(doc))))
+}
+
+/// `policy` without the statement labelled `label` (its Sid, or its index).
+fn without_statement(policy: &NamedPolicy, label: &str) -> NamedPolicy {
+    let mut doc = policy.policy.document.clone();
+    doc.statements
+        .retain(|s| s.sid.as_deref().unwrap_or(&s.index.to_string()) != label);
+    NamedPolicy::new(policy.id.clone(), Arc::new(CompiledPolicy::compile(doc)))
+}
+
+/// Every policy of the question, mutable, wherever it sits.
+fn all_policies(p: &mut Policies) -> Vec<&mut NamedPolicy> {
+    let mut out: Vec<&mut NamedPolicy> = p.identity.iter_mut().collect();
+    out.extend(p.resource.iter_mut());
+    out.extend(p.permissions_boundary.iter_mut());
+    out.extend(p.session.iter_mut());
+    out.extend(p.scp.iter_mut().flat_map(|l| l.policies.iter_mut()));
+    out.extend(p.rcp.iter_mut().flat_map(|l| l.policies.iter_mut()));
+    out.extend(p.vpc_endpoint.iter_mut());
+    out
+}
+
+fn one(caller: &Caller, q: &Question, resource: &str, d: &Decision) -> Option<(Fix, Apply)> {
+    let action = q.action.to_string();
+    let resource = resource.to_string();
+    let layer = d.denied_by?;
+    let account = caller.account().unwrap_or_default().to_string();
+    let owner = q.bucket.owner.clone();
+    let other_owner = |what: &str| {
+        (owner != account).then(|| format!("{what} — account {owner}, not the caller's"))
+    };
+    if d.verdict == Verdict::ExplicitDeny {
+        let (policy, label) = (d.policy.clone()?, d.statement.clone()?);
+        let fix = Fix {
+            what: format!(
+                "narrow statement {label} of {policy} so that it no longer denies {action} on {resource} to this caller (an explicit deny wins over every allow); here it is shown removed"
+            ),
+            statement: None,
+            needs: match layer {
+                Layer::Scp | Layer::Rcp => Some("the organization's management account".into()),
+                Layer::Resource => other_owner("the bucket owner"),
+                _ => None,
+            },
+            then: String::new(),
+        };
+        let apply: Apply = Box::new(move |p: &mut Policies| {
+            let mut changed = false;
+            for named in all_policies(p).into_iter().filter(|n| n.id == policy) {
+                *named = without_statement(named, &label);
+                changed = true;
+            }
+            changed
+        });
+        return Some((fix, apply));
+    }
+    let identity_statement = allow(&action, &resource, None);
+    let (what, statement, needs, apply): (String, Value, Option<String>, Apply) = match layer {
+        Layer::Identity => {
+            let who = grantee(caller);
+            (
+                format!("add to an identity policy of {who} (for a user, an inline policy: aws iam put-user-policy) the exact action on the exact resource"),
+                identity_statement.clone(),
+                None,
+                Box::new(move |p: &mut Policies| {
+                    with_statement(None, "proposed identity policy", &identity_statement)
+                        .map(|n| p.identity.push(n))
+                        .is_some()
+                }),
+            )
+        }
+        Layer::Resource => {
+            let s = allow(&action, &resource, Some(&grantee(caller)));
+            let bucket = q.bucket.name.clone();
+            let added = s.clone();
+            (
+                format!("add to the bucket policy of {bucket} a statement naming this caller (aws s3api put-bucket-policy)"),
+                s,
+                other_owner("the bucket owner"),
+                Box::new(move |p: &mut Policies| {
+                    let id = format!("arn:aws:s3:::{bucket}");
+                    with_statement(p.resource.as_ref(), &id, &added)
+                        .map(|n| p.resource = Some(n))
+                        .is_some()
+                }),
+            )
+        }
+        Layer::PermissionsBoundary => (
+            "add to the caller's permissions boundary (a boundary only limits: both it and an identity policy must allow)".to_string(),
+            identity_statement.clone(),
+            None,
+            Box::new(move |p: &mut Policies| {
+                let merged = with_statement(p.permissions_boundary.as_ref(), "proposed boundary", &identity_statement);
+                merged.map(|n| p.permissions_boundary = Some(n)).is_some()
+            }),
+        ),
+        Layer::Session => (
+            "the session policy does not allow it: assume the role again with a session policy (Policy or PolicyArns) that includes".to_string(),
+            identity_statement.clone(),
+            None,
+            Box::new(move |p: &mut Policies| match p.session.first_mut() {
+                Some(first) => with_statement(Some(first), "", &identity_statement)
+                    .map(|n| *first = n)
+                    .is_some(),
+                None => false,
+            }),
+        ),
+        Layer::Scp | Layer::Rcp => {
+            let scp = layer == Layer::Scp;
+            let s = if scp {
+                identity_statement.clone()
+            } else {
+                allow(&action, &resource, Some("*"))
+            };
+            let added = s.clone();
+            (
+                format!(
+                    "every level of the organization from the root down must have a {} allowing it: attach one where none does",
+                    if scp { "service control policy" } else { "resource control policy" }
+                ),
+                s,
+                Some("the organization's management account".into()),
+                Box::new(move |p: &mut Policies| {
+                    let levels = if scp { &mut p.scp } else { &mut p.rcp };
+                    for level in levels.iter_mut() {
+                        if let Some(n) = with_statement(None, "proposed", &added) {
+                            level.policies.push(n);
+                        }
+                    }
+                    true
+                }),
+            )
+        }
+        Layer::VpcEndpoint => {
+            let s = allow(&action, &resource, Some("*"));
+            let added = s.clone();
+            (
+                "add to the VPC endpoint's policy (the request came through it)".to_string(),
+                s,
+                None,
+                Box::new(move |p: &mut Policies| {
+                    let merged = with_statement(p.vpc_endpoint.as_ref(), "", &added);
+                    merged.map(|n| p.vpc_endpoint = Some(n)).is_some()
+                }),
+            )
+        }
+        _ => return None,
+    };
+    Some((
+        Fix {
+            what,
+            statement: Some(statement),
+            needs,
+            then: String::new(),
+        },
+        apply,
+    ))
+}

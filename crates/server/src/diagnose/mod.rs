@@ -1,0 +1,200 @@
+//! `gatehouse doctor`: the troubleshooting guides' walk for one S3 request, on a data
+//! directory (a running server's, or an import), without sending it: who the caller is, the
+//! bucket's region against the request's, whether the object exists and whether a denial
+//! would be a 403 or a 404, the decision with every layer's verdict, and the smallest fix —
+//! re-evaluated with the fix applied [S3 `troubleshoot-403-errors`].
+//!
+//! The question is the server's own (`authorize::prepare`), so the doctor and the server
+//! agree by construction.
+
+mod fix;
+mod report;
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use authz::authorize;
+
+use crate::authorize::{prepare, Question};
+use crate::caller::{Caller, Connection, Resolved};
+use crate::config::Config;
+use crate::state::Gatehouse;
+pub use report::{Fix, Report, Step};
+
+/// The request to examine.
+pub struct Examination {
+    pub access_key_id: String,
+    pub bucket: String,
+    /// `None`: a bucket-level action.
+    pub key: Option<String>,
+    pub action: String,
+    /// The region the request would be signed for; the server's default when absent.
+    pub region: Option<String>,
+    pub source_ip: Option<IpAddr>,
+}
+
+pub struct Doctor {
+    gatehouse: Gatehouse,
+}
+
+impl Doctor {
+    /// Opens `data_dir` for reading: nothing in it is changed (no blob is swept, no event
+    /// written), so a running server's directory is safe to examine.
+    pub fn open(data_dir: &Path, config: Config) -> Result<Doctor, store::StoreError> {
+        let store = store::Store::open_for_reading(data_dir)?;
+        let endpoints = crate::vpc_endpoint::compile(&config.vpc_endpoints)
+            .map_err(store::StoreError::Corrupt)?;
+        let gatehouse = Gatehouse::new(
+            Arc::new(store),
+            config,
+            audit::AuditLog::discarding(),
+            endpoints,
+        );
+        Ok(Doctor { gatehouse })
+    }
+
+    pub fn examine(&self, e: &Examination) -> Report {
+        let g = &self.gatehouse;
+        let mut report = Report::default();
+        let resolved = Resolved::of(g, Some(&e.access_key_id));
+        if resolved.key.is_none() {
+            report.step(
+                "caller",
+                false,
+                format!(
+                    "access key {} is not known here: S3 answers 403 InvalidAccessKeyId before any policy is read",
+                    e.access_key_id
+                ),
+            );
+            return report;
+        }
+        let region = e
+            .region
+            .clone()
+            .unwrap_or_else(|| g.config.default_region.clone());
+        let connection = Connection {
+            peer: (e.source_ip.unwrap_or([127, 0, 0, 1].into()), 0).into(),
+            secure: false,
+            tls_version: None,
+            request_id: String::new(),
+            vpc_endpoint: None,
+        };
+        let caller = Caller::new(
+            g,
+            Some(connection),
+            resolved,
+            Some(region.clone()),
+            false,
+            None,
+        );
+        let p = caller.principal();
+        report.caller = Some(report::CallerLine {
+            arn: p.arn.clone(),
+            account: p.account.clone().unwrap_or_default(),
+            kind: format!("{:?}", p.kind),
+        });
+        report.step(
+            "caller",
+            true,
+            format!(
+                "{} ({:?}, account {})",
+                p.arn,
+                p.kind,
+                p.account.as_deref().unwrap_or("none")
+            ),
+        );
+        let bucket = match g.store.bucket(&e.bucket) {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                report.step(
+                    "bucket",
+                    false,
+                    format!(
+                        "bucket {} does not exist: S3 answers 404 NoSuchBucket",
+                        e.bucket
+                    ),
+                );
+                return report;
+            }
+            Err(err) => {
+                report.step("bucket", false, format!("the store cannot answer: {err}"));
+                return report;
+            }
+        };
+        report.step(
+            "bucket",
+            true,
+            format!("{} exists, owned by account {}", bucket.name, bucket.owner),
+        );
+        let same_region = bucket.region == region;
+        report.step(
+            "region",
+            same_region,
+            if same_region {
+                format!("the bucket is in {region}, the request's region")
+            } else {
+                format!(
+                    "the bucket is in {}, the request is signed for {region}: S3 answers 301 PermanentRedirect (x-amz-bucket-region: {}); sign for {} instead",
+                    bucket.region, bucket.region, bucket.region
+                )
+            },
+        );
+        let object = match &e.key {
+            Some(k) => g.store.object(&bucket.name, k, None).ok().flatten(),
+            None => None,
+        };
+        if let Some(k) = &e.key {
+            let finding = match &object {
+                Some(v) => (
+                    true,
+                    format!(
+                        "{k} exists ({} bytes, owned by account {})",
+                        v.size, v.attributes.owner
+                    ),
+                ),
+                None => {
+                    let may_list = self
+                        .decide(&caller, &Question::on_bucket("s3:ListBucket", &bucket))
+                        .is_some_and(|d| d.is_allowed());
+                    (
+                        false,
+                        if may_list {
+                            format!("{k} does not exist: the caller may s3:ListBucket, so S3 answers 404 NoSuchKey")
+                        } else {
+                            format!("{k} does not exist, and the caller may not s3:ListBucket: S3 answers 403 AccessDenied rather than reveal it [S3 GetObject, \"Permissions\"]")
+                        },
+                    )
+                }
+            };
+            report.step("object", finding.0, finding.1);
+        }
+        let q = match &e.key {
+            Some(k) => Question::on_object(&e.action, &bucket, k).about(object.as_ref()),
+            None => Question::on_bucket(&e.action, &bucket),
+        };
+        let Some(decision) = self.decide(&caller, &q) else {
+            report.step(
+                "decision",
+                false,
+                "no decision could be made (a stored policy no longer reads)".into(),
+            );
+            return report;
+        };
+        report.decided(
+            &e.action,
+            &crate::authorize::arn(&bucket.name, e.key.as_deref()),
+            &decision,
+        );
+        if !decision.is_allowed() {
+            fix::propose(g, &caller, &q, &decision, &mut report);
+        }
+        report
+    }
+
+    /// The engine's decision, with its trace, on the question the server would ask.
+    fn decide(&self, caller: &Caller, q: &Question) -> Option<authz::Decision> {
+        let prepared = prepare(&self.gatehouse, caller, q).ok()?;
+        Some(authorize(&prepared.request(caller, q), true))
+    }
+}

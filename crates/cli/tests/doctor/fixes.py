@@ -103,6 +103,38 @@ try:
     assert "403 AccessDenied rather than reveal it" in step(report, "object")["finding"], report
     assert status(lambda: alice.get_object(Bucket="doctored", Key="missing.csv")) == 403
 
+    # 3b. SSE-KMS: the object is read only if KMS lets the caller decrypt. First a key that
+    # delegates to the account (the identity side is missing), then one that does not (the key
+    # policy is).
+    kms = client("kms", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+    delegating = kms.create_key()["KeyMetadata"]["Arn"]
+    alpha.put_object(Bucket="doctored", Key="report.csv", Body=b"q3", ServerSideEncryption="aws:kms", SSEKMSKeyId=delegating)
+    assert status(lambda: read(alice)) == 403
+    report = doctor("s3://doctored/report.csv", keys["AccessKeyId"])
+    kms_step = step(report, "kms")
+    assert not kms_step["ok"] and "layer identity" in kms_step["finding"], report
+    [fix] = report["fixes"]
+    assert fix["statement"] == {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": delegating} and fix["then"] == "allowed", fix
+    iam.put_user_policy(UserName="alice", PolicyName="doctor-kms-fix",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [fix["statement"]]}))
+    assert status(lambda: read(alice)) == 200
+    admin = {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ALPHA}:root"},
+             "Action": ["kms:PutKeyPolicy", "kms:GetKeyPolicy", "kms:DescribeKey", "kms:GenerateDataKey", "kms:ScheduleKeyDeletion"],
+             "Resource": "*"}
+    closed = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [admin]}))["KeyMetadata"]["Arn"]
+    iam.put_user_policy(UserName="alice", PolicyName="doctor-kms-fix", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": closed}]}))
+    alpha.put_object(Bucket="doctored", Key="report.csv", Body=b"q3", ServerSideEncryption="aws:kms", SSEKMSKeyId=closed)
+    assert status(lambda: read(alice)) == 403
+    report = doctor("s3://doctored/report.csv", keys["AccessKeyId"])
+    assert "layer key" in step(report, "kms")["finding"], report
+    [fix] = report["fixes"]
+    assert fix["statement"]["Principal"] == {"AWS": f"arn:aws:iam::{ALPHA}:user/alice"} and fix["then"] == "allowed", fix
+    kms.put_key_policy(KeyId=closed, PolicyName="default",
+                       Policy=json.dumps({"Version": "2012-10-17", "Statement": [admin, fix["statement"]]}))
+    assert status(lambda: read(alice)) == 200
+    assert doctor("s3://doctored/report.csv", keys["AccessKeyId"])["allowed"]
+
     # 4. An unknown key stops at the caller.
     report = doctor("s3://doctored/report.csv", "AKIANOSUCHKEY0000000")
     assert not report["allowed"] and "InvalidAccessKeyId" in report["steps"][0]["finding"]
@@ -110,7 +142,11 @@ try:
         [binary, "doctor", "s3://doctored/report.csv", "--access-key-id", "AKIABETAROOTEXAMPLE0", "--data-dir", data],
         capture_output=True, text=True,
     )
-    assert human.returncode == 0 and "ok   decision s3:GetObject" in human.stdout, human.stdout
+    # BETA's bucket-policy grant stands, but the object is now sealed under a key that does not
+    # name BETA: S3 allows, KMS refuses.
+    assert human.returncode == 1, human.stdout
+    assert "ok   decision s3:GetObject" in human.stdout and "FAIL kms" in human.stdout, human.stdout
+    assert status(lambda: read(beta)) == 403
 finally:
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)

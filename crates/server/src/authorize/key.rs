@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use authz::{AuthzRequest, Policies};
 use policy::ContextValue;
 
-use super::{check_on_resource, Denied};
+use super::Denied;
 use crate::caller::Caller;
 use crate::kms::Key;
 use crate::state::Gatehouse;
@@ -57,41 +57,101 @@ pub fn check_key(
     key: &Key,
     context: &BTreeMap<String, String>,
     via_service: Option<&str>,
-    mut extra: Vec<(String, ContextValue)>,
+    extra: Vec<(String, ContextValue)>,
 ) -> Result<(), Denied> {
-    let policy = gatehouse
-        .key_policy(&key.arn(), &key.policy)
-        .map_err(Denied::fault)?;
-    let mut keys = kms_keys(caller, context, via_service);
-    keys.append(&mut extra);
-    let decided = check_on_resource(
+    let q = KeyQuestion::prepare(
         gatehouse,
         caller,
-        &format!("kms:{operation}"),
-        &key.arn(),
-        &key.account,
-        Some(policy),
-        &keys,
-    );
-    match decided {
+        operation,
+        key,
+        context,
+        via_service,
+        extra,
+    )?;
+    match super::decide_recorded(gatehouse, caller, &q.request(caller, &q.policies), &[]) {
         Ok(_) => Ok(()),
         Err(denied) if !denied.explicit && !denied.internal => {
-            let p = caller.principal();
-            let mut principals = vec![p.arn.as_str()];
-            if let Some(role) = &p.role_arn {
-                principals.push(role);
-            }
-            if key
-                .grants
-                .iter()
-                .any(|g| g.allows(&principals, operation, context))
-            {
+            if granted(caller, key, operation, context) {
                 return Ok(());
             }
             Err(denied)
         }
         Err(denied) => Err(denied),
     }
+}
+
+/// A KMS question prepared as [`check_key`] asks it, for the doctor to decide (and re-decide
+/// with a fix) itself.
+pub struct KeyQuestion {
+    pub action: String,
+    pub resource: String,
+    pub account: String,
+    pub context: policy::Context,
+    pub policies: Policies,
+}
+
+impl KeyQuestion {
+    pub fn prepare(
+        gatehouse: &Gatehouse,
+        caller: &Caller,
+        operation: &str,
+        key: &Key,
+        context: &BTreeMap<String, String>,
+        via_service: Option<&str>,
+        extra: Vec<(String, ContextValue)>,
+    ) -> Result<KeyQuestion, Denied> {
+        let policy = gatehouse
+            .key_policy(&key.arn(), &key.policy)
+            .map_err(Denied::fault)?;
+        let mut keys = kms_keys(caller, context, via_service);
+        keys.extend(extra);
+        let action = format!("kms:{operation}");
+        let (context, policies) = super::prepare_on_resource(
+            gatehouse,
+            caller,
+            &action,
+            &key.arn(),
+            &key.account,
+            Some(policy),
+            &keys,
+        )?;
+        Ok(KeyQuestion {
+            action,
+            resource: key.arn(),
+            account: key.account.clone(),
+            context,
+            policies,
+        })
+    }
+
+    pub fn request<'a>(&'a self, caller: &'a Caller, policies: &'a Policies) -> AuthzRequest<'a> {
+        AuthzRequest {
+            principal: caller.principal(),
+            action: &self.action,
+            resource: &self.resource,
+            resource_account: &self.account,
+            context: &self.context,
+            policies,
+            s3: None,
+        }
+    }
+}
+
+/// Does a grant on `key` let the caller perform `operation` with `context`?
+pub fn granted(
+    caller: &Caller,
+    key: &Key,
+    operation: &str,
+    context: &BTreeMap<String, String>,
+) -> bool {
+    let p = caller.principal();
+    let mut principals = vec![p.arn.as_str()];
+    if let Some(role) = &p.role_arn {
+        principals.push(role);
+    }
+    key.grants
+        .iter()
+        .any(|g| g.allows(&principals, operation, context))
 }
 
 /// Would `policy`, as the key's policy, still let the caller change it? KMS refuses a key

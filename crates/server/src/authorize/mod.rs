@@ -113,9 +113,30 @@ pub fn check_in_own_account(
     check_on_resource(gatehouse, caller, action, resource, &account, None, &keys)
 }
 
-/// Decides `action` on a resource of `resource_account` that has its own resource policy or
-/// none (a KMS key and its key policy), with the request keys the catalogue says the action
-/// carries.
+/// The context and policies of `action` on a resource of `resource_account` that has its own
+/// resource policy or none (a KMS key and its key policy), with the request keys the catalogue
+/// says the action carries.
+pub fn prepare_on_resource(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    resource_policy: Option<authz::NamedPolicy>,
+    keys: &[(String, ContextValue)],
+) -> Result<(policy::Context, Policies), Denied> {
+    let mut context = request_context(gatehouse, caller, resource_account);
+    let resource_type = catalog().resource_type_of(action, resource);
+    add_carried_keys(&mut context, action, resource_type, keys);
+    let mut policies = Policies {
+        resource: resource_policy,
+        ..identity_policies(caller)
+    };
+    add_perimeter(gatehouse, &mut policies, caller, action, resource_account)?;
+    Ok((context, policies))
+}
+
+/// Decides what [`prepare_on_resource`] prepares.
 pub fn check_on_resource(
     gatehouse: &Gatehouse,
     caller: &Caller,
@@ -125,14 +146,15 @@ pub fn check_on_resource(
     resource_policy: Option<authz::NamedPolicy>,
     keys: &[(String, ContextValue)],
 ) -> Result<Decision, Denied> {
-    let mut context = request_context(gatehouse, caller, resource_account);
-    let resource_type = catalog().resource_type_of(action, resource);
-    add_carried_keys(&mut context, action, resource_type, keys);
-    let mut policies = Policies {
-        resource: resource_policy,
-        ..identity_policies(caller)
-    };
-    add_perimeter(gatehouse, &mut policies, caller, action, resource_account)?;
+    let (context, policies) = prepare_on_resource(
+        gatehouse,
+        caller,
+        action,
+        resource,
+        resource_account,
+        resource_policy,
+        keys,
+    )?;
     let request = AuthzRequest {
         principal: caller.principal(),
         action,

@@ -6,48 +6,58 @@
 
 use std::sync::Arc;
 
-use authz::{authorize, Decision, Layer, NamedPolicy, Policies, Verdict};
+use authz::{Decision, Layer, NamedPolicy, Policies, Verdict};
 use policy::CompiledPolicy;
 use serde_json::{json, Value};
 
-use super::report::{Fix, Report};
-use crate::authorize::{prepare, Question};
+use super::report::Fix;
 use crate::caller::Caller;
-use crate::state::Gatehouse;
 
 /// At most this many fixes in a row (every layer a request crosses, once).
 const MAX_FIXES: usize = 6;
 
+/// What a fix is about: the action, the resource, whose it is, and its resource policy.
+pub struct Target {
+    pub action: String,
+    pub resource: String,
+    pub owner: String,
+    /// "the bucket owner", "the key's owner".
+    pub owner_is: &'static str,
+    /// The resource policy's id in decisions, and how a person changes it.
+    pub policy_id: String,
+    pub policy_change: String,
+}
+
+/// The fixes that, applied in order to `policies`, turn `decided` into an allow (as far as
+/// they can): each re-decided with `decide`.
 pub fn propose(
-    g: &Gatehouse,
     caller: &Caller,
-    q: &Question,
+    target: &Target,
+    mut policies: Policies,
     decided: &Decision,
-    report: &mut Report,
-) {
-    let Ok(mut prepared) = prepare(g, caller, q) else {
-        return;
-    };
-    let resource = crate::authorize::arn(&q.bucket.name, q.key);
+    decide: &dyn Fn(&Policies) -> Decision,
+) -> Vec<Fix> {
+    let mut fixes = Vec::new();
     let mut current = decided.clone();
     for _ in 0..MAX_FIXES {
         if current.is_allowed() {
             break;
         }
-        let Some((mut fix, apply)) = one(caller, q, &resource, &current) else {
+        let Some((mut fix, apply)) = one(caller, target, &current) else {
             break;
         };
-        if !apply(&mut prepared.policies) {
+        if !apply(&mut policies) {
             break;
         }
-        current = authorize(&prepared.request(caller, q), true);
+        current = decide(&policies);
         fix.then = match (&current.denied_by, current.verdict) {
             (_, Verdict::Allowed) => "allowed".to_string(),
             (Some(layer), v) => format!("still {} — by the {layer} layer", v.as_str()),
             (None, v) => format!("still {}", v.as_str()),
         };
-        report.fixes.push(fix);
+        fixes.push(fix);
     }
+    fixes
 }
 
 type Apply = Box<dyn FnOnce(&mut Policies) -> bool>;
@@ -109,12 +119,12 @@ fn all_policies(p: &mut Policies) -> Vec<&mut NamedPolicy> {
     out
 }
 
-fn one(caller: &Caller, q: &Question, resource: &str, d: &Decision) -> Option<(Fix, Apply)> {
-    let action = q.action.to_string();
-    let resource = resource.to_string();
+fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
+    let action = target.action.clone();
+    let resource = target.resource.clone();
     let layer = d.denied_by?;
     let account = caller.account().unwrap_or_default().to_string();
-    let owner = q.bucket.owner.clone();
+    let owner = target.owner.clone();
     let other_owner = |what: &str| {
         (owner != account).then(|| format!("{what} — account {owner}, not the caller's"))
     };
@@ -127,7 +137,7 @@ fn one(caller: &Caller, q: &Question, resource: &str, d: &Decision) -> Option<(F
             statement: None,
             needs: match layer {
                 Layer::Scp | Layer::Rcp => Some("the organization's management account".into()),
-                Layer::Resource => other_owner("the bucket owner"),
+                Layer::Resource | Layer::Key => other_owner(target.owner_is),
                 _ => None,
             },
             then: String::new(),
@@ -157,16 +167,15 @@ fn one(caller: &Caller, q: &Question, resource: &str, d: &Decision) -> Option<(F
                 }),
             )
         }
-        Layer::Resource => {
+        Layer::Resource | Layer::Key => {
             let s = allow(&action, &resource, Some(&grantee(caller)));
-            let bucket = q.bucket.name.clone();
+            let id = target.policy_id.clone();
             let added = s.clone();
             (
-                format!("add to the bucket policy of {bucket} a statement naming this caller (aws s3api put-bucket-policy)"),
+                format!("add to {} a statement naming this caller", target.policy_change),
                 s,
-                other_owner("the bucket owner"),
+                other_owner(target.owner_is),
                 Box::new(move |p: &mut Policies| {
-                    let id = format!("arn:aws:s3:::{bucket}");
                     with_statement(p.resource.as_ref(), &id, &added)
                         .map(|n| p.resource = Some(n))
                         .is_some()

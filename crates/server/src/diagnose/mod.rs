@@ -8,6 +8,7 @@
 //! agree by construction.
 
 mod fix;
+mod kms;
 mod report;
 
 use std::net::IpAddr;
@@ -181,13 +182,41 @@ impl Doctor {
             );
             return report;
         };
-        report.decided(
-            &e.action,
-            &crate::authorize::arn(&bucket.name, e.key.as_deref()),
-            &decision,
-        );
+        let resource = crate::authorize::arn(&bucket.name, e.key.as_deref());
+        report.decided(&e.action, &resource, &decision);
         if !decision.is_allowed() {
-            fix::propose(g, &caller, &q, &decision, &mut report);
+            if let Ok(prepared) = prepare(g, &caller, &q) {
+                let target = fix::Target {
+                    action: e.action.clone(),
+                    resource,
+                    owner: bucket.owner.clone(),
+                    owner_is: "the bucket owner",
+                    policy_id: format!("arn:aws:s3:::{}", bucket.name),
+                    policy_change: format!(
+                        "the bucket policy of {} (aws s3api put-bucket-policy)",
+                        bucket.name
+                    ),
+                };
+                let decide = |policies: &authz::Policies| {
+                    let mut request = prepared.request(&caller, &q);
+                    request.policies = policies;
+                    authorize(&request, true)
+                };
+                report.fixes = fix::propose(
+                    &caller,
+                    &target,
+                    prepared.policies.clone(),
+                    &decision,
+                    &decide,
+                );
+            }
+            return report;
+        }
+        // A read of an SSE-KMS object is a second question, to KMS.
+        if let Some(v) = &object {
+            if matches!(e.action.as_str(), "s3:GetObject" | "s3:GetObjectVersion") {
+                kms::step(g, &caller, &bucket, v, &mut report);
+            }
         }
         report
     }

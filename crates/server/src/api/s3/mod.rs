@@ -18,7 +18,7 @@ mod object;
 mod ownership;
 mod policy;
 pub(crate) mod public_access;
-mod sse;
+pub(crate) mod sse;
 mod tagging;
 mod versioning;
 

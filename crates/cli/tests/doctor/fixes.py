@@ -134,6 +134,74 @@ try:
                        Policy=json.dumps({"Version": "2012-10-17", "Statement": [admin, fix["statement"]]}))
     assert status(lambda: read(alice)) == 200
     assert doctor("s3://doctored/report.csv", keys["AccessKeyId"])["allowed"]
+    # BETA's bucket-policy grant stands, but the key does not name BETA: S3 allows, KMS refuses.
+    report = doctor("s3://doctored/report.csv", "AKIABETAROOTEXAMPLE0")
+    assert step(report, "decision")["ok"] and not step(report, "kms")["ok"], report
+    assert status(lambda: read(beta)) == 403
+
+    # 3c. A permissions boundary: the identity policy allows, the boundary does not.
+    alpha.put_object(Bucket="doctored", Key="plain.csv", Body=b"p")
+    iam.create_policy(PolicyName="only-lists", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
+    boundary = f"arn:aws:iam::{ALPHA}:policy/only-lists"
+    iam.create_user(UserName="bounded", PermissionsBoundary=boundary)
+    iam.put_user_policy(UserName="bounded", PolicyName="reads", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::doctored/*"}]}))
+    bounded_keys = iam.create_access_key(UserName="bounded")["AccessKey"]
+    bounded = client("s3", bounded_keys["AccessKeyId"], bounded_keys["SecretAccessKey"])
+    read_plain = lambda s3: s3.get_object(Bucket="doctored", Key="plain.csv")
+    assert status(lambda: read_plain(bounded)) == 403
+    report = doctor("s3://doctored/plain.csv", bounded_keys["AccessKeyId"])
+    assert report["decision"]["denied_by"] == "permissions_boundary", report
+    [fix] = report["fixes"]
+    assert "permissions boundary" in fix["what"] and fix["then"] == "allowed", fix
+    iam.create_policy_version(PolicyArn=boundary, SetAsDefault=True, PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}, fix["statement"]]}))
+    assert status(lambda: read_plain(bounded)) == 200
+
+    # 3d. A session policy: the role allows, the session's policy does not.
+    role_trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ALPHA}:root"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps(role_trust))
+    iam.put_role_policy(RoleName="reader", PolicyName="reads", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::doctored/*"}]}))
+    iam.put_user_policy(UserName="alice", PolicyName="assume", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{ALPHA}:role/reader"}]}))
+    sts = client("sts", keys["AccessKeyId"], keys["SecretAccessKey"])
+    session = sts.assume_role(RoleArn=f"arn:aws:iam::{ALPHA}:role/reader", RoleSessionName="narrow", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))["Credentials"]
+    report = doctor("s3://doctored/plain.csv", session["AccessKeyId"])
+    assert report["decision"]["denied_by"] == "session", report
+    [fix] = report["fixes"]
+    assert "assume the role again" in fix["what"] and fix["then"] == "allowed", fix
+    again = sts.assume_role(RoleArn=f"arn:aws:iam::{ALPHA}:role/reader", RoleSessionName="wider", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}, fix["statement"]]}))["Credentials"]
+    wider = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=again["AccessKeyId"],
+                         aws_secret_access_key=again["SecretAccessKey"], aws_session_token=again["SessionToken"],
+                         config=botocore.config.Config(s3={"addressing_style": "path"}))
+    assert status(lambda: read_plain(wider)) == 200
+
+    # 3e. A service control policy: BETA joins ALPHA's organization, an SCP denies its reads.
+    org = client("organizations", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+    org.create_organization(FeatureSet="ALL")
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+    handshake = org.invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": BETA})["Handshake"]["Id"]
+    client("organizations", "AKIABETAROOTEXAMPLE0", "beta-root-secret-example").accept_handshake(HandshakeId=handshake)
+    scp = org.create_policy(Name="no-reads", Description="", Type="SERVICE_CONTROL_POLICY", Content=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Sid": "NoReads", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}))["Policy"]["PolicySummary"]["Id"]
+    org.attach_policy(PolicyId=scp, TargetId=BETA)
+    alpha.put_bucket_policy(Bucket="doctored", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{BETA}:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::doctored/plain.csv"}]}))
+    assert status(lambda: read_plain(beta)) == 403
+    report = doctor("s3://doctored/plain.csv", "AKIABETAROOTEXAMPLE0")
+    assert report["decision"]["denied_by"] == "scp" and report["decision"]["statement"] == "NoReads", report
+    assert report["fixes"][0]["needs"] == "the organization's management account" and report["fixes"][0]["then"] == "allowed", report
+    org.detach_policy(PolicyId=scp, TargetId=BETA)
+    assert status(lambda: read_plain(beta)) == 200
+    org.remove_account_from_organization(AccountId=BETA)
+    org.delete_policy(PolicyId=scp)
+    org.delete_organization()
 
     # 4. An unknown key stops at the caller.
     report = doctor("s3://doctored/report.csv", "AKIANOSUCHKEY0000000")
@@ -142,10 +210,10 @@ try:
         [binary, "doctor", "s3://doctored/report.csv", "--access-key-id", "AKIABETAROOTEXAMPLE0", "--data-dir", data],
         capture_output=True, text=True,
     )
-    # BETA's bucket-policy grant stands, but the object is now sealed under a key that does not
-    # name BETA: S3 allows, KMS refuses.
+    # The bucket policy now names plain.csv only: the human report shows the failing decision
+    # and its fix.
     assert human.returncode == 1, human.stdout
-    assert "ok   decision s3:GetObject" in human.stdout and "FAIL kms" in human.stdout, human.stdout
+    assert "FAIL decision s3:GetObject" in human.stdout and "fix 1: add to the bucket policy of doctored" in human.stdout, human.stdout
     assert status(lambda: read(beta)) == 403
 finally:
     server.send_signal(signal.SIGTERM)

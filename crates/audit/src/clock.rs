@@ -30,6 +30,18 @@ pub fn today() -> String {
     now_iso8601()[..10].to_string()
 }
 
+/// `04/Dec/2026:08:00:00 +0000`: the time of an S3 server access log line.
+pub fn access_log_time(secs: u64) -> String {
+    let format = time::macros::format_description!(
+        "[day]/[month repr:short]/[year]:[hour]:[minute]:[second] +0000"
+    );
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -45,5 +57,13 @@ mod tests {
         assert_eq!(t.len(), 20, "{t}");
         assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T', "{t}");
         assert_eq!(super::today(), t[..10]);
+    }
+
+    #[test]
+    fn access_log_times_are_aws_s() {
+        assert_eq!(
+            super::access_log_time(1_549_411_238),
+            "06/Feb/2019:00:00:38 +0000"
+        );
     }
 }

@@ -13,6 +13,7 @@
 //! and refusals, never an acknowledged write's. A burst that fills the queue drops non-durable
 //! events; the count is logged and written into the trail as an `AuditRecordsDropped` event.
 
+pub mod access;
 pub mod clock;
 mod event;
 mod record;
@@ -26,8 +27,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
+pub use access::{AccessFacts, Arrival};
 pub use event::{Event, Identity};
-pub use record::Record;
+pub use record::{Answer, Record};
 
 use writer::Line;
 
@@ -45,6 +47,9 @@ pub struct Pending {
     /// Each decision as JSON: for a denial the full trace, for an allow the decision, its
     /// statement and the ids and versions of the policies consulted.
     pub decisions: Vec<String>,
+    /// Set when the request's bucket has server access logging on: the request also gets an
+    /// access log line.
+    pub access: Option<AccessFacts>,
 }
 
 pub struct AuditLog {
@@ -70,6 +75,11 @@ impl AuditLog {
             dropped: AtomicU64::new(0),
             reported: AtomicU64::new(0),
         })
+    }
+
+    /// Queues an S3 server access log line (a day's file beside the trail).
+    pub fn write_access(&self, line: String) {
+        let _ = self.sender.try_send(Line::Access(line));
     }
 
     /// Starts the writer thread on `DATA_DIR/audit`.

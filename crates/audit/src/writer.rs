@@ -53,6 +53,8 @@ fn open(dir: &Path, day: &str, max_file: u64) -> std::io::Result<Current> {
 /// nothing: it is acknowledged once everything sent before it is on disk.
 pub enum Line {
     Plain(String),
+    /// An S3 server access log line, for the day's `access-YYYY-MM-DD.log`.
+    Access(String),
     Durable(String, tokio::sync::oneshot::Sender<()>),
     Sync(tokio::sync::oneshot::Sender<()>),
 }
@@ -65,6 +67,7 @@ const BATCH: usize = 256;
 
 pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
     let mut current: Option<Current> = None;
+    let mut access: Option<(String, BufWriter<std::fs::File>)> = None;
     let mut acks = Vec::new();
     let mut last_flush = Instant::now();
     loop {
@@ -74,6 +77,9 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 if let Some(c) = current.as_mut() {
                     let _ = c.out.flush();
+                }
+                if let Some((_, out)) = access.as_mut() {
+                    let _ = out.flush();
                 }
                 last_flush = Instant::now();
                 continue;
@@ -92,12 +98,19 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
                     acks.push(ack);
                     continue;
                 }
+                Line::Access(text) => {
+                    append_access(&dir, &mut access, &text);
+                    continue;
+                }
             };
             append(&dir, &mut current, &text, max_file);
         }
         if !acks.is_empty() {
             if let Some(c) = current.as_mut() {
                 let _ = c.out.flush().and_then(|_| c.out.get_ref().sync_data());
+            }
+            if let Some((_, out)) = access.as_mut() {
+                let _ = out.flush().and_then(|_| out.get_ref().sync_data());
             }
             last_flush = Instant::now();
             for ack in acks.drain(..) {
@@ -108,8 +121,14 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
             if let Some(c) = current.as_mut() {
                 let _ = c.out.flush();
             }
+            if let Some((_, out)) = access.as_mut() {
+                let _ = out.flush();
+            }
             last_flush = Instant::now();
         }
+    }
+    if let Some((_, mut out)) = access.take() {
+        let _ = out.flush().and_then(|_| out.get_ref().sync_data());
     }
     if let Some(mut c) = current {
         let _ = c.out.flush().and_then(|_| c.out.get_ref().sync_data());
@@ -117,6 +136,25 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
 }
 
 /// Appends one line to the current file, rotating first when the day changed or it is full.
+/// Appends an access log line to the day's file (a new file each day).
+fn append_access(dir: &Path, access: &mut Option<(String, BufWriter<std::fs::File>)>, line: &str) {
+    let day = today();
+    if access.as_ref().is_none_or(|(d, _)| *d != day) {
+        if let Some((_, mut out)) = access.take() {
+            let _ = out.flush();
+        }
+        let path = dir.join(format!("access-{day}.log"));
+        if let Ok(file) = OpenOptions::new().create(true).append(true).open(path) {
+            *access = Some((day, BufWriter::new(file)));
+        }
+    }
+    if let Some((_, out)) = access.as_mut() {
+        let _ = out
+            .write_all(line.as_bytes())
+            .and_then(|_| out.write_all(b"\n"));
+    }
+}
+
 fn append(dir: &Path, current: &mut Option<Current>, line: &str, max_file: u64) {
     let day = today();
     let rotate = match current {

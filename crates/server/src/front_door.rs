@@ -200,6 +200,7 @@ async fn handle(
         request_id: request_id.clone(),
         vpc_endpoint: at.endpoint,
     });
+    let arrival = arrival(&req, &host, tls_version);
     // Opened before anything can fail or be cancelled: every request gets one event.
     let record = Record::open(
         app.gatehouse.audit.clone(),
@@ -208,6 +209,7 @@ async fn handle(
         user_agent,
         read_only,
         app.gatehouse.config.default_region.clone(),
+        arrival,
     );
     let version = req.version();
     let refusal = refuse(&req);
@@ -240,14 +242,50 @@ async fn handle(
     crate::unread::close_if_unread(&mut response, version, &read_to_end);
     let (response, error) = finish(response, &request_id, &host_id, &host).await;
     let status = response.status();
+    let bytes_sent = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
     record
-        .finish(
-            status.as_u16(),
-            status.canonical_reason().unwrap_or("Error"),
+        .finish(audit::Answer {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("Error"),
             error,
-        )
+            bytes_sent,
+            host_id: &host_id,
+        })
         .await;
     Ok(response)
+}
+
+/// What an access log line needs of the request as it arrived.
+fn arrival(
+    req: &Request<Incoming>,
+    host: &str,
+    tls_version: Option<&'static str>,
+) -> audit::Arrival {
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let query = req.uri().query().unwrap_or("");
+    let authentication = if req.headers().contains_key("authorization") {
+        Some("AuthHeader")
+    } else if query.contains("X-Amz-Signature=") {
+        Some("QueryString")
+    } else {
+        None
+    };
+    audit::Arrival {
+        request_line: format!("{} {path} {:?}", req.method(), req.version()),
+        host: (!host.is_empty()).then(|| host.to_string()),
+        referer: req
+            .headers()
+            .get("referer")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        tls_version: tls_version.map(|v| if v == "1.3" { "TLSv1.3" } else { "TLSv1.2" }),
+        authentication,
+        started: std::time::Instant::now(),
+    }
 }
 
 /// What AWS refuses before it looks at a signature's value, and s3s 0.14.1 accepts.

@@ -131,6 +131,8 @@ pub struct Bucket {
     pub acl: Acl,
     /// The default encryption configuration (the server's own text); `None`: none.
     pub encryption: Option<String>,
+    /// Server access logging (the server's own text); `None`: off.
+    pub logging: Option<String>,
 }
 
 /// What CreateBucket decides.
@@ -161,7 +163,7 @@ fn bindings_key(bucket_id: i64, version: i64) -> String {
 }
 
 const COLUMNS: &str =
-    "id, name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl, encryption";
+    "id, name, owner, region, object_ownership, versioning, block_public_access, created_ms, acl, encryption, logging";
 
 fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
     Ok(Bucket {
@@ -175,6 +177,7 @@ fn bucket_row(r: &Row) -> rusqlite::Result<Bucket> {
         created_ms: r.get(7)?,
         acl: Acl::decode(&r.get::<_, String>(8)?),
         encryption: r.get(9)?,
+        logging: r.get(10)?,
     })
 }
 
@@ -376,6 +379,11 @@ impl Store {
     /// Sets (`Some`) or deletes the bucket's default encryption.
     pub fn set_bucket_encryption(&self, bucket: &str, configuration: Option<&str>) -> Result<()> {
         self.update_bucket(bucket, "encryption", configuration)
+    }
+
+    /// Sets (`Some`) or turns off the bucket's server access logging.
+    pub fn set_bucket_logging(&self, bucket: &str, logging: Option<&str>) -> Result<()> {
+        self.update_bucket(bucket, "logging", logging)
     }
 
     pub fn set_bucket_acl(&self, bucket: &str, acl: &Acl) -> Result<()> {

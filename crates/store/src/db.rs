@@ -21,8 +21,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("migrations/7.sql")),
     (8, include_str!("migrations/8.sql")),
     (9, include_str!("migrations/9.sql")),
+    (10, include_str!("migrations/10.sql")),
 ];
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// One writer connection (SQLite has one writer) and a few readers, which WAL lets run beside
 /// it and each other.

@@ -133,7 +133,12 @@ pub async fn audit_events(dir: &Path) -> Vec<policy::json::Json> {
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     let mut events = Vec::new();
     for entry in std::fs::read_dir(dir.join("audit")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        // The trail's files only (access logs sit beside them).
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
         for line in text.lines() {
             events.push(policy::json::parse(line).unwrap());
         }

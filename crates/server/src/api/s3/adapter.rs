@@ -6,8 +6,8 @@ use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result, S3};
 
 use crate::api::s3::{
-    acl_api, bucket, copy, encryption, list, multipart, object, ownership, policy, public_access,
-    tagging, versioning,
+    acl_api, bucket, copy, encryption, list, logging, multipart, object, ownership, policy,
+    public_access, tagging, versioning,
 };
 use crate::state::Gatehouse;
 
@@ -237,6 +237,20 @@ impl S3 for GatehouseS3 {
         req: S3Request<DeleteBucketEncryptionInput>,
     ) -> S3Result<S3Response<DeleteBucketEncryptionOutput>> {
         encryption::delete(&self.0, req)
+    }
+
+    async fn get_bucket_logging(
+        &self,
+        req: S3Request<GetBucketLoggingInput>,
+    ) -> S3Result<S3Response<GetBucketLoggingOutput>> {
+        logging::get(&self.0, req)
+    }
+
+    async fn put_bucket_logging(
+        &self,
+        req: S3Request<PutBucketLoggingInput>,
+    ) -> S3Result<S3Response<PutBucketLoggingOutput>> {
+        logging::put(&self.0, req)
     }
 
     async fn get_bucket_versioning(

@@ -25,7 +25,27 @@ pub fn require(gatehouse: &Gatehouse, caller: &Caller, name: &str) -> S3Result<s
     if bucket.region != caller.region {
         return Err(permanent_redirect(&bucket));
     }
+    if bucket.logging.is_some() {
+        note_access(gatehouse, caller, &bucket);
+    }
     Ok(bucket)
+}
+
+/// A request on a bucket with server access logging on also gets an access log line
+/// (`audit::access`); the key and the answer are filled in when it is written.
+fn note_access(gatehouse: &Gatehouse, caller: &Caller, bucket: &store::Bucket) {
+    let p = caller.principal();
+    let facts = audit::AccessFacts {
+        bucket_owner: gatehouse.canonical_id(&bucket.owner).unwrap_or_default(),
+        bucket: bucket.name.clone(),
+        requester: p.account.is_some().then(|| p.arn.clone()),
+        ..Default::default()
+    };
+    gatehouse
+        .audit
+        .note(&caller.connection.request_id, |pending| {
+            pending.access = Some(facts)
+        });
 }
 
 /// `x-amz-expected-bucket-owner` (or, for a copy source, `x-amz-source-expected-bucket-owner`):

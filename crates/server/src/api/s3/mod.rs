@@ -12,6 +12,7 @@ mod copy;
 mod encryption;
 pub(crate) mod errors;
 mod list;
+mod logging;
 mod lookup;
 mod multipart;
 mod object;

@@ -1299,3 +1299,29 @@ print("ok")
     .await;
     assert_eq!(out.trim(), "ok");
 }
+
+/// An AWS managed policy's usage counts are the viewing account's own: an attachment in one
+/// account is not seen from another (GetPolicy's AttachmentCount and
+/// PermissionsBoundaryUsageCount, ListPolicies' OnlyAttached, GetAccountAuthorizationDetails).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_managed_policy_counts_are_per_account() {
+    let out = run(script!(
+        r##"
+iam, beta = client("iam"), client("iam", BETA)
+policy = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+iam.create_user(UserName="reader")
+iam.attach_user_policy(UserName="reader", PolicyArn=policy)
+iam.create_user(UserName="bounded", PermissionsBoundary=policy)
+mine, theirs = iam.get_policy(PolicyArn=policy)["Policy"], beta.get_policy(PolicyArn=policy)["Policy"]
+assert (mine["AttachmentCount"], mine["PermissionsBoundaryUsageCount"]) == (1, 1), mine
+assert (theirs["AttachmentCount"], theirs["PermissionsBoundaryUsageCount"]) == (0, 0), theirs
+attached = lambda c: [p["Arn"] for p in c.list_policies(Scope="AWS", OnlyAttached=True)["Policies"]]
+assert policy in attached(iam) and policy not in attached(beta), (attached(iam), attached(beta))
+details = lambda c: [p["Arn"] for p in c.get_account_authorization_details(Filter=["AWSManagedPolicy"])["Policies"]]
+assert policy in details(iam) and policy not in details(beta)
+print("ok")
+"##
+    ))
+    .await;
+    assert_eq!(out.trim(), "ok");
+}

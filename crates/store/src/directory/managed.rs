@@ -40,6 +40,14 @@ const COLUMNS: &str = "p.arn, p.id, p.account_id, p.name, p.path, p.description,
     (SELECT count(*) FROM attachments a WHERE a.policy_arn = p.arn),
     (SELECT count(*) FROM iam_entities e WHERE e.boundary_arn = p.arn)";
 
+/// [`COLUMNS`] with the usage counts of the account bound as `?1` only: what that account sees
+/// of an AWS managed policy, whose attachments span every account [IAM GetPolicy,
+/// AttachmentCount: "the number of entities (users, groups, and roles) that the policy is
+/// attached to" — in the caller's account].
+const COLUMNS_IN_ACCOUNT: &str = "p.arn, p.id, p.account_id, p.name, p.path, p.description, p.default_version, p.created_ms, p.updated_ms,
+    (SELECT count(*) FROM attachments a JOIN iam_entities e ON e.id = a.entity_id WHERE a.policy_arn = p.arn AND e.account_id = ?1),
+    (SELECT count(*) FROM iam_entities e WHERE e.boundary_arn = p.arn AND e.account_id = ?1)";
+
 fn policy_row(r: &Row) -> rusqlite::Result<ManagedPolicy> {
     Ok(ManagedPolicy {
         arn: r.get(0)?,
@@ -173,11 +181,29 @@ impl Store {
         find_policy(&self.db.read(), arn)
     }
 
-    /// The account's customer managed policies and the AWS managed ones, by name.
+    /// A policy as `account` sees it: its usage counts are that account's.
+    pub fn managed_policy_in(&self, account: &str, arn: &str) -> Result<ManagedPolicy> {
+        self.db
+            .read()
+            .query_row(
+                &format!("SELECT {COLUMNS_IN_ACCOUNT} FROM managed_policies p WHERE p.arn = ?2"),
+                params![account, arn],
+                policy_row,
+            )
+            .optional()?
+            .ok_or_else(|| {
+                StoreError::NoSuchEntity(format!(
+                    "Policy {arn} does not exist or is not attachable."
+                ))
+            })
+    }
+
+    /// The account's customer managed policies and the AWS managed ones, by name, with the
+    /// account's usage counts.
     pub fn managed_policies(&self, account: &str, path_prefix: &str) -> Result<Vec<ManagedPolicy>> {
         let conn = self.db.read();
         let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM managed_policies p WHERE (p.account_id = ?1 OR p.account_id IS NULL)
+            "SELECT {COLUMNS_IN_ACCOUNT} FROM managed_policies p WHERE (p.account_id = ?1 OR p.account_id IS NULL)
              AND substr(p.path, 1, length(?2)) = ?2 ORDER BY p.name"
         ))?;
         let rows = stmt.query_map(params![account, path_prefix], policy_row)?;

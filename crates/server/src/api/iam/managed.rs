@@ -61,9 +61,13 @@ fn customer_managed(call: &Call, arn: &str) -> Result<ManagedPolicy, QueryError>
     }
 }
 
-/// A policy the caller may see: its own account's or an AWS managed one.
+/// A policy the caller may see: its own account's or an AWS managed one (with the caller's
+/// account's usage counts).
 fn visible(call: &Call, arn: &str) -> Result<ManagedPolicy, QueryError> {
-    let policy = call.store().managed_policy(arn).map_err(store_error)?;
+    let policy = call
+        .store()
+        .managed_policy_in(&call.account, arn)
+        .map_err(store_error)?;
     if policy
         .account_id
         .as_deref()

@@ -35,7 +35,8 @@ pub struct BlobWriter {
     id: String,
     tmp: PathBuf,
     file: Option<File>,
-    hasher: Md5,
+    /// `None` for a blob written without a digest.
+    hasher: Option<Md5>,
     size: u64,
     limit: u64,
 }
@@ -61,6 +62,16 @@ impl BlobStore {
 
     /// Starts a blob of at most `limit` bytes.
     pub fn writer(&self, limit: u64) -> Result<BlobWriter> {
+        self.start(limit, true)
+    }
+
+    /// Starts a blob whose bytes need no MD5 (sealed bytes: the object's digest is its
+    /// plaintext's, taken by the caller); its [`BlobInfo::md5`] is all zeros.
+    pub fn writer_without_digest(&self, limit: u64) -> Result<BlobWriter> {
+        self.start(limit, false)
+    }
+
+    fn start(&self, limit: u64, digest: bool) -> Result<BlobWriter> {
         let id = ids::blob_id();
         let tmp = self.root.join("tmp").join(&id);
         let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
@@ -69,7 +80,7 @@ impl BlobStore {
             id,
             tmp,
             file: Some(file),
-            hasher: Md5::new(),
+            hasher: digest.then(Md5::new),
             size: 0,
             limit,
         })
@@ -142,7 +153,9 @@ impl BlobWriter {
         if self.size > self.limit {
             return Err(StoreError::EntityTooLarge);
         }
-        self.hasher.update(bytes);
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(bytes);
+        }
         self.file
             .as_mut()
             .expect("a writer is live until finished")
@@ -167,9 +180,10 @@ impl BlobWriter {
         }
         fs::rename(&self.tmp, dir.join(&self.id))?;
         sync_dir(&dir)?;
-        let md5 = std::mem::take(&mut self.hasher).finalize();
         let mut digest = [0u8; 16];
-        digest.copy_from_slice(&md5);
+        if let Some(h) = self.hasher.take() {
+            digest.copy_from_slice(&h.finalize());
+        }
         Ok(BlobInfo {
             id: std::mem::take(&mut self.id),
             size: self.size,

@@ -35,11 +35,13 @@ pub async fn store_body(
         Some(_) => sealed_size(limit),
         None => limit,
     };
-    let mut writer = gatehouse
-        .store
-        .blobs()
-        .writer(physical_limit)
-        .map_err(from_store)?;
+    let blobs = gatehouse.store.blobs();
+    // Sealed bytes need no digest of their own: the object's is its plaintext's.
+    let mut writer = match data_key {
+        Some(_) => blobs.writer_without_digest(physical_limit),
+        None => blobs.writer(physical_limit),
+    }
+    .map_err(from_store)?;
     let mut sealer = data_key.map(|k| (Sealer::new(k), md5::Md5::new(), 0u64));
     // Bodies arrive in small chunks; the disk is written a mebibyte at a time.
     let mut pending: Vec<u8> = Vec::with_capacity(WRITE_SIZE);
@@ -92,7 +94,7 @@ pub fn write_sealed(
     let Some(data_key) = data_key else {
         return blobs.write_from(&mut &mut *reader, u64::MAX);
     };
-    let mut writer = blobs.writer(u64::MAX)?;
+    let mut writer = blobs.writer_without_digest(u64::MAX)?;
     let mut sealer = Sealer::new(data_key);
     let (mut md5, mut size) = (md5::Md5::new(), 0u64);
     let mut buf = vec![0u8; WRITE_SIZE];

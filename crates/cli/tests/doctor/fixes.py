@@ -203,6 +203,27 @@ try:
     org.delete_policy(PolicyId=scp)
     org.delete_organization()
 
+    # 3f. An object another account wrote without bucket-owner-full-control: only its owner
+    # can let the bucket owner's users read it.
+    alpha.create_bucket(Bucket="dropbox", ObjectOwnership="ObjectWriter")
+    alpha.put_bucket_policy(Bucket="dropbox", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{BETA}:root"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::dropbox/*"}]}))
+    beta.put_object(Bucket="dropbox", Key="delivery.csv", Body=b"d")
+    iam.create_user(UserName="collector")
+    iam.put_user_policy(UserName="collector", PolicyName="reads", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::dropbox/*"}]}))
+    collector_keys = iam.create_access_key(UserName="collector")["AccessKey"]
+    collector = client("s3", collector_keys["AccessKeyId"], collector_keys["SecretAccessKey"])
+    fetch = lambda: collector.get_object(Bucket="dropbox", Key="delivery.csv")
+    assert status(fetch) == 403
+    report = doctor("s3://dropbox/delivery.csv", collector_keys["AccessKeyId"])
+    assert report["decision"]["denied_by"] == "acl", report
+    [fix] = report["fixes"]
+    assert "bucket-owner-full-control" in fix["what"] and fix["needs"] == f"the object's owner, account {BETA}", fix
+    assert fix["then"] == "allowed", fix
+    beta.put_object_acl(Bucket="dropbox", Key="delivery.csv", ACL="bucket-owner-full-control")
+    assert status(fetch) == 200
+
     # 4. An unknown key stops at the caller.
     report = doctor("s3://doctored/report.csv", "AKIANOSUCHKEY0000000")
     assert not report["allowed"] and "InvalidAccessKeyId" in report["steps"][0]["finding"]

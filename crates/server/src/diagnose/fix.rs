@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use authz::s3::{Grant, Grantee, Permission, S3Facts};
 use authz::{Decision, Layer, NamedPolicy, Policies, Verdict};
 use policy::CompiledPolicy;
 use serde_json::{json, Value};
@@ -26,16 +27,25 @@ pub struct Target {
     /// The resource policy's id in decisions, and how a person changes it.
     pub policy_id: String,
     pub policy_change: String,
+    /// An S3 object's owner, when it is not the bucket's.
+    pub object_owner: Option<String>,
 }
 
-/// The fixes that, applied in order to `policies`, turn `decided` into an allow (as far as
+/// What a fix may change of a question: its policies, and S3's facts (an object ACL).
+#[derive(Clone)]
+pub struct Trial {
+    pub policies: Policies,
+    pub s3: Option<S3Facts>,
+}
+
+/// The fixes that, applied in order to `trial`, turn `decided` into an allow (as far as
 /// they can): each re-decided with `decide`.
 pub fn propose(
     caller: &Caller,
     target: &Target,
-    mut policies: Policies,
+    mut trial: Trial,
     decided: &Decision,
-    decide: &dyn Fn(&Policies) -> Decision,
+    decide: &dyn Fn(&Trial) -> Decision,
 ) -> Vec<Fix> {
     let mut fixes = Vec::new();
     let mut current = decided.clone();
@@ -46,10 +56,10 @@ pub fn propose(
         let Some((mut fix, apply)) = one(caller, target, &current) else {
             break;
         };
-        if !apply(&mut policies) {
+        if !apply(&mut trial) {
             break;
         }
-        current = decide(&policies);
+        current = decide(&trial);
         fix.then = match (&current.denied_by, current.verdict) {
             (_, Verdict::Allowed) => "allowed".to_string(),
             (Some(layer), v) => format!("still {} — by the {layer} layer", v.as_str()),
@@ -60,7 +70,7 @@ pub fn propose(
     fixes
 }
 
-type Apply = Box<dyn FnOnce(&mut Policies) -> bool>;
+type Apply = Box<dyn FnOnce(&mut Trial) -> bool>;
 
 /// The principal a resource-side statement should name: a session's role, else the caller.
 fn grantee(caller: &Caller) -> String {
@@ -142,7 +152,8 @@ fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
             },
             then: String::new(),
         };
-        let apply: Apply = Box::new(move |p: &mut Policies| {
+        let apply: Apply = Box::new(move |t: &mut Trial| {
+            let p = &mut t.policies;
             let mut changed = false;
             for named in all_policies(p).into_iter().filter(|n| n.id == policy) {
                 *named = without_statement(named, &label);
@@ -160,7 +171,8 @@ fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
                 format!("add to an identity policy of {who} (for a user, an inline policy: aws iam put-user-policy) the exact action on the exact resource"),
                 identity_statement.clone(),
                 None,
-                Box::new(move |p: &mut Policies| {
+                Box::new(move |t: &mut Trial| {
+            let p = &mut t.policies;
                     with_statement(None, "proposed identity policy", &identity_statement)
                         .map(|n| p.identity.push(n))
                         .is_some()
@@ -175,18 +187,49 @@ fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
                 format!("add to {} a statement naming this caller", target.policy_change),
                 s,
                 other_owner(target.owner_is),
-                Box::new(move |p: &mut Policies| {
+                Box::new(move |t: &mut Trial| {
+            let p = &mut t.policies;
                     with_statement(p.resource.as_ref(), &id, &added)
                         .map(|n| p.resource = Some(n))
                         .is_some()
                 }),
             )
         }
+        Layer::Acl => {
+            // The object belongs to another account: only its owner can grant the bucket
+            // owner's account a read, or the bucket owner can take every object over with
+            // BucketOwnerEnforced [S3 `about-object-ownership`].
+            let object_owner = target.object_owner.clone()?;
+            let bucket_owner = target.owner.clone();
+            let fix = Fix {
+                what: format!(
+                    "the object belongs to account {object_owner}: its owner grants the bucket owner full control (aws s3api put-object-acl --acl bucket-owner-full-control), or the bucket owner sets Object Ownership to BucketOwnerEnforced so that it owns every object"
+                ),
+                statement: None,
+                needs: Some(format!("the object's owner, account {object_owner}")),
+                then: String::new(),
+            };
+            let apply: Apply = Box::new(move |t: &mut Trial| {
+                let Some(s3) = t.s3.as_mut() else {
+                    return false;
+                };
+                let Some(id) = s3.canonical_ids.get(&bucket_owner).cloned() else {
+                    return false;
+                };
+                s3.object_acl.push(Grant {
+                    grantee: Grantee::CanonicalUser(id),
+                    permission: Permission::FullControl,
+                });
+                true
+            });
+            return Some((fix, apply));
+        }
         Layer::PermissionsBoundary => (
             "add to the caller's permissions boundary (a boundary only limits: both it and an identity policy must allow)".to_string(),
             identity_statement.clone(),
             None,
-            Box::new(move |p: &mut Policies| {
+            Box::new(move |t: &mut Trial| {
+            let p = &mut t.policies;
                 let merged = with_statement(p.permissions_boundary.as_ref(), "proposed boundary", &identity_statement);
                 merged.map(|n| p.permissions_boundary = Some(n)).is_some()
             }),
@@ -195,7 +238,7 @@ fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
             "the session policy does not allow it: assume the role again with a session policy (Policy or PolicyArns) that includes".to_string(),
             identity_statement.clone(),
             None,
-            Box::new(move |p: &mut Policies| match p.session.first_mut() {
+            Box::new(move |t: &mut Trial| match t.policies.session.first_mut() {
                 Some(first) => with_statement(Some(first), "", &identity_statement)
                     .map(|n| *first = n)
                     .is_some(),
@@ -217,7 +260,8 @@ fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
                 ),
                 s,
                 Some("the organization's management account".into()),
-                Box::new(move |p: &mut Policies| {
+                Box::new(move |t: &mut Trial| {
+            let p = &mut t.policies;
                     let levels = if scp { &mut p.scp } else { &mut p.rcp };
                     for level in levels.iter_mut() {
                         if let Some(n) = with_statement(None, "proposed", &added) {
@@ -235,7 +279,8 @@ fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
                 "add to the VPC endpoint's policy (the request came through it)".to_string(),
                 s,
                 None,
-                Box::new(move |p: &mut Policies| {
+                Box::new(move |t: &mut Trial| {
+            let p = &mut t.policies;
                     let merged = with_statement(p.vpc_endpoint.as_ref(), "", &added);
                     merged.map(|n| p.vpc_endpoint = Some(n)).is_some()
                 }),

@@ -3,10 +3,10 @@
 //! guides' "403 on HeadObject" from a key policy [S3 `troubleshoot-403-errors`, "Encryption
 //! and permissions requirements"].
 
-use authz::{authorize, Policies};
+use authz::authorize;
 use base64::Engine;
 
-use super::fix::{propose, Target};
+use super::fix::{propose, Target, Trial};
 use super::report::Report;
 use crate::api::s3::sse::{Algorithm, Envelope};
 use crate::authorize::key::{granted, KeyQuestion};
@@ -67,8 +67,8 @@ pub fn step(
     ) else {
         return;
     };
-    let decide = |policies: &Policies| authorize(&q.request(caller, policies), true);
-    let decision = decide(&q.policies);
+    let decide = |trial: &Trial| authorize(&q.request(caller, &trial.policies), true);
+    let decision = authorize(&q.request(caller, &q.policies), true);
     if decision.is_allowed()
         || (decision.verdict != authz::Verdict::ExplicitDeny
             && granted(caller, &key, "Decrypt", &envelope.context))
@@ -101,6 +101,11 @@ pub fn step(
         owner_is: "the key's owner",
         policy_id: key.arn(),
         policy_change: format!("the key policy of {} (aws kms put-key-policy)", key.arn()),
+        object_owner: None,
     };
-    report.fixes = propose(caller, &target, q.policies.clone(), &decision, &decide);
+    let trial = Trial {
+        policies: q.policies.clone(),
+        s3: None,
+    };
+    report.fixes = propose(caller, &target, trial, &decision, &decide);
 }

@@ -196,19 +196,22 @@ impl Doctor {
                         "the bucket policy of {} (aws s3api put-bucket-policy)",
                         bucket.name
                     ),
+                    object_owner: object
+                        .as_ref()
+                        .map(|v| v.attributes.owner.clone())
+                        .filter(|o| *o != bucket.owner),
                 };
-                let decide = |policies: &authz::Policies| {
+                let decide = |trial: &fix::Trial| {
                     let mut request = prepared.request(&caller, &q);
-                    request.policies = policies;
+                    request.policies = &trial.policies;
+                    request.s3 = trial.s3.as_ref();
                     authorize(&request, true)
                 };
-                report.fixes = fix::propose(
-                    &caller,
-                    &target,
-                    prepared.policies.clone(),
-                    &decision,
-                    &decide,
-                );
+                let trial = fix::Trial {
+                    policies: prepared.policies.clone(),
+                    s3: Some(prepared.s3.clone()),
+                };
+                report.fixes = fix::propose(&caller, &target, trial, &decision, &decide);
             }
             return report;
         }

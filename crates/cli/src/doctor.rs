@@ -24,6 +24,7 @@ pub struct Options<'a> {
     pub action: &'a str,
     pub region: Option<String>,
     pub source_ip: Option<std::net::IpAddr>,
+    pub via_vpce: Option<String>,
     pub data_dir: &'a Path,
     pub config: Option<&'a Path>,
     pub json: bool,
@@ -61,6 +62,7 @@ pub fn run(o: Options) -> ExitCode {
         action: o.action.to_string(),
         region: o.region,
         source_ip: o.source_ip,
+        via_vpce: o.via_vpce,
     });
     if o.json {
         println!(

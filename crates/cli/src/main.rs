@@ -83,6 +83,9 @@ enum Command {
         /// The caller's address (aws:SourceIp).
         #[arg(long)]
         source_ip: Option<std::net::IpAddr>,
+        /// The request comes through this VPC endpoint of the configuration.
+        #[arg(long)]
+        via_vpce: Option<String>,
         /// The server's data directory.
         #[arg(long, default_value = "./gatehouse-data")]
         data_dir: PathBuf,
@@ -123,6 +126,7 @@ fn main() -> ExitCode {
             action,
             region,
             source_ip,
+            via_vpce,
             data_dir,
             config,
             json,
@@ -132,6 +136,7 @@ fn main() -> ExitCode {
             action: &action,
             region,
             source_ip,
+            via_vpce,
             data_dir: &data_dir,
             config: config.as_deref(),
             json,

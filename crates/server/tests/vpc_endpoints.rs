@@ -126,6 +126,32 @@ async fn endpoint_policies_and_source_vpce() {
     );
     let out = common::boto3(SCRIPT, endpoints).await;
     assert_eq!(out.trim(), "ok");
+    // The doctor, on the live data directory, asked about the same delete through the guarded
+    // endpoint: the endpoint policy's statement, and the fix to narrow it.
+    let doctor =
+        server::diagnose::Doctor::open(dir.path(), Config::load(&config_file).unwrap()).unwrap();
+    let ask = |via: Option<&str>| {
+        doctor.examine(&server::diagnose::Examination {
+            access_key_id: "AKIAALPHAROOTEXAMPLE".into(),
+            bucket: "open-data".into(),
+            key: Some("k".into()),
+            action: "s3:DeleteObject".into(),
+            region: None,
+            source_ip: None,
+            via_vpce: via.map(str::to_string),
+        })
+    };
+    let through = ask(Some("vpce-0guarded"));
+    let decision = through.decision.as_ref().unwrap();
+    assert_eq!(
+        (decision.denied_by.as_deref(), decision.statement.as_deref()),
+        (Some("vpc_endpoint"), Some("NoDeletes"))
+    );
+    assert!(through.fixes[0].what.contains("NoDeletes"), "{through:?}");
+    assert_eq!(through.fixes[0].then, "allowed");
+    assert!(ask(None).allowed, "directly, the delete is allowed");
+    let unknown = ask(Some("vpce-unknown"));
+    assert!(!unknown.allowed && unknown.steps[0].finding.contains("not one of"));
 }
 
 #[test]

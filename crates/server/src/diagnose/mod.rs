@@ -33,6 +33,8 @@ pub struct Examination {
     /// The region the request would be signed for; the server's default when absent.
     pub region: Option<String>,
     pub source_ip: Option<IpAddr>,
+    /// The configured VPC endpoint the request would come through.
+    pub via_vpce: Option<String>,
 }
 
 pub struct Doctor {
@@ -74,12 +76,24 @@ impl Doctor {
             .region
             .clone()
             .unwrap_or_else(|| g.config.default_region.clone());
+        if let Some(id) = &e.via_vpce {
+            if g.vpc_endpoint(id).is_none() {
+                report.step(
+                    "endpoint",
+                    false,
+                    format!(
+                        "{id} is not one of the configuration's [[vpc_endpoints]] (pass --config)"
+                    ),
+                );
+                return report;
+            }
+        }
         let connection = Connection {
             peer: (e.source_ip.unwrap_or([127, 0, 0, 1].into()), 0).into(),
             secure: false,
             tls_version: None,
             request_id: String::new(),
-            vpc_endpoint: None,
+            vpc_endpoint: e.via_vpce.as_deref().map(std::sync::Arc::from),
         };
         let caller = Caller::new(
             g,

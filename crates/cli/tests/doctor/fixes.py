@@ -224,6 +224,23 @@ try:
     beta.put_object_acl(Bucket="dropbox", Key="delivery.csv", ACL="bucket-owner-full-control")
     assert status(fetch) == 200
 
+    # 3g. A public ACL grant that IgnorePublicAcls sets aside: grant the reader by name instead
+    # of making the bucket public again.
+    alpha.create_bucket(Bucket="public-site", ObjectOwnership="BucketOwnerPreferred")
+    alpha.delete_public_access_block(Bucket="public-site")
+    alpha.put_object(Bucket="public-site", Key="index.html", Body=b"hi", ACL="public-read")
+    page = lambda: beta.get_object(Bucket="public-site", Key="index.html")
+    assert status(page) == 200
+    alpha.put_public_access_block(Bucket="public-site", PublicAccessBlockConfiguration={
+        "IgnorePublicAcls": True, "BlockPublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False})
+    assert status(page) == 403
+    report = doctor("s3://public-site/index.html", "AKIABETAROOTEXAMPLE0")
+    assert report["decision"]["denied_by"] == "s3_block_public_access", report
+    [fix] = report["fixes"]
+    assert "instead of turning it off" in fix["what"] and fix["then"] == "allowed", fix
+    alpha.put_bucket_policy(Bucket="public-site", Policy=json.dumps({"Version": "2012-10-17", "Statement": [fix["statement"]]}))
+    assert status(page) == 200
+
     # 4. An unknown key stops at the caller.
     report = doctor("s3://doctored/report.csv", "AKIANOSUCHKEY0000000")
     assert not report["allowed"] and "InvalidAccessKeyId" in report["steps"][0]["finding"]

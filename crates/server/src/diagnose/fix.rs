@@ -179,12 +179,20 @@ fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
                 }),
             )
         }
-        Layer::Resource | Layer::Key => {
+        Layer::Resource | Layer::Key | Layer::S3BlockPublicAccess => {
             let s = allow(&action, &resource, Some(&grantee(caller)));
             let id = target.policy_id.clone();
             let added = s.clone();
+            // Block Public Access set aside a public grant: rather than make the bucket public
+            // again, grant this caller by name — a grant that is not public is untouched by it
+            // [S3 `access-control-block-public-access`, "The meaning of public"].
+            let why = if layer == Layer::S3BlockPublicAccess {
+                "Block Public Access ignores the public grant this caller relied on; instead of turning it off, "
+            } else {
+                ""
+            };
             (
-                format!("add to {} a statement naming this caller", target.policy_change),
+                format!("{why}add to {} a statement naming this caller", target.policy_change),
                 s,
                 other_owner(target.owner_is),
                 Box::new(move |t: &mut Trial| {

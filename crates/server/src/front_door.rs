@@ -378,12 +378,7 @@ async fn finish(
     if let Ok(v) = HeaderValue::from_str(host_id) {
         headers.insert("x-amz-id-2", v);
     }
-    let is_xml_error = resp.status().as_u16() >= 300
-        && resp
-            .headers()
-            .get("content-type")
-            .is_some_and(|v| v.as_bytes().starts_with(b"application/xml"));
-    if !is_xml_error {
+    if !is_error_body(&resp, b"application/xml") {
         return json_error(resp).await;
     }
     let Ok(bytes) = resp.body_mut().store_all_limited(64 * 1024).await else {
@@ -409,14 +404,18 @@ async fn finish(
     (resp, Some(error))
 }
 
-/// The code and message of a JSON-protocol error, for the audit trail; the body is kept.
-async fn json_error(mut resp: Response<Body>) -> (Response<Body>, Option<(String, String)>) {
-    let is_json_error = resp.status().as_u16() >= 300
+/// Is `resp` an error whose body is of the content type starting with `kind`?
+fn is_error_body(resp: &Response<Body>, kind: &[u8]) -> bool {
+    resp.status().as_u16() >= 300
         && resp
             .headers()
             .get("content-type")
-            .is_some_and(|v| v.as_bytes().starts_with(b"application/x-amz-json"));
-    if !is_json_error {
+            .is_some_and(|v| v.as_bytes().starts_with(kind))
+}
+
+/// The code and message of a JSON-protocol error, for the audit trail; the body is kept.
+async fn json_error(mut resp: Response<Body>) -> (Response<Body>, Option<(String, String)>) {
+    if !is_error_body(&resp, b"application/x-amz-json") {
         return (resp, None);
     }
     let Ok(bytes) = resp.body_mut().store_all_limited(64 * 1024).await else {

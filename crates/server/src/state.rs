@@ -124,11 +124,7 @@ impl Gatehouse {
             return Ok(Some((p, stored.version)));
         }
         let named = compile_bucket_policy(&bucket.name, &stored, &dead)?;
-        let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() >= store::MAX_CACHE_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(key, named.clone());
+        self.remember_policy(key, &named);
         Ok(Some((named, stored.version)))
     }
 
@@ -203,12 +199,17 @@ impl Gatehouse {
             store::StoreError::Corrupt(fault)
         })?;
         let named = NamedPolicy::new(key_arn.to_string(), Arc::new(CompiledPolicy::compile(doc)));
+        self.remember_policy(cache_key, &named);
+        Ok(named)
+    }
+
+    /// Keeps a compiled policy (the cache is emptied when full).
+    fn remember_policy(&self, key: PolicyKey, named: &NamedPolicy) {
         let mut cache = self.policies.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= store::MAX_CACHE_ENTRIES {
             cache.clear();
         }
-        cache.insert(cache_key, named.clone());
-        Ok(named)
+        cache.insert(key, named.clone());
     }
 
     fn cached_policy(&self, key: &PolicyKey) -> Option<NamedPolicy> {

@@ -188,7 +188,7 @@ impl Doctor {
             Some(k) => Question::on_object(&e.action, &bucket, k).about(object.as_ref()),
             None => Question::on_bucket(&e.action, &bucket),
         };
-        let Some(decision) = self.decide(&caller, &q) else {
+        let Ok(prepared) = prepare(g, &caller, &q) else {
             report.step(
                 "decision",
                 false,
@@ -196,37 +196,36 @@ impl Doctor {
             );
             return report;
         };
+        let decision = authorize(&prepared.request(&caller, &q), true);
         let resource = crate::authorize::arn(&bucket.name, e.key.as_deref());
         report.decided(&e.action, &resource, &decision);
         if !decision.is_allowed() {
-            if let Ok(prepared) = prepare(g, &caller, &q) {
-                let target = fix::Target {
-                    action: e.action.clone(),
-                    resource,
-                    owner: bucket.owner.clone(),
-                    owner_is: "the bucket owner",
-                    policy_id: format!("arn:aws:s3:::{}", bucket.name),
-                    policy_change: format!(
-                        "the bucket policy of {} (aws s3api put-bucket-policy)",
-                        bucket.name
-                    ),
-                    object_owner: object
-                        .as_ref()
-                        .map(|v| v.attributes.owner.clone())
-                        .filter(|o| *o != bucket.owner),
-                };
-                let decide = |trial: &fix::Trial| {
-                    let mut request = prepared.request(&caller, &q);
-                    request.policies = &trial.policies;
-                    request.s3 = trial.s3.as_ref();
-                    authorize(&request, true)
-                };
-                let trial = fix::Trial {
-                    policies: prepared.policies.clone(),
-                    s3: Some(prepared.s3.clone()),
-                };
-                report.fixes = fix::propose(&caller, &target, trial, &decision, &decide);
-            }
+            let target = fix::Target {
+                action: e.action.clone(),
+                resource,
+                owner: bucket.owner.clone(),
+                owner_is: "the bucket owner",
+                policy_id: format!("arn:aws:s3:::{}", bucket.name),
+                policy_change: format!(
+                    "the bucket policy of {} (aws s3api put-bucket-policy)",
+                    bucket.name
+                ),
+                object_owner: object
+                    .as_ref()
+                    .map(|v| v.attributes.owner.clone())
+                    .filter(|o| *o != bucket.owner),
+            };
+            let decide = |trial: &fix::Trial| {
+                let mut request = prepared.request(&caller, &q);
+                request.policies = &trial.policies;
+                request.s3 = trial.s3.as_ref();
+                authorize(&request, true)
+            };
+            let trial = fix::Trial {
+                policies: prepared.policies.clone(),
+                s3: Some(prepared.s3.clone()),
+            };
+            report.fixes = fix::propose(&caller, &target, trial, &decision, &decide);
             return report;
         }
         // A read of an SSE-KMS object is a second question, to KMS.

@@ -5,7 +5,7 @@
 
 use store::{Store, StoreError};
 
-use super::{random_id, Organization, Organizations, PolicyKind};
+use super::{Organization, Organizations, PolicyKind};
 use crate::config::OrganizationConfig;
 
 pub fn ensure(store: &Store, config: &OrganizationConfig) -> Result<(), StoreError> {
@@ -22,22 +22,11 @@ pub fn ensure(store: &Store, config: &OrganizationConfig) -> Result<(), StoreErr
                 )))
             }
             Some(_) => {}
-            None => {
-                let mut org = Organization {
-                    id: random_id("o-", 10),
-                    management_account: management.clone(),
-                    root_id: random_id("r-", 4),
-                    enabled_types: vec![PolicyKind::Scp, PolicyKind::Rcp],
-                    units: Vec::new(),
-                    accounts: Vec::new(),
-                    policies: Vec::new(),
-                    attachments: Vec::new(),
-                };
-                let root = org.root_id.clone();
-                org.attach_full_access(&root);
-                org.admit(management, "CREATED", now);
-                doc.organizations.push(org);
-            }
+            None => doc.organizations.push(Organization::new(
+                management,
+                vec![PolicyKind::Scp, PolicyKind::Rcp],
+                now,
+            )),
         }
         for member in &config.members {
             if doc.of_account(member).is_none() {

@@ -206,6 +206,25 @@ impl Organizations {
 }
 
 impl Organization {
+    /// A new organization of `management` (its only member, under a new root), with
+    /// `enabled_types` on and their full-access policies attached to the root and the account.
+    pub fn new(management: &str, enabled_types: Vec<PolicyKind>, now: u64) -> Organization {
+        let mut org = Organization {
+            id: random_id("o-", 10),
+            management_account: management.to_string(),
+            root_id: random_id("r-", 4),
+            enabled_types,
+            units: Vec::new(),
+            accounts: Vec::new(),
+            policies: Vec::new(),
+            attachments: Vec::new(),
+        };
+        let root = org.root_id.clone();
+        org.attach_full_access(&root);
+        org.admit(management, "CREATED", now);
+        org
+    }
+
     pub fn arn(&self) -> String {
         format!(
             "arn:aws:organizations::{}:organization/{}",

@@ -46,10 +46,7 @@ impl Call<'_> {
     /// What the document says now.
     pub fn read(&self) -> Result<Organizations, JsonError> {
         let text = self.gatehouse.store.organizations()?;
-        Organizations::parse(text.as_deref()).map_err(|e| {
-            eprintln!("gatehouse: the organizations document does not read: {e}");
-            JsonError::internal()
-        })
+        parse(text.as_deref())
     }
 
     /// The caller's organization.
@@ -111,14 +108,19 @@ impl Call<'_> {
         change: impl FnOnce(&mut Organizations) -> Result<T, JsonError>,
     ) -> Result<T, JsonError> {
         self.gatehouse.store.change_organizations(|text| {
-            let mut doc = Organizations::parse(text.as_deref()).map_err(|e| {
-                eprintln!("gatehouse: the organizations document does not read: {e}");
-                JsonError::internal()
-            })?;
+            let mut doc = parse(text.as_deref())?;
             let answer = change(&mut doc)?;
             Ok((doc.to_text(), answer))
         })
     }
+}
+
+/// The organizations document, or the internal error its damage is.
+fn parse(text: Option<&str>) -> Result<Organizations, JsonError> {
+    Organizations::parse(text).map_err(|e| {
+        eprintln!("gatehouse: the organizations document does not read: {e}");
+        JsonError::internal()
+    })
 }
 
 /// `o-…`, `r-…`, `ou-…-…`, `p-…`, 12-digit accounts: AWS's id patterns, loosely (ids are

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::call::{invalid, Call};
 use super::shapes;
 use crate::api::json::error::JsonError;
-use crate::organization::{random_id, Organization, PolicyKind};
+use crate::organization::{Organization, PolicyKind};
 
 /// CreateOrganization: the caller's account becomes the management account. Decision:
 /// Gatehouse makes only all-features organizations (the kind SCPs and RCPs need); a request
@@ -31,18 +31,7 @@ pub fn create(call: &Call) -> Result<Value, JsonError> {
                 "The AWS account is already a member of an organization.",
             ));
         }
-        let root_id = random_id("r-", 4);
-        let mut org = Organization {
-            id: random_id("o-", 10),
-            management_account: account.clone(),
-            root_id,
-            enabled_types: Vec::new(),
-            units: Vec::new(),
-            accounts: Vec::new(),
-            policies: Vec::new(),
-            attachments: Vec::new(),
-        };
-        org.admit(&account, "CREATED", now);
+        let org = Organization::new(&account, Vec::new(), now);
         doc.organizations.push(org.clone());
         Ok(org)
     })?;

@@ -5,34 +5,19 @@ binary, a work directory, the server config."""
 
 import json
 import os
-import signal
 import subprocess
 import sys
 
 import boto3
 import botocore
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from served import Served  # noqa: E402
+
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
-data = os.path.join(work, "data")
-server = subprocess.Popen(
-    [binary, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--config", config],
-    stdout=subprocess.PIPE,
-    stderr=subprocess.DEVNULL,
-    text=True,
-)
-endpoint = server.stdout.readline().strip().removeprefix("listening on ")
+served = Served(binary, work, config)
+data, endpoint, client = served.data, served.endpoint, served.client
 ALPHA, BETA = "111111111111", "222222222222"
-
-
-def client(service, key, secret):
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=key,
-        aws_secret_access_key=secret,
-        config=botocore.config.Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
-    )
 
 
 def status(fn):
@@ -254,6 +239,5 @@ try:
     assert "FAIL decision s3:GetObject" in human.stdout and "fix 1: add to the bucket policy of doctored" in human.stdout, human.stdout
     assert status(lambda: read(beta)) == 403
 finally:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
+    served.stop()
 print("passed")

@@ -5,33 +5,17 @@ holds. argv: the gatehouse binary, a work directory, the server config."""
 
 import json
 import os
-import signal
 import subprocess
 import sys
 
-import boto3
 import botocore
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from served import Served  # noqa: E402
+
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
-data = os.path.join(work, "data")
-server = subprocess.Popen(
-    [binary, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--config", config],
-    stdout=subprocess.PIPE,
-    stderr=subprocess.DEVNULL,
-    text=True,
-)
-endpoint = server.stdout.readline().strip().removeprefix("listening on ")
-
-
-def client(service, key, secret):
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=key,
-        aws_secret_access_key=secret,
-        config=botocore.config.Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
-    )
+served = Served(binary, work, config)
+data, endpoint, client = served.data, served.endpoint, served.client
 
 
 def refused(fn):
@@ -60,8 +44,7 @@ try:
     implicit = refused(lambda: nobody.get_object(Bucket="explained", Key="k"))
     allowed = alpha.get_object(Bucket="explained", Key="k")["ResponseMetadata"]["RequestId"]
 finally:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
+    served.stop()
 
 
 def explain(request_id, *extra):

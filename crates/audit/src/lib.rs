@@ -17,6 +17,7 @@ pub mod access;
 pub mod clock;
 mod event;
 mod record;
+pub mod trail;
 mod writer;
 
 use std::collections::HashMap;

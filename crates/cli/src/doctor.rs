@@ -1,11 +1,11 @@
-//! `gatehouse doctor s3://BUCKET[/KEY] --access-key-id ID`: the troubleshooting walk for one
+//! `gatehouse doctor s3://BUCKET[/KEY] --access-key-id ID | --as ARN | --anonymous`: the troubleshooting walk for one
 //! request on a data directory (`server::diagnose`), for a person or as JSON; exit status 0
 //! when the request would be allowed, 1 when denied, 2 when the walk could not be made.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use server::diagnose::{Doctor, Examination};
+use server::diagnose::{Doctor, Examination, Who};
 
 /// `s3://BUCKET/KEY` → (bucket, key); `s3://BUCKET` → (bucket, None).
 pub fn target(url: &str) -> Option<(String, Option<String>)> {
@@ -20,7 +20,7 @@ pub fn target(url: &str) -> Option<(String, Option<String>)> {
 
 pub struct Options<'a> {
     pub url: &'a str,
-    pub access_key_id: &'a str,
+    pub who: Who,
     pub action: &'a str,
     pub region: Option<String>,
     pub source_ip: Option<std::net::IpAddr>,
@@ -56,7 +56,7 @@ pub fn run(o: Options) -> ExitCode {
         }
     };
     let report = doctor.examine(&Examination {
-        access_key_id: o.access_key_id.to_string(),
+        who: o.who,
         bucket,
         key,
         action: o.action.to_string(),

@@ -3,48 +3,9 @@
 //! decision with its reasons — every layer consulted, every statement's principal, action and
 //! resource match, every condition's key, operator, policy values and request values.
 
-use std::path::{Path, PathBuf};
-
 use authz::simulate::Answer;
 use serde::Deserialize;
 use serde_json::Value;
-
-/// The trail's files, newest first (`audit-YYYY-MM-DD-N.jsonl` sorts by time).
-fn trail_files(data_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir.join("audit"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
-    files.sort_by_key(|p| {
-        // `audit-DATE-N`: by date, then by N as a number.
-        let stem = p
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let (date, n) = stem.rsplit_once('-').unwrap_or((&stem, "0"));
-        (date.to_string(), n.parse::<u64>().unwrap_or(0))
-    });
-    files.reverse();
-    Ok(files)
-}
-
-/// The audit event of `request_id`, if the trail has it. A line is parsed only when it holds
-/// the id's text, so the cost is one pass over the trail's bytes.
-pub fn find(data_dir: &Path, request_id: &str) -> std::io::Result<Option<Value>> {
-    let needle = format!("\"requestID\":\"{request_id}\"");
-    for file in trail_files(data_dir)? {
-        let text = std::fs::read_to_string(&file)?;
-        for line in text.lines().filter(|l| l.contains(&needle)) {
-            if let Ok(event) = serde_json::from_str::<Value>(line) {
-                if event["requestID"] == request_id {
-                    return Ok(Some(event));
-                }
-            }
-        }
-    }
-    Ok(None)
-}
 
 fn text<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or("")

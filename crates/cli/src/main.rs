@@ -10,6 +10,9 @@ use clap::{Parser, Subcommand};
 mod doctor;
 mod explain;
 mod lint;
+mod progress;
+mod replay;
+mod who_can;
 
 #[derive(Parser)]
 #[command(
@@ -68,12 +71,20 @@ enum Command {
     },
     /// Walk the troubleshooting path for one S3 request on a data directory: the caller, the
     /// region, the object, every layer's verdict, and the smallest fix, re-evaluated.
+    #[command(group(clap::ArgGroup::new("caller").required(true).args(["access_key_id", "as_arn", "anonymous"])))]
     Doctor {
         /// s3://BUCKET/KEY (or s3://BUCKET for a bucket action).
         url: String,
         /// The caller's access key id.
         #[arg(long)]
-        access_key_id: String,
+        access_key_id: Option<String>,
+        /// The caller by ARN: an account root, a user, a role (as a session of it) or a role
+        /// session (an imported directory has no credentials).
+        #[arg(long = "as", value_name = "ARN")]
+        as_arn: Option<String>,
+        /// An unsigned request.
+        #[arg(long)]
+        anonymous: bool,
         /// The action to examine.
         #[arg(long, default_value = "s3:GetObject")]
         action: String,
@@ -93,6 +104,48 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
         /// The report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every principal allowed ACTION on RESOURCE (an S3 ARN or s3://BUCKET/KEY), with the
+    /// statements that grant it and their conditions.
+    WhoCan {
+        /// The action, e.g. s3:GetObject.
+        action: String,
+        /// arn:aws:s3:::BUCKET[/KEY] or s3://BUCKET[/KEY].
+        resource: String,
+        /// The server's data directory.
+        #[arg(long, default_value = "./gatehouse-data")]
+        data_dir: PathBuf,
+        /// The answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-decide the audit trail's S3 requests as if proposed policies were in force, and list
+    /// every decision that would flip (change-impact analysis before deploying a policy).
+    Replay {
+        /// Start of the window: a time (2026-12-04T10:00:00Z, or a prefix) or a span back (2h).
+        #[arg(long)]
+        since: String,
+        /// End of the window (exclusive), the same forms; default now.
+        #[arg(long)]
+        until: Option<String>,
+        /// BUCKET=FILE: the bucket's proposed bucket policy.
+        #[arg(long = "bucket-policy", value_name = "BUCKET=FILE")]
+        bucket_policies: Vec<String>,
+        /// ARN=FILE: a managed policy's new document, or a policy added to a user or role.
+        #[arg(long = "identity-policy", value_name = "ARN=FILE")]
+        identity_policies: Vec<String>,
+        /// ID=FILE: an SCP's new document.
+        #[arg(long = "scp", value_name = "ID=FILE")]
+        scps: Vec<String>,
+        /// ID=FILE: an RCP's new document.
+        #[arg(long = "rcp", value_name = "ID=FILE")]
+        rcps: Vec<String>,
+        /// The server's data directory.
+        #[arg(long, default_value = "./gatehouse-data")]
+        data_dir: PathBuf,
+        /// The result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -123,6 +176,8 @@ fn main() -> ExitCode {
         Command::Doctor {
             url,
             access_key_id,
+            as_arn,
+            anonymous,
             action,
             region,
             source_ip,
@@ -132,7 +187,12 @@ fn main() -> ExitCode {
             json,
         } => doctor::run(doctor::Options {
             url: &url,
-            access_key_id: &access_key_id,
+            who: match (access_key_id, as_arn) {
+                (Some(id), _) => server::diagnose::Who::AccessKey(id),
+                (None, Some(arn)) => server::diagnose::Who::Arn(arn),
+                (None, None) if anonymous => server::diagnose::Who::Anonymous,
+                (None, None) => unreachable!("clap requires one of the caller's flags"),
+            },
             action: &action,
             region,
             source_ip,
@@ -144,6 +204,31 @@ fn main() -> ExitCode {
         Command::Lint { paths, kind, json } => {
             lint::run(&paths, kind.as_deref().and_then(lint::kind_of), json)
         }
+        Command::WhoCan {
+            action,
+            resource,
+            data_dir,
+            json,
+        } => who_can::run(&action, &resource, &data_dir, json),
+        Command::Replay {
+            since,
+            until,
+            bucket_policies,
+            identity_policies,
+            scps,
+            rcps,
+            data_dir,
+            json,
+        } => replay::run(replay::Options {
+            since: &since,
+            until: until.as_deref(),
+            bucket_policies: &bucket_policies,
+            identity_policies: &identity_policies,
+            scps: &scps,
+            rcps: &rcps,
+            data_dir: &data_dir,
+            json,
+        }),
         Command::Explain {
             request_id,
             data_dir,
@@ -153,7 +238,7 @@ fn main() -> ExitCode {
 }
 
 fn explain_request(request_id: &str, data_dir: &std::path::Path, json: bool) -> ExitCode {
-    match explain::find(data_dir, request_id) {
+    match audit::trail::find(data_dir, request_id) {
         Ok(Some(event)) => {
             if json {
                 println!("{event}");

@@ -132,7 +132,7 @@ async fn endpoint_policies_and_source_vpce() {
         server::diagnose::Doctor::open(dir.path(), Config::load(&config_file).unwrap()).unwrap();
     let ask = |via: Option<&str>| {
         doctor.examine(&server::diagnose::Examination {
-            access_key_id: "AKIAALPHAROOTEXAMPLE".into(),
+            who: server::diagnose::Who::AccessKey("AKIAALPHAROOTEXAMPLE".into()),
             bucket: "open-data".into(),
             key: Some("k".into()),
             action: "s3:DeleteObject".into(),

@@ -12,6 +12,9 @@ use crate::identity::Consulted;
 struct Record<'a> {
     action: &'a str,
     resource: &'a str,
+    /// The request context decided on: what `gatehouse replay` re-decides with.
+    #[serde(serialize_with = "context_in_order")]
+    context: &'a policy::Context,
     #[serde(flatten)]
     outcome: Outcome<'a>,
     /// The caller's identity-side documents by id and digest (kept by digest for ever) and
@@ -57,13 +60,25 @@ struct Document<'a> {
 
 /// The principal's keys as a JSON object, in the order they were gathered.
 fn in_order<S: Serializer>(keys: &&[(String, ContextValue)], s: S) -> Result<S::Ok, S::Error> {
+    as_object(keys.iter().map(|(k, v)| (k.as_str(), v)), s)
+}
+
+fn context_in_order<S: Serializer>(context: &&policy::Context, s: S) -> Result<S::Ok, S::Error> {
+    as_object(context.iter(), s)
+}
+
+/// Keys and values as a JSON object: a single value as a string, several as an array.
+fn as_object<'v, S: Serializer>(
+    entries: impl Iterator<Item = (&'v str, &'v ContextValue)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     #[derive(Serialize)]
     #[serde(untagged)]
     enum Value<'v> {
         One(&'v str),
         Many(&'v [String]),
     }
-    s.collect_map(keys.iter().map(|(k, v)| {
+    s.collect_map(entries.map(|(k, v)| {
         let value = match v {
             ContextValue::Single(one) => Value::One(one),
             ContextValue::Multi(many) => Value::Many(many),
@@ -112,6 +127,7 @@ pub fn record(
     serde_json::to_string(&Record {
         action: request.action,
         resource: request.resource,
+        context: request.context,
         outcome,
         identity,
     })

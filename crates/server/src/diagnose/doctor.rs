@@ -1,31 +1,23 @@
-//! `gatehouse doctor`: the troubleshooting guides' walk for one S3 request, on a data
-//! directory (a running server's, or an import), without sending it: who the caller is, the
-//! bucket's region against the request's, whether the object exists and whether a denial
-//! would be a 403 or a 404, the decision with every layer's verdict, and the smallest fix —
-//! re-evaluated with the fix applied [S3 `troubleshoot-403-errors`].
-//!
-//! The question is the server's own (`authorize::prepare`), so the doctor and the server
-//! agree by construction.
-
-mod fix;
-mod kms;
-mod report;
+//! `gatehouse doctor`: the troubleshooting guides' walk for one S3 request: who the caller
+//! is, the bucket's region against the request's, whether the object exists and whether a
+//! denial would be a 403 or a 404, the decision with every layer's verdict, and the smallest
+//! fix — re-evaluated with the fix applied [S3 `troubleshoot-403-errors`].
 
 use std::net::IpAddr;
 use std::path::Path;
-use std::sync::Arc;
 
 use authz::authorize;
 
+use super::directory::{Directory, Who};
+use super::report::{self, Report};
+use super::{fix, kms};
 use crate::authorize::{prepare, Question};
-use crate::caller::{Caller, Connection, Resolved};
+use crate::caller::{Caller, Connection};
 use crate::config::Config;
-use crate::state::Gatehouse;
-pub use report::{Fix, Report, Step};
 
 /// The request to examine.
 pub struct Examination {
-    pub access_key_id: String,
+    pub who: Who,
     pub bucket: String,
     /// `None`: a bucket-level action.
     pub key: Option<String>,
@@ -38,40 +30,20 @@ pub struct Examination {
 }
 
 pub struct Doctor {
-    gatehouse: Gatehouse,
+    directory: Directory,
 }
 
 impl Doctor {
-    /// Opens `data_dir` for reading: nothing in it is changed (no blob is swept, no event
-    /// written), so a running server's directory is safe to examine.
+    /// Opens `data_dir` for reading only (see [`Directory::open`]).
     pub fn open(data_dir: &Path, config: Config) -> Result<Doctor, store::StoreError> {
-        let store = store::Store::open_for_reading(data_dir)?;
-        let endpoints = crate::vpc_endpoint::compile(&config.vpc_endpoints)
-            .map_err(store::StoreError::Corrupt)?;
-        let gatehouse = Gatehouse::new(
-            Arc::new(store),
-            config,
-            audit::AuditLog::discarding(),
-            endpoints,
-        );
-        Ok(Doctor { gatehouse })
+        Ok(Doctor {
+            directory: Directory::open(data_dir, config)?,
+        })
     }
 
     pub fn examine(&self, e: &Examination) -> Report {
-        let g = &self.gatehouse;
+        let g = &self.directory.gatehouse;
         let mut report = Report::default();
-        let resolved = Resolved::of(g, Some(&e.access_key_id));
-        if resolved.key.is_none() {
-            report.step(
-                "caller",
-                false,
-                format!(
-                    "access key {} is not known here: S3 answers 403 InvalidAccessKeyId before any policy is read",
-                    e.access_key_id
-                ),
-            );
-            return report;
-        }
         let region = e
             .region
             .clone()
@@ -95,14 +67,16 @@ impl Doctor {
             request_id: String::new(),
             vpc_endpoint: e.via_vpce.as_deref().map(std::sync::Arc::from),
         };
-        let caller = Caller::new(
-            g,
-            Some(connection),
-            resolved,
-            Some(region.clone()),
-            false,
-            None,
-        );
+        let caller = match self
+            .directory
+            .caller(&e.who, Some(connection), Some(region.clone()))
+        {
+            Ok(caller) => caller,
+            Err(why) => {
+                report.step("caller", false, why);
+                return report;
+            }
+        };
         let p = caller.principal();
         report.caller = Some(report::CallerLine {
             arn: p.arn.clone(),
@@ -239,7 +213,7 @@ impl Doctor {
 
     /// The engine's decision, with its trace, on the question the server would ask.
     fn decide(&self, caller: &Caller, q: &Question) -> Option<authz::Decision> {
-        let prepared = prepare(&self.gatehouse, caller, q).ok()?;
+        let prepared = prepare(&self.directory.gatehouse, caller, q).ok()?;
         Some(authorize(&prepared.request(caller, q), true))
     }
 }

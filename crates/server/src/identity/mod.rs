@@ -227,6 +227,60 @@ impl Identities {
         Some(caller)
     }
 
+    /// The caller an ARN names, for diagnosis (an imported directory holds no credentials):
+    /// an account root (or a bare account id), an IAM user, a role — as a session of it named
+    /// `gatehouse-diagnosis`, which is how a role acts [IAM `id_roles_use`] — or a role
+    /// session's `assumed-role` ARN, with none of the session policies a real one may carry.
+    pub fn of_arn(&self, store: &Store, arn: &str) -> Result<CallerIdentity, String> {
+        let unknown = |what: &str| format!("{arn}: {what} is not in this directory");
+        let fault = |e: store::StoreError| format!("{arn}: the store cannot answer: {e}");
+        if arn.len() == 12 && arn.bytes().all(|b| b.is_ascii_digit()) {
+            return self.of_arn(store, &format!("arn:aws:iam::{arn}:root"));
+        }
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let [_, _, service, _, account, resource] = parts[..] else {
+            return Err(format!("{arn} is not an ARN"));
+        };
+        let (entity, session_name) = match (service, resource) {
+            ("iam", "root") => {
+                let inputs = store::IdentityInputs::default();
+                return Ok(self.identity_of(arn, account, inputs));
+            }
+            ("iam", r) if r.starts_with("user/") || r.starts_with("role/") => {
+                let entity = store.entity_by_arn(arn).map_err(fault)?;
+                (entity.ok_or_else(|| unknown("the principal"))?, None)
+            }
+            ("sts", r) if r.starts_with("assumed-role/") => {
+                let mut names = r["assumed-role/".len()..].splitn(2, '/');
+                let (role, session) = (names.next().unwrap_or(""), names.next());
+                let entity = store
+                    .entity(account, EntityKind::Role, role)
+                    .map_err(|_| unknown("the role"))?;
+                (entity, session.map(str::to_string))
+            }
+            _ => return Err(format!("{arn} names no user, role or account root")),
+        };
+        let kind = entity.kind;
+        let mut inputs = store.entity_inputs(entity.clone()).map_err(fault)?;
+        if kind != EntityKind::Role {
+            return Ok(self.identity_of(arn, account, inputs));
+        }
+        let name = session_name.unwrap_or_else(|| "gatehouse-diagnosis".into());
+        let session_arn = format!("arn:aws:sts::{account}:assumed-role/{}/{name}", entity.name);
+        inputs.session_info = Some(store::Session {
+            access_key_id: String::new(),
+            source_arn: entity.arn.clone(),
+            source_id: Some(entity.id.clone()),
+            session_name: Some(name),
+            source_identity: None,
+            policy: None,
+            policy_arns: Vec::new(),
+            tags: Vec::new(),
+            expires_ms: i64::MAX,
+        });
+        Ok(self.identity_of(&session_arn, account, inputs))
+    }
+
     fn identity_of(
         &self,
         principal_arn: &str,

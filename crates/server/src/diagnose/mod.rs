@@ -1,0 +1,18 @@
+//! Diagnosis on a data directory (a running server's, or an import), without sending a
+//! request: `doctor` walks one request, `who_can` finds every principal allowed an action,
+//! `replay` re-decides the audit trail under proposed policies. Each asks the server's own
+//! questions (`authorize::prepare`), so diagnosis and server agree by construction.
+
+mod directory;
+mod doctor;
+mod fix;
+mod kms;
+mod replay;
+mod report;
+mod who_can;
+
+pub use directory::{Directory, Who};
+pub use doctor::{Doctor, Examination};
+pub use replay::{Flip, Proposal, Replay};
+pub use report::{Fix, Report, Step};
+pub use who_can::{Entry, Grant, WhoCan};

@@ -3,9 +3,62 @@
 //! decision with its reasons — every layer consulted, every statement's principal, action and
 //! resource match, every condition's key, operator, policy values and request values.
 
+use std::path::Path;
+use std::process::ExitCode;
+
 use authz::simulate::Answer;
 use serde::Deserialize;
 use serde_json::Value;
+use server::diagnose::Directory;
+
+/// Exit status 0 when the request is found, 1 when the trail does not have it, 2 when the
+/// trail cannot be read.
+pub fn run(request_id: &str, data_dir: &Path, json: bool) -> ExitCode {
+    let trail = data_dir.join("audit");
+    let mut event = match audit::trail::find(data_dir, request_id) {
+        Ok(Some(event)) => event,
+        Ok(None) => {
+            eprintln!(
+                "gatehouse explain: no request {request_id} in {}",
+                trail.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("gatehouse explain: cannot read {}: {e}", trail.display());
+            return ExitCode::from(2);
+        }
+    };
+    let directory = Directory::open(data_dir, server::config::Config::default()).ok();
+    if let Some(directory) = &directory {
+        reevaluate_allowed(directory, &mut event);
+    }
+    if json {
+        println!("{event}");
+    } else {
+        print!("{}", render(&event));
+    }
+    ExitCode::SUCCESS
+}
+
+/// Each allowed decision gains `reevaluated`: its decision made again from the versions the
+/// trail recorded, with the trace an allow does not keep (or why it could not be).
+fn reevaluate_allowed(directory: &Directory, event: &mut Value) {
+    let snapshot = event.clone();
+    let Some(records) = event["additionalEventData"]["gatehouseDecisions"].as_array_mut() else {
+        return;
+    };
+    for record in records.iter_mut().filter(|r| r["decision"] == "allowed") {
+        let value = match directory.reevaluate(&snapshot, record) {
+            Ok(r) => serde_json::json!({
+                "answer": Answer::of(&r.decision),
+                "notes": r.notes,
+            }),
+            Err(why) => serde_json::json!({ "unavailable": why }),
+        };
+        record["reevaluated"] = value;
+    }
+}
 
 fn text<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
@@ -97,5 +150,20 @@ fn allowed(d: &Value, out: &mut String) {
             text(doc, "id"),
             text(doc, "digest")
         ));
+    }
+    let again = &d["reevaluated"];
+    if let Some(why) = again["unavailable"].as_str() {
+        out.push_str(&format!("  not re-evaluated: {why}\n"));
+    }
+    if let Some(Ok(answer)) = again.get("answer").map(Answer::deserialize) {
+        out.push_str("  re-evaluated with the trace:\n");
+        for note in again["notes"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            out.push_str(&format!("    with {}\n", note.as_str().unwrap_or("")));
+        }
+        authz::simulate::render(&answer, "    ", out);
     }
 }

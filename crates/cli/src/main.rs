@@ -233,34 +233,7 @@ fn main() -> ExitCode {
             request_id,
             data_dir,
             json,
-        } => explain_request(&request_id, &data_dir, json),
-    }
-}
-
-fn explain_request(request_id: &str, data_dir: &std::path::Path, json: bool) -> ExitCode {
-    match audit::trail::find(data_dir, request_id) {
-        Ok(Some(event)) => {
-            if json {
-                println!("{event}");
-            } else {
-                print!("{}", explain::render(&event));
-            }
-            ExitCode::SUCCESS
-        }
-        Ok(None) => {
-            eprintln!(
-                "gatehouse explain: no request {request_id} in {}",
-                data_dir.join("audit").display()
-            );
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!(
-                "gatehouse explain: cannot read {}: {e}",
-                data_dir.join("audit").display()
-            );
-            ExitCode::from(2)
-        }
+        } => explain::run(&request_id, &data_dir, json),
     }
 }
 

@@ -43,6 +43,20 @@ try:
     nobody = client("s3", keys["AccessKeyId"], keys["SecretAccessKey"])
     implicit = refused(lambda: nobody.get_object(Bucket="explained", Key="k"))
     allowed = alpha.get_object(Bucket="explained", Key="k")["ResponseMetadata"]["RequestId"]
+    # An allowed read by a user whose policy, and the bucket's, change afterwards: explain
+    # re-evaluates it from the versions the trail recorded, not from today's.
+    iam.create_user(UserName="reader")
+    read = lambda effect, condition: json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Read", "Effect": effect, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::explained/*",
+         **({"Condition": condition} if condition else {})}]})
+    iam.put_user_policy(UserName="reader", PolicyName="read",
+                        PolicyDocument=read("Allow", {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}))
+    keys = iam.create_access_key(UserName="reader")["AccessKey"]
+    reader = client("s3", keys["AccessKeyId"], keys["SecretAccessKey"])
+    allowed_then = reader.get_object(Bucket="explained", Key="k")["ResponseMetadata"]["RequestId"]
+    iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=read("Deny", None))
+    alpha.delete_bucket_policy(Bucket="explained")
+    refused(lambda: reader.get_object(Bucket="explained", Key="k"))
 finally:
     served.stop()
 
@@ -84,6 +98,19 @@ shows(
     'condition StringEquals aws:PrincipalAccount ["222222222222"]: the request has ["111111111111"] → false',
 )
 shows(allowed, "answered 200", "decision: allowed", "consulted: arn:aws:s3:::explained version 1")
+shows(
+    allowed_then,
+    "allowing statement: Read of arn:aws:iam::111111111111:user/reader#inline/read",
+    "re-evaluated with the trace:",
+    "with the bucket policy as it was then (version 1)",
+    "with the caller's 1 identity-side documents as they were then (by digest)",
+    "Allow Read (line 1, column",
+    'condition IpAddress aws:SourceIp ["127.0.0.0/8"]: the request has ["127.0.0.1"] → true',
+)
+again = json.loads(explain(allowed_then, "--json").stdout)
+reevaluated = again["additionalEventData"]["gatehouseDecisions"][0]["reevaluated"]
+assert reevaluated["answer"]["decision"] == "allowed", reevaluated
+assert reevaluated["answer"]["statement"] == "Read", reevaluated
 as_json = json.loads(explain(explicit, "--json").stdout)
 assert as_json["requestID"] == explicit
 assert as_json["additionalEventData"]["gatehouseDecisions"][0]["answer"]["statement"] == "NoBeta"

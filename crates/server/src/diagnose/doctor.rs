@@ -10,7 +10,7 @@ use authz::authorize;
 
 use super::directory::{Directory, Who};
 use super::report::{self, Report};
-use super::{fix, kms};
+use super::{fix, kms, near_miss};
 use crate::authorize::{prepare, Question};
 use crate::caller::{Caller, Connection};
 use crate::config::Config;
@@ -174,6 +174,20 @@ impl Doctor {
         let resource = crate::authorize::arn(&bucket.name, e.key.as_deref());
         report.decided(&e.action, &resource, &decision);
         if !decision.is_allowed() {
+            let other = match &e.key {
+                Some(_) => crate::authorize::arn(&bucket.name, None),
+                None => format!("arn:aws:s3:::{}/*", bucket.name),
+            };
+            let mut other_form = prepared.request(&caller, &q);
+            other_form.resource = &other;
+            let other_decision = authorize(&other_form, true);
+            report.near_misses = near_miss::near_misses(
+                &decision,
+                &e.action,
+                &resource,
+                Some((&other_decision, &other)),
+            );
+            self.compare_anonymous(&caller, &q, &bucket, &mut report);
             let target = fix::Target {
                 action: e.action.clone(),
                 resource,
@@ -209,6 +223,36 @@ impl Doctor {
             }
         }
         report
+    }
+
+    /// A signed caller of another account refused where an unsigned request would pass: the
+    /// bucket grants everyone, but a signed cross-account request needs the caller's own
+    /// account to allow it too [IAM `reference_policies_evaluation-logic-cross-account`].
+    fn compare_anonymous(
+        &self,
+        caller: &Caller,
+        q: &Question,
+        bucket: &store::Bucket,
+        report: &mut Report,
+    ) {
+        let cross_account = caller.account().is_some_and(|a| a != bucket.owner);
+        if !cross_account {
+            return;
+        }
+        let Ok(anonymous) = self.directory.caller(&Who::Anonymous, None, None) else {
+            return;
+        };
+        if self.decide(&anonymous, q).is_some_and(|d| d.is_allowed()) {
+            report.step(
+                "anonymous",
+                false,
+                format!(
+                    "an unsigned request would be allowed: the bucket grants everyone, but a signed request from account {} is also judged by that account's own policies, which must allow {}",
+                    caller.account().unwrap_or_default(),
+                    q.action
+                ),
+            );
+        }
     }
 
     /// The engine's decision, with its trace, on the question the server would ask.

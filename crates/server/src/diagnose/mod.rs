@@ -7,12 +7,16 @@ mod directory;
 mod doctor;
 mod fix;
 mod kms;
+mod near_miss;
+mod recorded;
+mod reevaluate;
 mod replay;
 mod report;
 mod who_can;
 
 pub use directory::{Directory, Who};
 pub use doctor::{Doctor, Examination};
+pub use reevaluate::Reevaluation;
 pub use replay::{Flip, Proposal, Replay};
 pub use report::{Fix, Report, Step};
 pub use who_can::{Entry, Grant, WhoCan};

@@ -13,13 +13,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use authz::{authorize, Decision, NamedPolicy, Policies};
-use policy::{CompiledPolicy, ContextValue, PolicyType};
+use policy::{CompiledPolicy, PolicyType};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::directory::{Directory, Who};
-use crate::authorize::{prepare, Question};
-use crate::caller::Connection;
+use super::directory::Directory;
+use super::recorded::{principal_of, Asked};
 
 /// The policies proposed, each replacing what the directory has.
 #[derive(Default)]
@@ -187,89 +186,17 @@ impl Directory {
         record: &Value,
         proposal: &Proposal,
     ) -> Result<(Decision, Decision), String> {
-        let g = &self.gatehouse;
-        let context = recorded_context(&record["context"])
-            .ok_or("recorded before decisions kept their context")?;
-        let who = caller_of(g, event).ok_or("the caller is no longer in the directory")?;
-        let connection = Connection {
-            peer: ([127, 0, 0, 1], 0).into(),
-            secure: false,
-            tls_version: None,
-            request_id: String::new(),
-            vpc_endpoint: context.single("aws:SourceVpce").map(Arc::from),
-        };
-        let caller = self
-            .caller(&who, Some(connection), None)
-            .map_err(|_| "the caller is no longer in the directory")?;
-        let path = &record["resource"].as_str().unwrap_or("")["arn:aws:s3:::".len()..];
-        let (bucket_name, key) = match path.split_once('/') {
-            Some((b, k)) => (b, Some(k)),
-            None => (path, None),
-        };
-        let bucket = g
-            .store
-            .bucket(bucket_name)
-            .ok()
-            .flatten()
-            .ok_or("the bucket no longer exists")?;
-        let object = key.and_then(|k| g.store.object(&bucket.name, k, None).ok().flatten());
-        let action = record["action"].as_str().unwrap_or("");
-        let q = Question {
-            action,
-            bucket: &bucket,
-            key,
-            object: object.as_ref(),
-            keys: Vec::new(),
-        };
-        let mut prepared =
-            prepare(g, &caller, &q).map_err(|_| "a stored policy no longer reads")?;
-        prepared.context = context;
-        let before = authorize(&prepared.request(&caller, &q), false);
-        let proposed = proposal.apply(&prepared.policies, &bucket.name, caller.principal());
-        let mut request = prepared.request(&caller, &q);
+        let asked = Asked::of(self, event, record)?;
+        let prepared = asked.prepare(&self.gatehouse)?;
+        let q = asked.question();
+        let before = authorize(&prepared.request(&asked.caller, &q), false);
+        let proposed = proposal.apply(
+            &prepared.policies,
+            &asked.bucket.name,
+            asked.caller.principal(),
+        );
+        let mut request = prepared.request(&asked.caller, &q);
         request.policies = &proposed;
         Ok((before, authorize(&request, false)))
     }
-}
-
-/// Who made the request, as the directory can name them now: the access key when it still
-/// exists, otherwise the ARN (a role session's expired key: the role).
-fn caller_of(g: &crate::state::Gatehouse, event: &Value) -> Option<Who> {
-    let who = &event["userIdentity"];
-    if who["accountId"] == "anonymous" {
-        return Some(Who::Anonymous);
-    }
-    if let Some(key) = who["accessKeyId"].as_str() {
-        if g.store.access_key(key).ok().flatten().is_some() {
-            return Some(Who::AccessKey(key.to_string()));
-        }
-    }
-    who["arn"].as_str().map(|arn| Who::Arn(arn.to_string()))
-}
-
-fn principal_of(event: &Value) -> String {
-    let who = &event["userIdentity"];
-    who["arn"]
-        .as_str()
-        .unwrap_or_else(|| who["accountId"].as_str().unwrap_or("anonymous"))
-        .to_string()
-}
-
-/// The record's `context` object back into a request context.
-fn recorded_context(v: &Value) -> Option<policy::Context> {
-    let mut context = policy::Context::new();
-    for (key, value) in v.as_object()? {
-        let value = match value {
-            Value::String(s) => ContextValue::Single(s.clone()),
-            Value::Array(items) => ContextValue::Multi(
-                items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_string))
-                    .collect(),
-            ),
-            _ => return None,
-        };
-        context.insert(key, value);
-    }
-    Some(context)
 }

@@ -12,6 +12,8 @@ pub struct Report {
     pub decision: Option<DecisionLine>,
     /// Each policy consulted, in evaluation order, and what it said.
     pub layers: Vec<LayerLine>,
+    /// Why each `Allow` that names the action did not grant (its resource or conditions).
+    pub near_misses: Vec<String>,
     /// The smallest fix first; each re-evaluated with the ones before it applied.
     pub fixes: Vec<Fix>,
     pub allowed: bool,
@@ -124,6 +126,9 @@ impl Report {
             for l in &self.layers {
                 let _ = writeln!(out, "  [{}] {}: {}", l.layer, l.policy, l.result);
             }
+        }
+        for n in &self.near_misses {
+            let _ = writeln!(out, "  why not: {n}");
         }
         for (i, f) in self.fixes.iter().enumerate() {
             let _ = writeln!(out, "fix {}: {}", i + 1, f.what);

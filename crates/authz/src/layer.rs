@@ -21,6 +21,21 @@ pub enum Layer {
 }
 
 impl Layer {
+    /// Every layer, in evaluation order.
+    pub const ALL: [Layer; 11] = [
+        Layer::Rcp,
+        Layer::Scp,
+        Layer::VpcEndpoint,
+        Layer::S3BlockPublicAccess,
+        Layer::Resource,
+        Layer::Acl,
+        Layer::Identity,
+        Layer::PermissionsBoundary,
+        Layer::Session,
+        Layer::Trust,
+        Layer::Key,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Layer::Rcp => "rcp",

@@ -50,6 +50,27 @@ pub fn enhanced(
 
 pub const PLAIN: &str = "Access Denied";
 
+/// What an enhanced AccessDenied text says: the policy type that denied (as its phrase names
+/// it: the first layer with that phrase, so a "resource-based policy" reads as
+/// [`Layer::Resource`], which also stands for ACLs, Block Public Access and key policies) and
+/// whether the deny was explicit. `None` for the plain text and anything else.
+pub fn parse_enhanced(message: &str) -> Option<(Layer, bool)> {
+    let resource_first = std::iter::once(Layer::Resource).chain(Layer::ALL);
+    resource_first.into_iter().find_map(|layer| {
+        let phrase = layer.aws_phrase();
+        if message.contains(&format!("because no {phrase} allows")) {
+            Some((layer, false))
+        } else if message.contains(&format!("explicit deny in a {phrase}"))
+            || message.contains(&format!("explicit deny in an {phrase}"))
+            || message.contains(&format!("explicit deny in the {phrase}"))
+        {
+            Some((layer, true))
+        } else {
+            None
+        }
+    })
+}
+
 /// Who gets the enhanced text (Decision for non-S3 actions). S3 gives it to callers in the resource's account or its
 /// organization, and within an organization (but not the account) withholds it for VPC endpoint
 /// denials [S3 403 page, "Access denied message examples"]. Other services (STS's AssumeRole,
@@ -90,4 +111,35 @@ pub fn gets_enhanced(
         .get(..3)
         .is_some_and(|p| p.eq_ignore_ascii_case("s3:"));
     !s3 || same_account || (same_organization && layer != Layer::VpcEndpoint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_enhanced_text_reads_back_as_its_layer() {
+        let principal = crate::principal::parse_principal(
+            "arn:aws:iam::111111111111:user/alice",
+            &policy::Context::new(),
+        )
+        .unwrap();
+        for layer in Layer::ALL {
+            for explicit in [false, true] {
+                let text = enhanced(
+                    &principal,
+                    "s3:GetObject",
+                    "arn:aws:s3:::b/k",
+                    layer,
+                    explicit,
+                );
+                let expected = match layer {
+                    Layer::S3BlockPublicAccess | Layer::Acl | Layer::Key => Layer::Resource,
+                    other => other,
+                };
+                assert_eq!(parse_enhanced(&text), Some((expected, explicit)), "{text}");
+            }
+        }
+        assert_eq!(parse_enhanced(PLAIN), None);
+    }
 }

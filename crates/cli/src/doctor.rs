@@ -78,3 +78,62 @@ pub fn run(o: Options) -> ExitCode {
         ExitCode::FAILURE
     }
 }
+
+pub struct LiveOptions<'a> {
+    pub url: &'a str,
+    pub action: &'a str,
+    pub endpoint_url: Option<String>,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+/// `--live`: the walk through the AWS APIs with the caller's own credentials (`live`), each
+/// step announced on standard error as it starts; exit status 0 when access is allowed, 1 when
+/// it is denied, 2 when the walk could not be made.
+pub fn run_live(o: LiveOptions) -> ExitCode {
+    let Some((bucket, key)) = target(o.url) else {
+        eprintln!("gatehouse doctor: {} is not s3://BUCKET/KEY", o.url);
+        return ExitCode::from(2);
+    };
+    let options = live::Options {
+        endpoint_url: o.endpoint_url,
+        profile: o.profile,
+        region: o.region,
+        action: o.action.to_string(),
+        bucket,
+        key,
+    };
+    if o.dry_run {
+        println!("the live walk would make these calls, all read-only:");
+        for call in live::plan(&options) {
+            println!("  {call}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gatehouse doctor: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = runtime.block_on(live::examine(&options, &mut |step| eprintln!("… {step}")));
+    if o.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("a report serializes")
+        );
+    } else {
+        print!("{}", report.render());
+    }
+    if report.denied {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -71,7 +71,7 @@ enum Command {
     },
     /// Walk the troubleshooting path for one S3 request on a data directory: the caller, the
     /// region, the object, every layer's verdict, and the smallest fix, re-evaluated.
-    #[command(group(clap::ArgGroup::new("caller").required(true).args(["access_key_id", "as_arn", "anonymous"])))]
+    #[command(group(clap::ArgGroup::new("caller").required(true).args(["access_key_id", "as_arn", "anonymous", "live"])))]
     Doctor {
         /// s3://BUCKET/KEY (or s3://BUCKET for a bucket action).
         url: String,
@@ -85,6 +85,20 @@ enum Command {
         /// An unsigned request.
         #[arg(long)]
         anonymous: bool,
+        /// Walk the request against a live endpoint (AWS, or any S3-compatible one) through the
+        /// AWS APIs with the credentials the AWS SDK finds (environment, profiles, SSO,
+        /// instance metadata); read-only.
+        #[arg(long, conflicts_with_all = ["access_key_id", "as_arn", "anonymous", "data_dir", "config", "source_ip", "via_vpce"])]
+        live: bool,
+        /// With --live: the endpoint (default: AWS's).
+        #[arg(long, requires = "live")]
+        endpoint_url: Option<String>,
+        /// With --live: the shared config's profile.
+        #[arg(long, requires = "live")]
+        profile: Option<String>,
+        /// With --live: list the calls the walk would make, and make none.
+        #[arg(long, requires = "live")]
+        dry_run: bool,
         /// The action to examine.
         #[arg(long, default_value = "s3:GetObject")]
         action: String,
@@ -175,6 +189,25 @@ fn main() -> ExitCode {
         Command::Simulate { input, explain } => simulate(&input, explain),
         Command::Doctor {
             url,
+            live: true,
+            endpoint_url,
+            profile,
+            dry_run,
+            action,
+            region,
+            json,
+            ..
+        } => doctor::run_live(doctor::LiveOptions {
+            url: &url,
+            action: &action,
+            endpoint_url,
+            profile,
+            region,
+            dry_run,
+            json,
+        }),
+        Command::Doctor {
+            url,
             access_key_id,
             as_arn,
             anonymous,
@@ -185,6 +218,7 @@ fn main() -> ExitCode {
             data_dir,
             config,
             json,
+            ..
         } => doctor::run(doctor::Options {
             url: &url,
             who: match (access_key_id, as_arn) {

@@ -213,7 +213,7 @@ impl Doctor {
                 policies: prepared.policies.clone(),
                 s3: Some(prepared.s3.clone()),
             };
-            report.fixes = fix::propose(&caller, &target, trial, &decision, &decide);
+            report.fixes = fix::propose(caller.principal(), &target, trial, &decision, &decide);
             return report;
         }
         // A read of an SSE-KMS object is a second question, to KMS.

@@ -12,7 +12,7 @@ use policy::CompiledPolicy;
 use serde_json::{json, Value};
 
 use super::report::Fix;
-use crate::caller::Caller;
+use policy::RequestPrincipal;
 
 /// At most this many fixes in a row (every layer a request crosses, once).
 const MAX_FIXES: usize = 6;
@@ -41,7 +41,7 @@ pub struct Trial {
 /// The fixes that, applied in order to `trial`, turn `decided` into an allow (as far as
 /// they can): each re-decided with `decide`.
 pub fn propose(
-    caller: &Caller,
+    caller: &RequestPrincipal,
     target: &Target,
     mut trial: Trial,
     decided: &Decision,
@@ -73,8 +73,7 @@ pub fn propose(
 type Apply = Box<dyn FnOnce(&mut Trial) -> bool>;
 
 /// The principal a resource-side statement should name: a session's role, else the caller.
-fn grantee(caller: &Caller) -> String {
-    let p = caller.principal();
+fn grantee(p: &RequestPrincipal) -> String {
     p.role_arn.clone().unwrap_or_else(|| p.arn.clone())
 }
 
@@ -129,11 +128,11 @@ fn all_policies(p: &mut Policies) -> Vec<&mut NamedPolicy> {
     out
 }
 
-fn one(caller: &Caller, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
+fn one(caller: &RequestPrincipal, target: &Target, d: &Decision) -> Option<(Fix, Apply)> {
     let action = target.action.clone();
     let resource = target.resource.clone();
     let layer = d.denied_by?;
-    let account = caller.account().unwrap_or_default().to_string();
+    let account = caller.account.clone().unwrap_or_default();
     let owner = target.owner.clone();
     let other_owner = |what: &str| {
         (owner != account).then(|| format!("{what} — account {owner}, not the caller's"))

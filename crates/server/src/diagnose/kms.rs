@@ -107,5 +107,5 @@ pub fn step(
         policies: q.policies.clone(),
         s3: None,
     };
-    report.fixes = propose(caller, &target, trial, &decision, &decide);
+    report.fixes = propose(caller.principal(), &target, trial, &decision, &decide);
 }

@@ -5,9 +5,9 @@
 
 mod directory;
 mod doctor;
-mod fix;
+pub mod fix;
 mod kms;
-mod near_miss;
+pub mod near_miss;
 mod recorded;
 mod reevaluate;
 mod replay;
@@ -18,5 +18,5 @@ pub use directory::{Directory, Who};
 pub use doctor::{Doctor, Examination};
 pub use reevaluate::Reevaluation;
 pub use replay::{Flip, Proposal, Replay};
-pub use report::{Fix, Report, Step};
+pub use report::{CallerLine, Fix, Report, Step};
 pub use who_can::{Entry, Grant, WhoCan};

@@ -65,11 +65,11 @@ pub struct Fix {
 }
 
 impl Report {
-    pub(super) fn step(&mut self, step: &'static str, ok: bool, finding: String) {
+    pub fn step(&mut self, step: &'static str, ok: bool, finding: String) {
         self.steps.push(Step { step, ok, finding });
     }
 
-    pub(super) fn decided(&mut self, action: &str, resource: &str, d: &authz::Decision) {
+    pub fn decided(&mut self, action: &str, resource: &str, d: &authz::Decision) {
         self.allowed = d.is_allowed();
         self.decision = Some(DecisionLine {
             action: action.to_string(),

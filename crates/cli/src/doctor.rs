@@ -64,15 +64,26 @@ pub fn run(o: Options) -> ExitCode {
         source_ip: o.source_ip,
         via_vpce: o.via_vpce,
     });
-    if o.json {
+    emit(&report, || report.render(), o.json, report.allowed)
+}
+
+/// Prints a report (as JSON, or for a person) and answers the exit status: 0 when access is
+/// allowed, 1 when it is denied.
+fn emit<R: serde::Serialize>(
+    report: &R,
+    human: impl FnOnce() -> String,
+    json: bool,
+    allowed: bool,
+) -> ExitCode {
+    if json {
         println!(
             "{}",
-            serde_json::to_string(&report).expect("a report serializes")
+            serde_json::to_string(report).expect("a report serializes")
         );
     } else {
-        print!("{}", report.render());
+        print!("{}", human());
     }
-    if report.allowed {
+    if allowed {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -123,17 +134,5 @@ pub fn run_live(o: LiveOptions) -> ExitCode {
         }
     };
     let report = runtime.block_on(live::examine(&options, &mut |step| eprintln!("… {step}")));
-    if o.json {
-        println!(
-            "{}",
-            serde_json::to_string(&report).expect("a report serializes")
-        );
-    } else {
-        print!("{}", report.render());
-    }
-    if report.denied {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    emit(&report, || report.render(), o.json, !report.denied)
 }

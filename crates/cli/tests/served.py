@@ -35,3 +35,12 @@ class Served:
         """A clean stop (SIGTERM): the trail is synced before the process exits."""
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+
+
+def status(fn):
+    """The HTTP status a client call answered: 200, or its error's."""
+    try:
+        fn()
+        return 200
+    except botocore.exceptions.ClientError as e:
+        return e.response["ResponseMetadata"]["HTTPStatusCode"]

@@ -72,6 +72,13 @@ impl BucketSide {
     }
 }
 
+fn acl(owner: Option<&aws_sdk_s3::types::Owner>, list: &[aws_sdk_s3::types::Grant]) -> Acl {
+    Acl {
+        owner: owner.and_then(|o| o.id()).unwrap_or("").to_string(),
+        grants: grants(list),
+    }
+}
+
 fn grants(list: &[aws_sdk_s3::types::Grant]) -> Vec<Grant> {
     list.iter()
         .filter_map(|g| {
@@ -118,10 +125,7 @@ pub async fn gather(
             bucket,
             c.s3.get_bucket_acl().bucket(bucket).send().await,
         )
-        .map(|a| Acl {
-            owner: a.owner().and_then(|o| o.id()).unwrap_or("").to_string(),
-            grants: grants(a.grants()),
-        });
+        .map(|a| acl(a.owner(), a.grants()));
     let object_acl = match key {
         Some(k) => Some(Known::strict(
             calls
@@ -130,10 +134,7 @@ pub async fn gather(
                     &format!("{bucket}/{k}"),
                     c.s3.get_object_acl().bucket(bucket).key(k).send().await,
                 )
-                .map(|a| Acl {
-                    owner: a.owner().and_then(|o| o.id()).unwrap_or("").to_string(),
-                    grants: grants(a.grants()),
-                }),
+                .map(|a| acl(a.owner(), a.grants())),
         )),
         None => None,
     };

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::calls::Calls;
+use crate::calls::{Calls, Failure};
 use crate::clients::Clients;
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,78 +83,209 @@ pub async fn gather(c: &Clients, calls: &mut Calls, who: &Caller) -> IdentitySid
     side
 }
 
+/// Who holds policies in IAM: the three kinds, each with its own calls.
+#[derive(Clone, Copy)]
+enum Holder {
+    User,
+    Group,
+    Role,
+}
+
+impl Holder {
+    fn noun(self) -> &'static str {
+        match self {
+            Holder::User => "user",
+            Holder::Group => "group",
+            Holder::Role => "role",
+        }
+    }
+}
+
+async fn inline_names(
+    c: &Clients,
+    calls: &mut Calls,
+    holder: Holder,
+    name: &str,
+) -> Result<Vec<String>, Failure> {
+    match holder {
+        Holder::User => calls
+            .note(
+                "iam ListUserPolicies",
+                name,
+                c.iam.list_user_policies().user_name(name).send().await,
+            )
+            .map(|l| l.policy_names().to_vec()),
+        Holder::Group => calls
+            .note(
+                "iam ListGroupPolicies",
+                name,
+                c.iam.list_group_policies().group_name(name).send().await,
+            )
+            .map(|l| l.policy_names().to_vec()),
+        Holder::Role => calls
+            .note(
+                "iam ListRolePolicies",
+                name,
+                c.iam.list_role_policies().role_name(name).send().await,
+            )
+            .map(|l| l.policy_names().to_vec()),
+    }
+}
+
+async fn inline_document(
+    c: &Clients,
+    calls: &mut Calls,
+    holder: Holder,
+    name: &str,
+    policy: &str,
+) -> Result<String, Failure> {
+    let target = format!("{name}/{policy}");
+    match holder {
+        Holder::User => calls
+            .note(
+                "iam GetUserPolicy",
+                &target,
+                c.iam
+                    .get_user_policy()
+                    .user_name(name)
+                    .policy_name(policy)
+                    .send()
+                    .await,
+            )
+            .map(|d| decoded(d.policy_document())),
+        Holder::Group => calls
+            .note(
+                "iam GetGroupPolicy",
+                &target,
+                c.iam
+                    .get_group_policy()
+                    .group_name(name)
+                    .policy_name(policy)
+                    .send()
+                    .await,
+            )
+            .map(|d| decoded(d.policy_document())),
+        Holder::Role => calls
+            .note(
+                "iam GetRolePolicy",
+                &target,
+                c.iam
+                    .get_role_policy()
+                    .role_name(name)
+                    .policy_name(policy)
+                    .send()
+                    .await,
+            )
+            .map(|d| decoded(d.policy_document())),
+    }
+}
+
+async fn attached_arns(
+    c: &Clients,
+    calls: &mut Calls,
+    holder: Holder,
+    name: &str,
+) -> Result<Vec<String>, Failure> {
+    let arns = |list: &[aws_sdk_iam::types::AttachedPolicy]| -> Vec<String> {
+        list.iter()
+            .filter_map(|p| p.policy_arn().map(str::to_string))
+            .collect()
+    };
+    match holder {
+        Holder::User => calls
+            .note(
+                "iam ListAttachedUserPolicies",
+                name,
+                c.iam
+                    .list_attached_user_policies()
+                    .user_name(name)
+                    .send()
+                    .await,
+            )
+            .map(|l| arns(l.attached_policies())),
+        Holder::Group => calls
+            .note(
+                "iam ListAttachedGroupPolicies",
+                name,
+                c.iam
+                    .list_attached_group_policies()
+                    .group_name(name)
+                    .send()
+                    .await,
+            )
+            .map(|l| arns(l.attached_policies())),
+        Holder::Role => calls
+            .note(
+                "iam ListAttachedRolePolicies",
+                name,
+                c.iam
+                    .list_attached_role_policies()
+                    .role_name(name)
+                    .send()
+                    .await,
+            )
+            .map(|l| arns(l.attached_policies())),
+    }
+}
+
+/// A user's, group's or role's inline and attached policies, under the ids decisions name
+/// them by (`ARN#inline/NAME`, a managed policy's ARN).
+async fn policies_of(
+    c: &Clients,
+    calls: &mut Calls,
+    holder: Holder,
+    name: &str,
+    arn: &str,
+    side: &mut IdentitySide,
+) {
+    let noun = holder.noun();
+    match inline_names(c, calls, holder, name).await {
+        Ok(names) => {
+            for p in names {
+                match inline_document(c, calls, holder, name, &p).await {
+                    Ok(text) => side.identity.push(Document {
+                        id: format!("{arn}#inline/{p}"),
+                        text,
+                    }),
+                    Err(_) => side
+                        .unreadable
+                        .push(format!("inline policy {p} of {noun} {name}")),
+                }
+            }
+        }
+        Err(_) => side
+            .unreadable
+            .push(format!("the inline policies of {noun} {name}")),
+    }
+    match attached_arns(c, calls, holder, name).await {
+        Ok(arns) => {
+            for a in arns {
+                managed(c, calls, &a, &mut side.identity, &mut side.unreadable).await;
+            }
+        }
+        Err(_) => side
+            .unreadable
+            .push(format!("the managed policies attached to {noun} {name}")),
+    }
+}
+
 async fn user(c: &Clients, calls: &mut Calls, name: &str, side: &mut IdentitySide) {
     let got = calls.note(
         "iam GetUser",
         name,
         c.iam.get_user().user_name(name).send().await,
     );
-    let Ok(got) = got else {
+    let Some(user) = got.ok().and_then(|g| g.user().cloned()) else {
         side.unreadable
             .push(format!("the user {name} (iam:GetUser refused)"));
         return;
     };
-    let Some(user) = got.user() else { return };
-    let arn = user.arn().to_string();
     side.tags = user
         .tags()
         .iter()
         .map(|t| (t.key().to_string(), t.value().to_string()))
         .collect();
-    let boundary = user
-        .permissions_boundary()
-        .and_then(|b| b.permissions_boundary_arn())
-        .map(str::to_string);
-    let listed = calls.note(
-        "iam ListUserPolicies",
-        name,
-        c.iam.list_user_policies().user_name(name).send().await,
-    );
-    match listed {
-        Ok(l) => {
-            for p in l.policy_names() {
-                let doc = calls.note(
-                    "iam GetUserPolicy",
-                    &format!("{name}/{p}"),
-                    c.iam
-                        .get_user_policy()
-                        .user_name(name)
-                        .policy_name(p)
-                        .send()
-                        .await,
-                );
-                match doc {
-                    Ok(d) => side.identity.push(Document {
-                        id: format!("{arn}#inline/{p}"),
-                        text: decoded(d.policy_document()),
-                    }),
-                    Err(_) => side.unreadable.push(format!("inline policy {p} of {name}")),
-                }
-            }
-        }
-        Err(_) => side
-            .unreadable
-            .push(format!("the inline policies of {name}")),
-    }
-    let attached = calls.note(
-        "iam ListAttachedUserPolicies",
-        name,
-        c.iam
-            .list_attached_user_policies()
-            .user_name(name)
-            .send()
-            .await,
-    );
-    match attached {
-        Ok(a) => {
-            for arn in a.attached_policies().iter().filter_map(|p| p.policy_arn()) {
-                managed(c, calls, arn, &mut side.identity, &mut side.unreadable).await;
-            }
-        }
-        Err(_) => side
-            .unreadable
-            .push(format!("the managed policies attached to {name}")),
-    }
+    policies_of(c, calls, Holder::User, name, user.arn(), side).await;
     let groups = calls.note(
         "iam ListGroupsForUser",
         name,
@@ -163,77 +294,23 @@ async fn user(c: &Clients, calls: &mut Calls, name: &str, side: &mut IdentitySid
     match groups {
         Ok(g) => {
             for group in g.groups() {
-                group_policies(c, calls, group.group_name(), group.arn(), side).await;
+                policies_of(
+                    c,
+                    calls,
+                    Holder::Group,
+                    group.group_name(),
+                    group.arn(),
+                    side,
+                )
+                .await;
             }
         }
-        Err(_) => side.unreadable.push(format!("the groups of {name}")),
+        Err(_) => side.unreadable.push(format!("the groups of user {name}")),
     }
-    if let Some(b) = boundary {
-        let mut found = Vec::new();
-        managed(c, calls, &b, &mut found, &mut side.unreadable).await;
-        side.boundary = found.pop();
-    }
-}
-
-async fn group_policies(
-    c: &Clients,
-    calls: &mut Calls,
-    group: &str,
-    group_arn: &str,
-    side: &mut IdentitySide,
-) {
-    let listed = calls.note(
-        "iam ListGroupPolicies",
-        group,
-        c.iam.list_group_policies().group_name(group).send().await,
-    );
-    match listed {
-        Ok(l) => {
-            for p in l.policy_names() {
-                let doc = calls.note(
-                    "iam GetGroupPolicy",
-                    &format!("{group}/{p}"),
-                    c.iam
-                        .get_group_policy()
-                        .group_name(group)
-                        .policy_name(p)
-                        .send()
-                        .await,
-                );
-                match doc {
-                    Ok(d) => side.identity.push(Document {
-                        id: format!("{group_arn}#inline/{p}"),
-                        text: decoded(d.policy_document()),
-                    }),
-                    Err(_) => side
-                        .unreadable
-                        .push(format!("inline policy {p} of group {group}")),
-                }
-            }
-        }
-        Err(_) => side
-            .unreadable
-            .push(format!("the inline policies of group {group}")),
-    }
-    let attached = calls.note(
-        "iam ListAttachedGroupPolicies",
-        group,
-        c.iam
-            .list_attached_group_policies()
-            .group_name(group)
-            .send()
-            .await,
-    );
-    match attached {
-        Ok(a) => {
-            for arn in a.attached_policies().iter().filter_map(|p| p.policy_arn()) {
-                managed(c, calls, arn, &mut side.identity, &mut side.unreadable).await;
-            }
-        }
-        Err(_) => side
-            .unreadable
-            .push(format!("the managed policies attached to group {group}")),
-    }
+    let boundary = user
+        .permissions_boundary()
+        .and_then(|b| b.permissions_boundary_arn());
+    boundary_of(c, calls, boundary, side).await;
 }
 
 async fn role(c: &Clients, calls: &mut Calls, name: &str, side: &mut IdentitySide) {
@@ -242,76 +319,28 @@ async fn role(c: &Clients, calls: &mut Calls, name: &str, side: &mut IdentitySid
         name,
         c.iam.get_role().role_name(name).send().await,
     );
-    let Ok(got) = got else {
+    let Some(role) = got.ok().and_then(|g| g.role().cloned()) else {
         side.unreadable
             .push(format!("the role {name} (iam:GetRole refused)"));
         return;
     };
-    let Some(role) = got.role() else { return };
-    let arn = role.arn().to_string();
-    side.role_arn = Some(arn.clone());
+    side.role_arn = Some(role.arn().to_string());
     side.tags = role
         .tags()
         .iter()
         .map(|t| (t.key().to_string(), t.value().to_string()))
         .collect();
+    policies_of(c, calls, Holder::Role, name, role.arn(), side).await;
     let boundary = role
         .permissions_boundary()
-        .and_then(|b| b.permissions_boundary_arn())
-        .map(str::to_string);
-    let listed = calls.note(
-        "iam ListRolePolicies",
-        name,
-        c.iam.list_role_policies().role_name(name).send().await,
-    );
-    match listed {
-        Ok(l) => {
-            for p in l.policy_names() {
-                let doc = calls.note(
-                    "iam GetRolePolicy",
-                    &format!("{name}/{p}"),
-                    c.iam
-                        .get_role_policy()
-                        .role_name(name)
-                        .policy_name(p)
-                        .send()
-                        .await,
-                );
-                match doc {
-                    Ok(d) => side.identity.push(Document {
-                        id: format!("{arn}#inline/{p}"),
-                        text: decoded(d.policy_document()),
-                    }),
-                    Err(_) => side.unreadable.push(format!("inline policy {p} of {name}")),
-                }
-            }
-        }
-        Err(_) => side
-            .unreadable
-            .push(format!("the inline policies of {name}")),
-    }
-    let attached = calls.note(
-        "iam ListAttachedRolePolicies",
-        name,
-        c.iam
-            .list_attached_role_policies()
-            .role_name(name)
-            .send()
-            .await,
-    );
-    match attached {
-        Ok(a) => {
-            for arn in a.attached_policies().iter().filter_map(|p| p.policy_arn()) {
-                managed(c, calls, arn, &mut side.identity, &mut side.unreadable).await;
-            }
-        }
-        Err(_) => side
-            .unreadable
-            .push(format!("the managed policies attached to {name}")),
-    }
-    if let Some(b) = boundary {
+        .and_then(|b| b.permissions_boundary_arn());
+    boundary_of(c, calls, boundary, side).await;
+}
+
+async fn boundary_of(c: &Clients, calls: &mut Calls, arn: Option<&str>, side: &mut IdentitySide) {
+    if let Some(arn) = arn {
         let mut found = Vec::new();
-        managed(c, calls, &b, &mut found, &mut side.unreadable).await;
+        managed(c, calls, arn, &mut found, &mut side.unreadable).await;
         side.boundary = found.pop();
     }
 }

@@ -9,23 +9,15 @@ import subprocess
 import sys
 import time
 
-import botocore
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from served import Served  # noqa: E402
+from served import Served, status  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 served = Served(binary, work, config)
 client = served.client
 BUCKET = "replayed"
 
-
-def status(fn):
-    try:
-        fn()
-        return 200
-    except botocore.exceptions.ClientError as e:
-        return e.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def replay(*extra):

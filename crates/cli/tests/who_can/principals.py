@@ -10,10 +10,9 @@ import subprocess
 import sys
 
 import boto3
-import botocore
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from served import Served  # noqa: E402
+from served import Served, status  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 served = Served(binary, work, config)
@@ -21,13 +20,6 @@ client = served.client
 BUCKET, KEY = "who-reads", "report.csv"
 ALPHA, BETA, OUTSIDER = "111111111111", "222222222222", "999999999999"
 
-
-def status(fn):
-    try:
-        fn()
-        return 200
-    except botocore.exceptions.ClientError as e:
-        return e.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def policy(*statements):

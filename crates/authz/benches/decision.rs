@@ -11,14 +11,17 @@ use authz::s3::{BlockPublicAccess, Grant, Grantee, ObjectOwnership, Permission, 
 use authz::{authorize, AuthzRequest, NamedPolicy, OrgLevel, Policies};
 use policy::{parse_policy, CompiledPolicy, Context, ContextValue};
 
-fn named(id: &str, text: &str) -> NamedPolicy {
+#[path = "decision/real_world.rs"]
+mod real_world;
+
+pub fn named(id: &str, text: &str) -> NamedPolicy {
     NamedPolicy::new(
         id,
         Arc::new(CompiledPolicy::compile(parse_policy(text).unwrap())),
     )
 }
 
-fn doc(statements: &[String]) -> String {
+pub fn doc(statements: &[String]) -> String {
     format!(
         r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
         statements.join(",")
@@ -162,6 +165,21 @@ fn main() {
         ..request
     };
     assert!(authorize(&minimal, false).is_allowed());
+    let real = real_world::scenario();
+    let real_request = AuthzRequest {
+        principal: &real.principal,
+        action: real.action,
+        resource: &real.resource,
+        resource_account: "111122223333",
+        context: &real.context,
+        policies: &real.policies,
+        s3: Some(&real.s3),
+    };
+    assert!(
+        authorize(&real_request, false).is_allowed(),
+        "the real-world request is allowed: {:?}",
+        authorize(&real_request, true).explanation
+    );
     let statements: usize = policies
         .identity
         .iter()
@@ -183,6 +201,8 @@ fn main() {
         ("full", "decision without trace", &request, false),
         ("traced", "decision with trace", &request, true),
         ("minimal", "minimal decision", &minimal, false),
+        ("real", "real-world decision", &real_request, false),
+        ("real-traced", "real-world with trace", &real_request, true),
     ] {
         if !filter.is_empty() && !filter.iter().any(|f| f == name) {
             continue;

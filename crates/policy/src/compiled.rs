@@ -55,7 +55,8 @@ pub struct CompiledPolicy {
 #[derive(Debug, Clone)]
 struct CompiledStatement {
     effect: Effect,
-    label: String,
+    /// Shared with traces: a trace names the statement without copying its label.
+    label: std::sync::Arc<str>,
     span: Span,
     principal: Option<Principals>,
     /// When `Principal` names only accounts (`"123456789012"`, `arn:aws:iam::123456789012:root`):
@@ -145,7 +146,7 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatementTrace {
     pub index: u32,
-    pub label: String,
+    pub label: std::sync::Arc<str>,
     pub effect: Effect,
     pub span: Span,
     /// `None` when the statement has no `Principal`/`NotPrincipal`.
@@ -176,7 +177,7 @@ impl CompiledPolicy {
             index.add(i, s.action.negated, &actions);
             statements.push(CompiledStatement {
                 effect: s.effect,
-                label: s.label(),
+                label: s.label().into(),
                 span: s.span,
                 principal: s.principal.clone(),
                 principal_accounts: s.principal.as_ref().and_then(accounts_only),
@@ -233,15 +234,19 @@ impl CompiledPolicy {
                 .map(|p| principal_applies(s, p, request.principal));
             let action = s.action_applies(request.action);
             let resource = s.resource_applies(request);
-            let conditions: Vec<ConditionTrace> = s
-                .conditions
-                .iter()
-                .map(|c| c.trace(request.context))
-                .collect();
-            let applies = principal.is_none_or(|p| p.is_some())
-                && action
-                && resource
-                && conditions.iter().all(|c| c.result);
+            // The conditions of a statement about other actions or other principals cannot
+            // matter: they are left out of the trace rather than evaluated (the bulk of a
+            // trace's cost, and noise in an explanation).
+            let relevant = action && principal.is_none_or(|p| p.is_some());
+            let conditions: Vec<ConditionTrace> = if relevant {
+                s.conditions
+                    .iter()
+                    .map(|c| c.trace(request.context))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let applies = relevant && resource && conditions.iter().all(|c| c.result);
             if applies {
                 outcome.record(s.effect, i, principal.flatten());
             }

@@ -114,7 +114,7 @@ impl<'a> PolicyLine<'a> {
 impl<'a> StatementLine<'a> {
     fn of(s: &'a StatementTrace) -> StatementLine<'a> {
         StatementLine {
-            statement: Cow::Borrowed(&s.label),
+            statement: Cow::Borrowed(&*s.label),
             effect: Cow::Borrowed(s.effect.as_str()),
             start: Place::of(s.span.start),
             end: Place::of(s.span.end),
@@ -140,9 +140,12 @@ impl<'a> ConditionLine<'a> {
     fn of(c: &'a ConditionTrace) -> ConditionLine<'a> {
         ConditionLine {
             key: Cow::Borrowed(&c.key),
-            operator: Cow::Borrowed(&c.operator),
-            policy_values: Cow::Borrowed(&c.policy_values),
-            request_values: c.request_values.as_deref().map(Cow::Borrowed),
+            operator: Cow::Owned(c.operator.to_string()),
+            policy_values: Cow::Borrowed(&*c.policy_values),
+            request_values: c
+                .request_values
+                .as_ref()
+                .map(|v| Cow::Borrowed(v.as_slice())),
             result: c.result,
         }
     }

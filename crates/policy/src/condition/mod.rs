@@ -44,9 +44,10 @@ enum PolicyValue {
 #[derive(Debug, Clone)]
 pub struct CompiledCondition {
     pub operator: Operator,
-    pub key: String,
+    /// Shared with traces, as the values are: a trace does not copy them.
+    pub key: std::sync::Arc<str>,
     key_name: KeyName,
-    pub raw_values: Vec<String>,
+    pub raw_values: std::sync::Arc<[String]>,
     values: Vec<PolicyValue>,
     has_templates: bool,
     pub span: Span,
@@ -55,11 +56,11 @@ pub struct CompiledCondition {
 /// How one condition went, for traces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionTrace {
-    pub key: String,
-    pub operator: String,
-    pub policy_values: Vec<String>,
+    pub key: std::sync::Arc<str>,
+    pub operator: Operator,
+    pub policy_values: std::sync::Arc<[String]>,
     /// `None` when the request does not carry the key.
-    pub request_values: Option<Vec<String>>,
+    pub request_values: Option<ContextValue>,
     pub result: bool,
 }
 
@@ -82,9 +83,9 @@ impl CompiledCondition {
         });
         CompiledCondition {
             operator: condition.operator,
-            key: condition.key.clone(),
+            key: condition.key.as_str().into(),
             key_name: KeyName::new(&condition.key),
-            raw_values: condition.values.clone(),
+            raw_values: condition.values.as_slice().into(),
             values,
             has_templates,
             span: condition.span,
@@ -148,11 +149,9 @@ impl CompiledCondition {
     pub fn trace(&self, context: &Context) -> ConditionTrace {
         ConditionTrace {
             key: self.key.clone(),
-            operator: self.operator.to_string(),
+            operator: self.operator,
             policy_values: self.raw_values.clone(),
-            request_values: context
-                .get_key(&self.key_name)
-                .map(|v| v.as_slice().to_vec()),
+            request_values: context.get_key(&self.key_name).cloned(),
             result: self.evaluate(context),
         }
     }

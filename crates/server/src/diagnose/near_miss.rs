@@ -43,7 +43,7 @@ pub fn near_misses(
             }
             for c in s.conditions.iter().filter(|c| !c.result) {
                 let request = match &c.request_values {
-                    Some(v) => format!("the request has {v:?}"),
+                    Some(v) => format!("the request has {:?}", v.as_slice()),
                     None => "the request does not carry the key".to_string(),
                 };
                 out.push(format!(
@@ -68,5 +68,5 @@ fn matches_in(d: &Decision, layer: Layer, policy: &str, label: &str) -> bool {
         .iter()
         .filter(|t| t.layer == layer && t.policy == policy)
         .flat_map(|t| t.statements.iter())
-        .any(|s| s.label == label && s.resource)
+        .any(|s| &*s.label == label && s.resource)
 }

@@ -260,7 +260,7 @@ fn grants(decision: &Decision, applied_only: bool) -> Vec<Grant> {
             out.push(Grant {
                 layer: t.layer.as_str(),
                 policy: t.policy.clone(),
-                statement: s.label.clone(),
+                statement: s.label.to_string(),
                 conditions: s.conditions.iter().map(condition).collect(),
             });
         }
@@ -285,9 +285,9 @@ fn conditional(decision: &Decision) -> Option<Vec<Grant>> {
 
 fn condition(c: &ConditionTrace) -> Condition {
     Condition {
-        key: c.key.clone(),
-        operator: c.operator.clone(),
-        values: c.policy_values.clone(),
+        key: c.key.to_string(),
+        operator: c.operator.to_string(),
+        values: c.policy_values.to_vec(),
         met: c.result,
     }
 }

@@ -88,7 +88,7 @@ fn missing_keys(d: &authz::Decision) -> Vec<String> {
                 .filter(|c| c.request_values.is_none())
             {
                 if !keys.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
-                    keys.push(c.key.clone());
+                    keys.push(c.key.to_string());
                 }
             }
         }

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod doctor;
 mod explain;
+mod import;
 mod lint;
 mod progress;
 mod replay;
@@ -163,6 +164,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build a new data directory from an export of an AWS account (scripts/export-aws.sh):
+    /// IAM, buckets and their settings, Organizations, KMS key policies; no object bytes, no
+    /// credentials (examine principals with `doctor --as ARN`).
+    Import {
+        /// The export's directory (the one holding export.json).
+        export: PathBuf,
+        /// The new data directory; it must not exist, or be empty.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show why a request was allowed or denied, from the audit trail: each layer, policy,
     /// statement and condition, and what the caller was answered.
     Explain {
@@ -263,6 +277,11 @@ fn main() -> ExitCode {
             data_dir: &data_dir,
             json,
         }),
+        Command::Import {
+            export,
+            data_dir,
+            json,
+        } => import::run(&export, &data_dir, json),
         Command::Explain {
             request_id,
             data_dir,

@@ -36,6 +36,7 @@ pub mod diagnose;
 mod error_body;
 pub mod front_door;
 mod identity;
+pub mod import;
 mod kms;
 mod organization;
 pub mod serve;

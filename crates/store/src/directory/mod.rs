@@ -9,6 +9,7 @@
 mod documents;
 mod entities;
 mod identity;
+mod imported;
 mod keys;
 mod managed;
 mod policies;

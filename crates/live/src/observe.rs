@@ -76,10 +76,12 @@ pub async fn observe(c: &Clients, calls: &mut Calls, bucket: &str, key: Option<&
             o.head_status = Some(head.map_or_else(|f| f.status.unwrap_or(0), |_| 200));
         }
     }
-    o.named_layer = o
-        .message
-        .as_deref()
-        .and_then(authz::message::parse_enhanced);
+    o.named_layer = o.message.as_deref().and_then(named_layer);
+    // HEAD of an SSE-KMS object asks kms:Decrypt as GET does: refused, it shows no key. AWS's
+    // message for the read then names it ("... perform: kms:Decrypt on resource: KEY-ARN").
+    if o.kms_key.is_none() {
+        o.kms_key = o.message.as_deref().and_then(kms_key_named);
+    }
     let location = calls.note(
         "s3 GetBucketLocation",
         bucket,
@@ -112,12 +114,29 @@ pub async fn observe(c: &Clients, calls: &mut Calls, bucket: &str, key: Option<&
         o.status = f.status;
         o.code = f.code;
         o.message = f.message;
-        o.named_layer = o
-            .message
-            .as_deref()
-            .and_then(authz::message::parse_enhanced);
+        o.named_layer = o.message.as_deref().and_then(named_layer);
     } else {
         o.status = Some(200);
     }
     o
+}
+
+/// The layer AWS's enhanced message names: a "resource-based policy" that refused a `kms:`
+/// action is the key's policy.
+fn named_layer(message: &str) -> Option<(Layer, bool)> {
+    let (layer, explicit) = authz::message::parse_enhanced(message)?;
+    let kms = message.contains("perform: kms:");
+    Some(if kms && layer == Layer::Resource {
+        (Layer::Key, explicit)
+    } else {
+        (layer, explicit)
+    })
+}
+
+/// The KMS key an AccessDenied message names for a refused `kms:` action.
+fn kms_key_named(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once("perform: kms:")?;
+    let (_, rest) = rest.split_once(" on resource: ")?;
+    let arn = rest.split_whitespace().next()?.trim_matches('"');
+    arn.starts_with("arn:aws:kms:").then(|| arn.to_string())
 }

@@ -15,10 +15,6 @@ use crate::identity::{Caller, Document, IdentitySide};
 use crate::observe::Observed;
 use crate::organization::{Level, OrganizationSide};
 
-/// Stands for the account of a bucket or object owner that the walk cannot name (S3 shows
-/// owners by canonical user id only).
-pub const OTHER_ACCOUNT: &str = "another account";
-
 /// Everything the verdict is made of.
 pub struct Gathered<'a> {
     pub caller: &'a Caller,
@@ -106,7 +102,9 @@ fn levels(known: &Known<Vec<Level>>, unparsable: &mut Vec<String>) -> Vec<OrgLev
 fn account_of(canonical: &str, g: &Gathered) -> String {
     match &g.bucket.caller_canonical_id {
         Some(mine) if mine == canonical => g.caller.account.clone(),
-        _ => OTHER_ACCOUNT.to_string(),
+        // S3 shows owners by canonical user id only, and no API maps one to an account id: the
+        // owner is named by what is known of it.
+        _ => format!("unknown to these credentials (canonical user id {canonical})"),
     }
 }
 
@@ -261,9 +259,8 @@ pub fn question(g: &Gathered) -> Question {
     }
 }
 
-/// The layers the walk could not read, the likeliest first: the one AWS's message names, then
-/// by how often each denies a request of this shape.
-pub fn suspects(g: &Gathered, q: &Question) -> Vec<Suspect> {
+/// The layers the walk could not read, by how often each denies a request of this shape.
+pub fn unread(g: &Gathered, q: &Question) -> Vec<Suspect> {
     let mut out = Vec::new();
     let mut add = |layer: Layer, why: String| {
         out.push(Suspect {
@@ -292,6 +289,14 @@ pub fn suspects(g: &Gathered, q: &Question) -> Vec<Suspect> {
             format!("the service control policies over account {} are not readable ({e}); only the management account (or a delegated administrator) can read them", g.caller.account),
         );
     }
+    if let Known::Unreadable(e) = &g.organization.rcps {
+        if q.resource_account == g.caller.account {
+            add(
+                Layer::Rcp,
+                format!("the resource control policies over account {} are not readable ({e}); only the management account (or a delegated administrator) can read them", g.caller.account),
+            );
+        }
+    }
     if g.caller.kind == "assumed-role" {
         add(
             Layer::Session,
@@ -318,6 +323,19 @@ pub fn suspects(g: &Gathered, q: &Question) -> Vec<Suspect> {
             format!("the object's KMS key policy is not readable ({e}); a key that does not let the caller decrypt refuses the read"),
         );
     }
+    // S3 shows the effective ACL: under IgnorePublicAcls without its public grants, so a
+    // public grant the caller relied on cannot be seen [S3 `access-control-block-public-access`].
+    let ignored = g
+        .bucket
+        .block_public_access
+        .read()
+        .is_some_and(|b| b.ignore_public_acls);
+    if ignored && g.bucket.object_ownership().acls_enabled() {
+        add(
+            Layer::S3BlockPublicAccess,
+            "the bucket's IgnorePublicAcls is on, and S3 shows ACLs without the public grants it ignores: a public grant this caller relied on would be set aside unseen".to_string(),
+        );
+    }
     add(
         Layer::VpcEndpoint,
         "a VPC endpoint policy is invisible from the client; it applies only to requests through that endpoint".to_string(),
@@ -326,10 +344,28 @@ pub fn suspects(g: &Gathered, q: &Question) -> Vec<Suspect> {
         Layer::S3BlockPublicAccess,
         "the account-level Block Public Access (S3 Control) is not read".to_string(),
     );
-    // The layer AWS's own message names is certain: first.
+    out
+}
+
+/// The suspects, the likeliest first: the layer AWS's own message names is certain, so first
+/// (S3 names ACL, Block Public Access and key-policy denials as a resource-based policy's);
+/// named but fully read, it is still listed, for a part the walk cannot see.
+pub fn rank(g: &Gathered, mut out: Vec<Suspect>) -> Vec<Suspect> {
     if let Some((named, _)) = g.observed.named_layer {
-        let named = named.as_str();
-        out.sort_by_key(|s| s.layer != named);
+        let covers = |layer: &str| {
+            layer == named.as_str()
+                || (named == Layer::Resource
+                    && [Layer::Acl, Layer::S3BlockPublicAccess, Layer::Key]
+                        .iter()
+                        .any(|l| l.as_str() == layer))
+        };
+        if !out.iter().any(|s| covers(s.layer)) {
+            out.push(Suspect {
+                layer: named.as_str(),
+                why: format!("AWS's message names the {named} layer, and what could be read of it allows: the denial is in a part of it the walk cannot see"),
+            });
+        }
+        out.sort_by_key(|s| !covers(s.layer));
     }
     out
 }

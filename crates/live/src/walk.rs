@@ -204,11 +204,12 @@ pub async fn examine(o: &Options, progress: &mut dyn FnMut(&str)) -> LiveReport 
         server::diagnose::near_miss::near_misses(&decision, &o.action, &resource, None);
     let observed_denied = o.observable() && observed.status == Some(403);
     let mut suspects = Vec::new();
-    let key_decision = if decision.is_allowed() {
-        key_question(&q, &bucket, &caller)
+    let key_question = if decision.is_allowed() {
+        KeyQuestion::prepare(&q, &bucket, &caller)
     } else {
         None
     };
+    let key_decision = key_question.as_ref().map(|k| k.decide(&q, &k.policies));
     if let Some(d) = &key_decision {
         report.step("kms", d.is_allowed(), match &d.denied_by {
             None => "KMS lets the caller decrypt the object's key".to_string(),
@@ -217,26 +218,47 @@ pub async fn examine(o: &Options, progress: &mut dyn FnMut(&str)) -> LiveReport 
     }
     let engine_denies =
         !decision.is_allowed() || key_decision.as_ref().is_some_and(|d| !d.is_allowed());
+    let engine_layer = decision
+        .denied_by
+        .or_else(|| key_decision.as_ref().and_then(|d| d.denied_by));
+    let observed_allowed = o.observable() && observed.status.is_some_and(|s| s < 300);
+    let unread = verdict::unread(&gathered, &q);
+    // The engine's denial rests on a layer the walk could not read (taken for empty): a guess.
+    let blind = engine_layer.filter(|l| {
+        !matches!(l, Layer::VpcEndpoint | Layer::S3BlockPublicAccess)
+            && unread.iter().any(|s| s.layer == l.as_str())
+    });
     if observed_denied && !engine_denies {
-        suspects = verdict::suspects(&gathered, &q);
+        suspects = verdict::rank(&gathered, unread);
         report.step("verdict", false, "what could be read allows the request, yet it is refused: the denial is in what could not be read (below)".to_string());
-    } else if o.observable() && !observed_denied && engine_denies {
-        report.step("verdict", true, "the engine denies where the endpoint allowed: a condition on what the walk cannot see (source address, VPC endpoint, a paged list) decides".to_string());
-    } else if let (Some((named, explicit)), Some(layer)) =
-        (observed.named_layer, decision.denied_by)
-    {
+    } else if observed_allowed && engine_denies {
+        report.step("verdict", true, match blind {
+            Some(l) => format!("the engine denies where the endpoint allowed: the {l} layer could not be read, and what it holds allows"),
+            None => "the engine denies where the endpoint allowed: a condition on what the walk cannot see (source address, VPC endpoint, a paged list) decides".to_string(),
+        });
+    } else if let (Some((named, explicit)), Some(layer)) = (observed.named_layer, engine_layer) {
         let agree = named == layer
             || (named == Layer::Resource
                 && matches!(layer, Layer::Acl | Layer::S3BlockPublicAccess | Layer::Key));
-        report.step("verdict", agree, if agree {
+        if !agree || blind.is_some() {
+            suspects = verdict::rank(&gathered, unread);
+        }
+        report.step("verdict", agree && blind.is_none(), if agree && blind.is_some() {
+            format!("AWS's message and the engine agree on the {layer} layer{}, but the walk could not read it: what it holds is unknown (below)", if explicit { ", an explicit deny" } else { "" })
+        } else if agree {
             format!("AWS's message and the engine agree: the {layer} layer{}", if explicit { ", an explicit deny" } else { "" })
         } else {
-            format!("AWS's message names the {named} layer, the engine the {layer} layer: part of the {named} layer could not be read")
+            format!("AWS's message names the {named} layer, the engine the {layer} layer: part of the {named} layer could not be read (below)")
         });
+    } else if let (true, Some(layer)) = (observed_denied, blind) {
+        suspects = verdict::rank(&gathered, unread);
+        report.step("verdict", false, format!("the engine's denial rests on the {layer} layer, which could not be read: what it holds is unknown (below)"));
     }
 
     progress("7/7 the smallest fix");
-    if !decision.is_allowed() {
+    if observed_allowed {
+        // The request succeeds: nothing to fix.
+    } else if !decision.is_allowed() {
         let target = Target {
             action: o.action.clone(),
             resource: resource.clone(),
@@ -261,8 +283,13 @@ pub async fn examine(o: &Options, progress: &mut dyn FnMut(&str)) -> LiveReport 
             s3: Some(q.s3.clone()),
         };
         report.fixes = propose(&q.principal, &target, trial, &decision, &decide);
+    } else if let (Some(k), Some(d)) = (&key_question, &key_decision) {
+        if !d.is_allowed() {
+            report.fixes = k.fixes(&q, d);
+        }
     }
-    let denied = observed_denied || engine_denies;
+    // What the endpoint answered is the fact; the engine speaks only where nothing was observed.
+    let denied = !observed_allowed && (observed_denied || engine_denies);
     let unparsable = q.unparsable.clone();
     finish(
         report,
@@ -277,33 +304,71 @@ pub async fn examine(o: &Options, progress: &mut dyn FnMut(&str)) -> LiveReport 
 
 /// A read of an SSE-KMS object is a second question, to KMS: `kms:Decrypt` on the key, with
 /// its key policy as the resource policy.
-fn key_question(
-    q: &verdict::Question,
-    bucket: &bucket::BucketSide,
-    caller: &Caller,
-) -> Option<authz::Decision> {
-    let key = bucket.kms_key.as_ref()?;
-    let Known::Read(doc) = bucket.key_policy.as_ref()? else {
-        return None;
-    };
-    let parsed = policy::parse_policy(&doc.text).ok()?;
-    let key_account = key.split(':').nth(4).unwrap_or(&caller.account).to_string();
-    let mut policies = q.policies.clone();
-    policies.resource = Some(NamedPolicy::new(
-        key.clone(),
-        std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
-    ));
-    policies.rcp.clear();
-    let request = AuthzRequest {
-        principal: &q.principal,
-        action: "kms:Decrypt",
-        resource: key,
-        resource_account: &key_account,
-        context: &q.context,
-        policies: &policies,
-        s3: None,
-    };
-    Some(authorize(&request, true))
+struct KeyQuestion {
+    key: String,
+    account: String,
+    policies: authz::Policies,
+}
+
+impl KeyQuestion {
+    fn prepare(
+        q: &verdict::Question,
+        bucket: &bucket::BucketSide,
+        caller: &Caller,
+    ) -> Option<KeyQuestion> {
+        let key = bucket.kms_key.as_ref()?;
+        let Known::Read(doc) = bucket.key_policy.as_ref()? else {
+            return None;
+        };
+        let parsed = policy::parse_policy(&doc.text).ok()?;
+        let mut policies = q.policies.clone();
+        policies.resource = Some(NamedPolicy::new(
+            key.clone(),
+            std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
+        ));
+        policies.rcp.clear();
+        Some(KeyQuestion {
+            key: key.clone(),
+            account: key.split(':').nth(4).unwrap_or(&caller.account).to_string(),
+            policies,
+        })
+    }
+
+    fn decide(&self, q: &verdict::Question, policies: &authz::Policies) -> authz::Decision {
+        let request = AuthzRequest {
+            principal: &q.principal,
+            action: "kms:Decrypt",
+            resource: &self.key,
+            resource_account: &self.account,
+            context: &q.context,
+            policies,
+            s3: None,
+        };
+        authorize(&request, true)
+    }
+
+    /// The key policy's fixes, as the data directory's doctor proposes them.
+    fn fixes(
+        &self,
+        q: &verdict::Question,
+        decision: &authz::Decision,
+    ) -> Vec<server::diagnose::Fix> {
+        let target = Target {
+            action: "kms:Decrypt".into(),
+            resource: self.key.clone(),
+            owner: self.account.clone(),
+            owner_is: "the key's owner",
+            policy_id: self.key.clone(),
+            policy_change: format!("the key policy of {} (aws kms put-key-policy)", self.key),
+            object_owner: None,
+        };
+        let trial = Trial {
+            policies: self.policies.clone(),
+            s3: None,
+        };
+        let decide = |trial: &Trial| self.decide(q, &trial.policies);
+        propose(&q.principal, &target, trial, decision, &decide)
+    }
 }
 
 fn observed_finding(o: &Observed, opts: &Options) -> String {
@@ -368,7 +433,7 @@ fn read_finding(
 }
 
 fn finish(
-    report: Report,
+    mut report: Report,
     observed: Observed,
     aws_simulator: Option<String>,
     suspects: Vec<verdict::Suspect>,
@@ -376,6 +441,7 @@ fn finish(
     calls: Calls,
     denied: bool,
 ) -> LiveReport {
+    report.allowed = !denied;
     LiveReport {
         report,
         observed,

@@ -25,6 +25,7 @@ pub struct Options<'a> {
     pub region: Option<String>,
     pub source_ip: Option<std::net::IpAddr>,
     pub via_vpce: Option<String>,
+    pub tls: bool,
     pub data_dir: &'a Path,
     pub config: Option<&'a Path>,
     pub json: bool,
@@ -63,6 +64,7 @@ pub fn run(o: Options) -> ExitCode {
         region: o.region,
         source_ip: o.source_ip,
         via_vpce: o.via_vpce,
+        tls: o.tls,
     });
     emit(&report, || report.render(), o.json, report.allowed)
 }

@@ -89,7 +89,7 @@ enum Command {
         /// Walk the request against a live endpoint (AWS, or any S3-compatible one) through the
         /// AWS APIs with the credentials the AWS SDK finds (environment, profiles, SSO,
         /// instance metadata); read-only.
-        #[arg(long, conflicts_with_all = ["access_key_id", "as_arn", "anonymous", "data_dir", "config", "source_ip", "via_vpce"])]
+        #[arg(long, conflicts_with_all = ["access_key_id", "as_arn", "anonymous", "data_dir", "config", "source_ip", "via_vpce", "tls"])]
         live: bool,
         /// With --live: the endpoint (default: AWS's).
         #[arg(long, requires = "live")]
@@ -112,6 +112,10 @@ enum Command {
         /// The request comes through this VPC endpoint of the configuration.
         #[arg(long)]
         via_vpce: Option<String>,
+        /// The request comes over HTTPS (aws:SecureTransport true, TLS 1.3); plain HTTP
+        /// otherwise.
+        #[arg(long)]
+        tls: bool,
         /// The server's data directory.
         #[arg(long, default_value = "./gatehouse-data")]
         data_dir: PathBuf,
@@ -229,6 +233,7 @@ fn main() -> ExitCode {
             region,
             source_ip,
             via_vpce,
+            tls,
             data_dir,
             config,
             json,
@@ -245,6 +250,7 @@ fn main() -> ExitCode {
             region,
             source_ip,
             via_vpce,
+            tls,
             data_dir: &data_dir,
             config: config.as_deref(),
             json,

@@ -139,6 +139,7 @@ async fn endpoint_policies_and_source_vpce() {
             region: None,
             source_ip: None,
             via_vpce: via.map(str::to_string),
+            tls: false,
         })
     };
     let through = ask(Some("vpce-0guarded"));

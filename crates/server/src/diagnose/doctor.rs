@@ -10,7 +10,7 @@ use authz::authorize;
 
 use super::directory::{Directory, Who};
 use super::report::{self, Report};
-use super::{fix, kms, near_miss};
+use super::{condition_fix, fix, kms, near_miss};
 use crate::authorize::{prepare, Question};
 use crate::caller::{Caller, Connection};
 use crate::config::Config;
@@ -27,6 +27,8 @@ pub struct Examination {
     pub source_ip: Option<IpAddr>,
     /// The configured VPC endpoint the request would come through.
     pub via_vpce: Option<String>,
+    /// Over HTTPS (`aws:SecureTransport`, `s3:TlsVersion` 1.3); plain HTTP otherwise.
+    pub tls: bool,
 }
 
 pub struct Doctor {
@@ -62,8 +64,8 @@ impl Doctor {
         }
         let connection = Connection {
             peer: (e.source_ip.unwrap_or([127, 0, 0, 1].into()), 0).into(),
-            secure: false,
-            tls_version: None,
+            secure: e.tls,
+            tls_version: e.tls.then_some("1.3"),
             request_id: String::new(),
             vpc_endpoint: e.via_vpce.as_deref().map(std::sync::Arc::from),
         };
@@ -133,19 +135,24 @@ impl Doctor {
             Some(k) => g.store.object(&bucket.name, k, None).ok().flatten(),
             None => None,
         };
+        // A missing key the caller may not list: S3 answers 403, whatever the read's own verdict.
+        let mut hidden_missing = false;
         if let Some(k) = &e.key {
             let finding = match &object {
                 Some(v) => (
                     true,
                     format!(
-                        "{k} exists ({} bytes, owned by account {})",
-                        v.size, v.attributes.owner
+                        "{k} exists ({} byte{}, owned by account {})",
+                        v.size,
+                        if v.size == 1 { "" } else { "s" },
+                        v.attributes.owner
                     ),
                 ),
                 None => {
                     let may_list = self
                         .decide(&caller, &Question::on_bucket("s3:ListBucket", &bucket))
                         .is_some_and(|d| d.is_allowed());
+                    hidden_missing = !may_list;
                     (
                         false,
                         if may_list {
@@ -209,11 +216,33 @@ impl Doctor {
                 request.s3 = trial.s3.as_ref();
                 authorize(&request, true)
             };
+            let meet = |context: &policy::Context| {
+                let mut request = prepared.request(&caller, &q);
+                request.context = context;
+                authorize(&request, true)
+            };
+            if let Some(f) = condition_fix::propose(&decision, &prepared.context, &meet) {
+                report.fixes = vec![f];
+                return report;
+            }
             let trial = fix::Trial {
                 policies: prepared.policies.clone(),
                 s3: Some(prepared.s3.clone()),
             };
             report.fixes = fix::propose(caller.principal(), &target, trial, &decision, &decide);
+            return report;
+        }
+        if hidden_missing {
+            report.allowed = false;
+            let bucket_arn = crate::authorize::arn(&bucket.name, None);
+            report.fixes = vec![report::Fix {
+                what: format!(
+                    "the key does not exist: write it, or let the caller list the bucket — an identity-policy statement granting s3:ListBucket on {bucket_arn} — so that S3 answers 404 NoSuchKey instead of 403"
+                ),
+                statement: Some(serde_json::json!({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn})),
+                needs: None,
+                then: "404 NoSuchKey".to_string(),
+            }];
             return report;
         }
         // A read of an SSE-KMS object is a second question, to KMS.

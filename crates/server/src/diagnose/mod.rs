@@ -3,6 +3,7 @@
 //! `replay` re-decides the audit trail under proposed policies. Each asks the server's own
 //! questions (`authorize::prepare`), so diagnosis and server agree by construction.
 
+mod condition_fix;
 mod directory;
 mod doctor;
 pub mod fix;

@@ -115,9 +115,9 @@ impl Report {
         for s in &self.steps {
             let mark = if s.ok { "ok  " } else { "FAIL" };
             let _ = writeln!(out, "{mark} {:<8} {}", s.step, s.finding);
-        }
-        if let Some(d) = &self.decision {
-            if let Some(m) = &d.message {
+            // AWS's words belong to the decision they answer.
+            let message = self.decision.as_ref().and_then(|d| d.message.as_ref());
+            if let (true, Some(m)) = (s.step == "decision", message) {
                 let _ = writeln!(out, "     AWS says: {m}");
             }
         }

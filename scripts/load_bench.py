@@ -42,6 +42,56 @@ def start_s3s_fs(work):
     raise SystemExit("s3s-fs did not start")
 
 
+def start_nginx(work, files):
+    """nginx serving the same bytes as static files: one worker, sendfile, tcp_nodelay — the
+    issue's reference for what serving a file costs on this machine."""
+    www = os.path.join(work, "www", "bench")
+    os.makedirs(www)
+    os.chmod(work, 0o755)  # nginx's worker drops to an unprivileged user
+    for name, data_path in files.items():
+        os.link(data_path, os.path.join(www, name))
+    port = free_port()
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    client_body_temp_path {work}/nginx-body;
+    proxy_temp_path {work}/nginx-proxy;
+    fastcgi_temp_path {work}/nginx-fastcgi;
+    uwsgi_temp_path {work}/nginx-uwsgi;
+    scgi_temp_path {work}/nginx-scgi;
+    server {{ listen 127.0.0.1:{port}; root {work}/www; }}
+}}
+""")
+    proc = subprocess.Popen(["nginx", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("nginx did not start")
+
+
+def dd_fsync(source, work):
+    """MiB/s of `dd conv=fsync` writing the same bytes on the same disk: the durable-PUT floor."""
+    target = os.path.join(work, "dd.bin")
+    start = time.monotonic()
+    subprocess.run(["dd", f"if={source}", f"of={target}", "bs=1M", "conv=fsync"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.monotonic() - start
+    os.remove(target)
+    return os.path.getsize(source) / (1024 * 1024) / elapsed
+
+
 def iam_user(endpoint):
     """An IAM user whose requests go through the directory: a group with a managed policy, an
     inline policy and a permissions boundary. Returns its (access key id, secret)."""
@@ -79,21 +129,35 @@ def curl_speed(args):
     return max(float(out[1]), float(out[2])) / (1024 * 1024)
 
 
+def row(label, values, ratio=None, note=""):
+    cells = "".join(f"{v:>26}" for v in values)
+    ratio_cell = f"{ratio:>9.2f}x" if ratio is not None else f"{'':>10}"
+    print(f"{label:18}{cells}{ratio_cell}  {note}")
+
+
+def rate(r):
+    return f"{r[0]:>11,.0f} req/s {r[1]:>6.0f} µs" if isinstance(r, tuple) else f"{r:>20,.0f} MiB/s"
+
+
 def main():
     work = tempfile.mkdtemp(prefix="gatehouse-bench-")
     big = os.path.join(work, "big.bin")
     with open(big, "wb") as f:
         f.write(os.urandom(64 * 1024 * 1024))
+    small = os.path.join(work, "one-kib")
+    with open(small, "wb") as f:
+        f.write(os.urandom(1024))
     procs = []
     try:
         gh, gh_url = start_gatehouse(work)
         fs, fs_url = start_s3s_fs(work)
-        procs = [gh, fs]
+        ngx, ngx_url = start_nginx(work, {"one-kib": small, "big.bin": big})
+        procs = [gh, fs, ngx]
         results = {}
         for name, url in [("gatehouse", gh_url), ("s3s-fs", fs_url)]:
             s3 = client(url)
             s3.create_bucket(Bucket="bench")
-            s3.put_object(Bucket="bench", Key="one-kib", Body=os.urandom(1024))
+            s3.upload_file(small, "bench", "one-kib")
             s3.upload_file(big, "bench", "big.bin")
             sign = lambda op, **kw: s3.generate_presigned_url(op, Params={"Bucket": "bench", **kw}, ExpiresIn=3600)
             r = {}
@@ -109,18 +173,28 @@ def main():
                 for c in (1, 32):
                     r[f"HEAD c={c} IAM user"] = oha(signed_as_user, "HEAD", c)
             results[name] = r
-        print(f"{'':14}{'gatehouse':>28}{'s3s-fs':>28}{'ratio':>10}")
-        for key in results["gatehouse"]:
-            g, f = results["gatehouse"][key], results["s3s-fs"].get(key)
-            if f is None:
-                root = results["gatehouse"][key.removesuffix(" IAM user")]
-                print(f"{key:14}{g[0]:>12,.0f} req/s {g[1]:>7.0f} µs{'':>28}{g[0] / root[0]:>8.2f}x  (vs root's own requests)")
-                continue
-            if isinstance(g, tuple):
-                print(f"{key:14}{g[0]:>12,.0f} req/s {g[1]:>7.0f} µs{f[0]:>12,.0f} req/s {f[1]:>7.0f} µs"
-                      f"{g[0] / f[0]:>8.2f}x  (median latency {g[1] / f[1]:.2f}x)")
-            else:
-                print(f"{key:14}{g:>22,.0f} MiB/s{f:>22,.0f} MiB/s{g / f:>9.2f}x")
+        n = {}
+        for method in ("HEAD", "GET"):
+            for c in (1, 32):
+                n[f"{method} c={c}"] = oha(f"{ngx_url}/bench/one-kib", method, c)
+        n["GET 64 MiB"] = curl_speed([f"{ngx_url}/bench/big.bin"])
+        n["PUT 64 MiB"] = dd_fsync(big, work)
+        results["nginx"] = n
+        g, f = results["gatehouse"], results["s3s-fs"]
+        print(f"{'':18}{'gatehouse':>26}{'nginx (dd for PUT)':>26}{'s3s-fs':>26}{'gh/ref':>10}")
+        for key in ("HEAD c=1", "HEAD c=32", "GET c=1", "GET c=32", "GET 64 MiB", "PUT 64 MiB"):
+            target = {"HEAD c=32": "target >= 0.40", "GET c=32": "target >= 0.40", "GET 64 MiB": "target >= 0.80",
+                      "PUT 64 MiB": "target >= 0.80 of dd conv=fsync",
+                      "HEAD c=1": "target: median <= 100 µs", "GET c=1": "target: median <= 100 µs"}[key]
+            ref = n[key]
+            ratio = (g[key][0] / ref[0]) if isinstance(ref, tuple) else g[key] / ref
+            row(key, [rate(g[key]), rate(ref), rate(f[key])], ratio, target)
+        for c in (1, 32):
+            row(f"GET/HEAD c={c}", [f"{g[f'GET c={c}'][0] / g[f'HEAD c={c}'][0]:>25.2f}x", "", ""], None,
+                "target >= 0.80 at 1 KiB")
+            user = g[f"HEAD c={c} IAM user"]
+            row(f"HEAD c={c} IAM user", [rate(user), "", ""], user[0] / g[f"HEAD c={c}"][0],
+                "vs the root's own requests; target >= 0.90")
     finally:
         for p in procs:
             p.kill()

@@ -291,7 +291,7 @@ pub fn get(
     let reader = sse::plaintext(gatehouse, &version, data_key, start, len)?;
     let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(described!(GetObjectOutput, version, sse, {
-        body: Some(StreamingBlob::wrap(byte_stream(reader))),
+        body: Some(StreamingBlob::wrap(byte_stream(reader, len))),
         content_length: Some(len as i64),
         content_range,
     })))

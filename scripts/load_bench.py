@@ -27,19 +27,24 @@ def start_gatehouse(work):
     raise SystemExit("gatehouse did not start")
 
 
+def listening(port, name):
+    """The URL of a server just started on `port`, once it accepts connections."""
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{name} did not start")
+
+
 def start_s3s_fs(work):
     root = os.path.join(work, "fs")
     os.makedirs(root)
     port = free_port()
     proc = subprocess.Popen(["s3s-fs", "--host", "127.0.0.1", "--port", str(port), "--access-key", AK,
                              "--secret-key", SK, root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("s3s-fs did not start")
+    return proc, listening(port, "s3s-fs")
 
 
 def start_nginx(work, files):
@@ -72,13 +77,7 @@ http {{
 }}
 """)
     proc = subprocess.Popen(["nginx", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("nginx did not start")
+    return proc, listening(port, "nginx")
 
 
 def dd_fsync(source, work):

@@ -44,3 +44,29 @@ def status(fn):
         return 200
     except botocore.exceptions.ClientError as e:
         return e.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def policy(*statements):
+    """A policy document of `statements`, as the APIs take it."""
+    import json
+
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+ALPHA_KEYS = ("AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
+BETA_KEYS = ("AKIABETAROOTEXAMPLE0", "beta-root-secret-example")
+
+
+def organization_with_beta(served, *policy_types):
+    """The first account's organization with `policy_types` enabled at its root and the
+    second account (222222222222) invited and joined: (the management account's
+    Organizations client, the root's id)."""
+    org = served.client("organizations", *ALPHA_KEYS)
+    org.create_organization(FeatureSet="ALL")
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    for kind in policy_types:
+        org.enable_policy_type(RootId=root_id, PolicyType=kind)
+    target = {"Type": "ACCOUNT", "Id": "222222222222"}
+    handshake = org.invite_account_to_organization(Target=target)["Handshake"]["Id"]
+    served.client("organizations", *BETA_KEYS).accept_handshake(HandshakeId=handshake)
+    return org, root_id

@@ -12,7 +12,7 @@ import boto3
 import botocore
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from served import Served, status  # noqa: E402
+from served import Served, status, policy, organization_with_beta  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 served = Served(binary, work, config)
@@ -160,12 +160,7 @@ try:
     assert status(lambda: read_plain(wider)) == 200
 
     # 3e. A service control policy: BETA joins ALPHA's organization, an SCP denies its reads.
-    org = client("organizations", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
-    org.create_organization(FeatureSet="ALL")
-    root_id = org.list_roots()["Roots"][0]["Id"]
-    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
-    handshake = org.invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": BETA})["Handshake"]["Id"]
-    client("organizations", "AKIABETAROOTEXAMPLE0", "beta-root-secret-example").accept_handshake(HandshakeId=handshake)
+    org, root_id = organization_with_beta(served, "SERVICE_CONTROL_POLICY")
     scp = org.create_policy(Name="no-reads", Description="", Type="SERVICE_CONTROL_POLICY", Content=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Sid": "NoReads", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}))["Policy"]["PolicySummary"]["Id"]
     org.attach_policy(PolicyId=scp, TargetId=BETA)

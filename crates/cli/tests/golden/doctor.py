@@ -22,16 +22,12 @@ from botocore.credentials import Credentials
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from served import Served, status  # noqa: E402
+from served import Served, status, policy, organization_with_beta  # noqa: E402
 from compare import Golden  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 ALPHA, BETA = "111111111111", "222222222222"
 golden = Golden(os.path.join(HERE, "doctor"))
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def reads(bucket):
@@ -238,12 +234,7 @@ try:
     k = beta_iam.create_access_key(UserName="analyst")["AccessKey"]
     analyst = client("s3", k["AccessKeyId"], k["SecretAccessKey"])
     assert status(lambda: analyst.get_object(Bucket="shared", Key="report.csv")) == 200
-    org = client("organizations", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
-    org.create_organization(FeatureSet="ALL")
-    root_id = org.list_roots()["Roots"][0]["Id"]
-    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
-    handshake = org.invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": BETA})["Handshake"]["Id"]
-    client("organizations", "AKIABETAROOTEXAMPLE0", "beta-root-secret-example").accept_handshake(HandshakeId=handshake)
+    org, root_id = organization_with_beta(served, "SERVICE_CONTROL_POLICY")
     scp = org.create_policy(Name="no-reads", Description="", Type="SERVICE_CONTROL_POLICY", Content=policy(
         {"Sid": "NoReads", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}))["Policy"]["PolicySummary"]["Id"]
     org.attach_policy(PolicyId=scp, TargetId=BETA)

@@ -20,16 +20,12 @@ import botocore
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from served import Served  # noqa: E402
+from served import Served, policy, organization_with_beta  # noqa: E402
 from compare import Golden  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 ALPHA, BETA = "111111111111", "222222222222"
 golden = Golden(os.path.join(HERE, "explain"))
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def reads(bucket):
@@ -132,12 +128,7 @@ try:
     bucket("shared", {"Sid": "BetaReads", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{BETA}:root"},
                       "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"})
     analyst = iam_user(beta_iam, "analyst", reads("shared"))
-    org = client("organizations", "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
-    org.create_organization(FeatureSet="ALL")
-    root_id = org.list_roots()["Roots"][0]["Id"]
-    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
-    handshake = org.invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": BETA})["Handshake"]["Id"]
-    client("organizations", "AKIABETAROOTEXAMPLE0", "beta-root-secret-example").accept_handshake(HandshakeId=handshake)
+    org, root_id = organization_with_beta(served, "SERVICE_CONTROL_POLICY")
     scp = org.create_policy(Name="no-reads", Description="", Type="SERVICE_CONTROL_POLICY", Content=policy(
         {"Sid": "NoReads", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}))["Policy"]["PolicySummary"]["Id"]
     org.attach_policy(PolicyId=scp, TargetId=BETA)

@@ -16,7 +16,7 @@ import botocore
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from served import Served  # noqa: E402
+from served import Served, policy, organization_with_beta  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -28,10 +28,6 @@ ALICE, BOB = f"arn:aws:iam::{ALPHA}:user/alice", f"arn:aws:iam::{ALPHA}:user/tea
 DEPLOYER = f"arn:aws:iam::{ALPHA}:role/deployer"
 AUTHENTICATED = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 SECRET = "secret.txt"
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def allow(actions, resources, sid=None, **extra):
@@ -114,11 +110,7 @@ def build(served):
     s3.put_object(Bucket="vault", Key=SECRET, Body=b"the numbers")
 
     # The organization: BETA invited, moved into an OU whose SCP denies s3:PutObject.
-    orgs.create_organization(FeatureSet="ALL")
-    root = orgs.list_roots()["Roots"][0]["Id"]
-    orgs.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
-    handshake = orgs.invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": BETA})["Handshake"]
-    served.client("organizations", *BETA_KEYS).accept_handshake(HandshakeId=handshake["Id"])
+    orgs, root = organization_with_beta(served, "SERVICE_CONTROL_POLICY")
     ou = orgs.create_organizational_unit(ParentId=root, Name="workloads")["OrganizationalUnit"]["Id"]
     orgs.move_account(AccountId=BETA, SourceParentId=root, DestinationParentId=ou)
     scp = orgs.create_policy(Name="no-writes", Type="SERVICE_CONTROL_POLICY", Description="no writes",

@@ -22,7 +22,7 @@ import boto3
 import botocore
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from served import Served, status  # noqa: E402
+from served import Served, status, policy, organization_with_beta  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 ALPHA, BETA = "111111111111", "222222222222"
@@ -42,10 +42,6 @@ S3_LOOK = {"Sid": "S3Look", "Effect": "Allow", "Resource": "*",
            "Action": ["s3:GetBucket*", "s3:GetObjectAcl", "s3:ListAllMyBuckets", "s3:ListBucket"]}
 READ_ONLY = re.compile(r"(Get|List|Head|Describe|Simulate)[A-Za-z0-9]*")
 SERVICES = r"(?:sts|s3|iam|kms|organizations)"
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def get(bucket):
@@ -513,13 +509,7 @@ try:
     # 12. Organizations: BETA joins ALPHA's organization. A member cannot read the policies
     # over it: the SCP, then the RCP, is the first suspect, as AWS's message says, and the
     # management account's detaching it is the fix.
-    org = ALPHA_ROOT.client("organizations")
-    org.create_organization(FeatureSet="ALL")
-    root_id = org.list_roots()["Roots"][0]["Id"]
-    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
-    org.enable_policy_type(RootId=root_id, PolicyType="RESOURCE_CONTROL_POLICY")
-    handshake = org.invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": BETA})["Handshake"]["Id"]
-    BETA_ROOT.client("organizations").accept_handshake(HandshakeId=handshake)
+    org, root_id = organization_with_beta(served, "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
     beta.create_bucket(Bucket="members")
     beta.put_object(Bucket="members", Key="report.csv", Body=b"m")
     mel = user(BETA_ROOT, "mel", get("members"))

@@ -12,7 +12,7 @@ import sys
 import boto3
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from served import Served, status  # noqa: E402
+from served import Served, status, policy  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 served = Served(binary, work, config)
@@ -20,10 +20,6 @@ client = served.client
 BUCKET, KEY = "who-reads", "report.csv"
 ALPHA, BETA, OUTSIDER = "111111111111", "222222222222", "999999999999"
 
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def who_can(*extra):

@@ -1,5 +1,5 @@
 """Drives the load benchmark described in load-bench.sh and prints a table with ratios."""
-import json, os, re, socket, subprocess, sys, tempfile, time
+import json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
 import boto3
 from botocore.config import Config
@@ -197,6 +197,8 @@ def main():
     finally:
         for p in procs:
             p.kill()
+            p.wait()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

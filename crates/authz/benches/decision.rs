@@ -4,21 +4,17 @@
 //! Prints the median of 30 samples; compare ratios within one run (the machine is shared).
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::Instant;
 
 use authz::s3::{BlockPublicAccess, Grant, Grantee, ObjectOwnership, Permission, S3Facts};
 use authz::{authorize, AuthzRequest, NamedPolicy, OrgLevel, Policies};
-use policy::{parse_policy, CompiledPolicy, Context, ContextValue};
+use policy::{parse_policy, Context, ContextValue};
 
 #[path = "decision/real_world.rs"]
 mod real_world;
 
 pub fn named(id: &str, text: &str) -> NamedPolicy {
-    NamedPolicy::new(
-        id,
-        Arc::new(CompiledPolicy::compile(parse_policy(text).unwrap())),
-    )
+    NamedPolicy::compile(id, parse_policy(text).unwrap())
 }
 
 pub fn doc(statements: &[String]) -> String {

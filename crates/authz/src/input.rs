@@ -27,6 +27,11 @@ impl NamedPolicy {
         }
     }
 
+    /// `document` compiled, under the id decisions name it by.
+    pub fn compile(id: impl Into<String>, document: policy::Policy) -> NamedPolicy {
+        NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(document)))
+    }
+
     /// The label of the statement that makes this policy public, when it is.
     pub fn public_statement(&self) -> Option<&str> {
         self.public_statement

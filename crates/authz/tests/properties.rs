@@ -3,8 +3,6 @@
 //! allow"; `access_policies`: statements and policies are OR'd, so their order cannot matter;
 //! `reference_policies_elements_notaction` / `_notresource`: the complement of the list].
 
-use std::sync::Arc;
-
 use authz::{authorize, AuthzRequest, NamedPolicy, OrgLevel, Policies, Verdict};
 use policy::{parse_policy, CompiledPolicy, Context, ContextValue, Request};
 use proptest::prelude::*;
@@ -121,10 +119,7 @@ fn render(stmts: &[Stmt], with_principal: bool) -> String {
 }
 
 fn named(id: &str, text: &str) -> NamedPolicy {
-    NamedPolicy::new(
-        id,
-        Arc::new(CompiledPolicy::compile(parse_policy(text).unwrap())),
-    )
+    NamedPolicy::compile(id, parse_policy(text).unwrap())
 }
 
 #[derive(Debug, Clone)]

@@ -3,11 +3,10 @@
 //! What could not be read is listed as the suspects that would look exactly like this.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use authz::s3::S3Facts;
 use authz::{authorize, AuthzRequest, Decision, Layer, NamedPolicy, OrgLevel, Policies};
-use policy::{CompiledPolicy, Context, ContextValue};
+use policy::{Context, ContextValue};
 use serde::Serialize;
 
 use crate::bucket::{BucketSide, Known};
@@ -68,10 +67,7 @@ fn single(v: impl Into<String>) -> ContextValue {
 
 fn compile(d: &Document, unparsable: &mut Vec<String>) -> Option<NamedPolicy> {
     match policy::parse_policy(&d.text) {
-        Ok(p) => Some(NamedPolicy::new(
-            d.id.clone(),
-            Arc::new(CompiledPolicy::compile(p)),
-        )),
+        Ok(p) => Some(NamedPolicy::compile(d.id.clone(), p)),
         Err(e) => {
             unparsable.push(format!("{}: {e}", d.id));
             None

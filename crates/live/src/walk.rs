@@ -322,10 +322,7 @@ impl KeyQuestion {
         };
         let parsed = policy::parse_policy(&doc.text).ok()?;
         let mut policies = q.policies.clone();
-        policies.resource = Some(NamedPolicy::new(
-            key.clone(),
-            std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
-        ));
+        policies.resource = Some(NamedPolicy::compile(key.clone(), parsed));
         policies.rcp.clear();
         Some(KeyQuestion {
             key: key.clone(),

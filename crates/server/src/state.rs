@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use authz::NamedPolicy;
-use policy::CompiledPolicy;
 use store::{Bucket, Store};
 
 use crate::config::Config;
@@ -198,7 +197,7 @@ impl Gatehouse {
             eprintln!("gatehouse: {fault}; refusing requests it governs");
             store::StoreError::Corrupt(fault)
         })?;
-        let named = NamedPolicy::new(key_arn.to_string(), Arc::new(CompiledPolicy::compile(doc)));
+        let named = NamedPolicy::compile(key_arn.to_string(), doc);
         self.remember_policy(cache_key, &named);
         Ok(named)
     }
@@ -241,5 +240,5 @@ pub fn compile_bucket_policy(
         store::StoreError::Corrupt(fault)
     })?;
     crate::identity::binding::retire(&mut doc, dead);
-    Ok(NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(doc))))
+    Ok(NamedPolicy::compile(id, doc))
 }

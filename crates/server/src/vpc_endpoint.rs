@@ -4,10 +4,8 @@
 //! [VPC `vpc-endpoints-access`; IAM `reference_policies_condition-keys`, aws:SourceIp: "If
 //! the request ... uses a VPC endpoint, the aws:SourceIp key is not present"].
 
-use std::sync::Arc;
-
 use authz::NamedPolicy;
-use policy::{CompiledPolicy, PolicyType};
+use policy::PolicyType;
 
 use crate::config::VpcEndpointConfig;
 
@@ -34,7 +32,7 @@ pub fn compile(configured: &[VpcEndpointConfig]) -> Result<Vec<VpcEndpoint>, Str
             Ok(VpcEndpoint {
                 id: e.id.clone(),
                 vpc: e.vpc.clone(),
-                policy: NamedPolicy::new(e.id.clone(), Arc::new(CompiledPolicy::compile(parsed))),
+                policy: NamedPolicy::compile(e.id.clone(), parsed),
             })
         })
         .collect()

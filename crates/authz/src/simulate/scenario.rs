@@ -2,13 +2,9 @@
 //! every field checked, every error naming its JSON path and position.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use policy::json::{self, Json, Value};
-use policy::{
-    validate_json, CompiledPolicy, Context, ContextValue, PolicyType, PrincipalType,
-    RequestPrincipal,
-};
+use policy::{validate_json, Context, ContextValue, PolicyType, PrincipalType, RequestPrincipal};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -432,10 +428,7 @@ fn compile(p: PolicyFields, kind: PolicyType) -> Result<NamedPolicy, ScenarioErr
             message: f.message.clone(),
         }
     })?;
-    Ok(NamedPolicy::new(
-        p.id,
-        Arc::new(CompiledPolicy::compile(policy)),
-    ))
+    Ok(NamedPolicy::compile(p.id, policy))
 }
 
 fn s3_facts(s3: At<S3Fields>, resource_account: &str) -> Result<S3Facts, ScenarioError> {

@@ -167,10 +167,7 @@ pub fn keeps_caller_in(
     let Ok(doc) = policy::parse_policy(policy) else {
         return false;
     };
-    let named = authz::NamedPolicy::new(
-        key_arn.to_string(),
-        std::sync::Arc::new(policy::CompiledPolicy::compile(doc)),
-    );
+    let named = authz::NamedPolicy::compile(key_arn.to_string(), doc);
     let context = super::request_context(gatehouse, caller, key_account);
     let policies = Policies {
         resource: Some(named),

@@ -4,11 +4,8 @@
 //! question and the decision made again; a request that needs several (a cross-account read
 //! needs both sides) gets them in order.
 
-use std::sync::Arc;
-
 use authz::s3::{Grant, Grantee, Permission, S3Facts};
 use authz::{Decision, Layer, NamedPolicy, Policies, Verdict};
-use policy::CompiledPolicy;
 use serde_json::{json, Value};
 
 use super::report::Fix;
@@ -105,7 +102,7 @@ fn with_statement(
         doc.statements.push(s);
     }
     let id = policy.map_or(id.to_string(), |p| p.id.clone());
-    Some(NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(doc))))
+    Some(NamedPolicy::compile(id, doc))
 }
 
 /// `policy` without the statement labelled `label` (its Sid, or its index).
@@ -113,7 +110,7 @@ fn without_statement(policy: &NamedPolicy, label: &str) -> NamedPolicy {
     let mut doc = policy.policy.document.clone();
     doc.statements
         .retain(|s| s.sid.as_deref().unwrap_or(&s.index.to_string()) != label);
-    NamedPolicy::new(policy.id.clone(), Arc::new(CompiledPolicy::compile(doc)))
+    NamedPolicy::compile(policy.id.clone(), doc)
 }
 
 /// Every policy of the question, mutable, wherever it sits.

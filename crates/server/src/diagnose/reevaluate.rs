@@ -4,10 +4,7 @@
 //! shown. What the trail does not version (SCPs, RCPs, endpoint policies, ACLs, Block Public
 //! Access) is taken as it is now, and said so.
 
-use std::sync::Arc;
-
 use authz::{authorize, Decision, Layer, NamedPolicy};
-use policy::CompiledPolicy;
 use serde_json::Value;
 
 use super::directory::Directory;
@@ -87,8 +84,5 @@ impl Directory {
 
 fn compile(id: &str, text: &str) -> Result<NamedPolicy, String> {
     let parsed = policy::parse_policy(text).map_err(|e| format!("{id} no longer parses: {e}"))?;
-    Ok(NamedPolicy::new(
-        id.to_string(),
-        Arc::new(CompiledPolicy::compile(parsed)),
-    ))
+    Ok(NamedPolicy::compile(id.to_string(), parsed))
 }

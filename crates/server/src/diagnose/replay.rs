@@ -10,10 +10,9 @@
 //! are counted apart as `drifted`, so neither is hidden.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use authz::{authorize, Decision, NamedPolicy, Policies};
-use policy::{CompiledPolicy, PolicyType};
+use policy::PolicyType;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -37,10 +36,7 @@ impl Proposal {
     /// names the file's line and column.
     pub fn document(id: &str, text: &str, kind: PolicyType) -> Result<NamedPolicy, String> {
         let parsed = policy::validate(text, kind).map_err(|e| e.to_string())?;
-        Ok(NamedPolicy::new(
-            id.to_string(),
-            Arc::new(CompiledPolicy::compile(parsed)),
-        ))
+        Ok(NamedPolicy::compile(id.to_string(), parsed))
     }
 
     /// `policies` with the proposal in force for a request on `bucket` by `principal_arn`.

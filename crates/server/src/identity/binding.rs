@@ -179,10 +179,7 @@ pub fn trust_policy(
         }
         let mut parsed = policy::parse_policy(&document.document)?;
         retire(&mut parsed, &dead);
-        Ok(authz::NamedPolicy::new(
-            document.id.clone(),
-            std::sync::Arc::new(policy::CompiledPolicy::compile(parsed)),
-        ))
+        Ok(authz::NamedPolicy::compile(document.id.clone(), parsed))
     };
     let compiled = compile();
     if let Err(fault) = &compiled {

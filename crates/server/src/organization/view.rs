@@ -3,10 +3,9 @@
 //! from the document once per change of its text (`state::Gatehouse::organizations`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use authz::{NamedPolicy, OrgLevel};
-use policy::{CompiledPolicy, PrincipalType, RequestPrincipal};
+use policy::{PrincipalType, RequestPrincipal};
 
 use super::{Organization, Organizations, PolicyKind};
 
@@ -135,10 +134,7 @@ fn compile_all(org: &Organization) -> Result<HashMap<String, NamedPolicy>, Strin
             eprintln!("gatehouse: {fault}; refusing requests it governs");
             fault
         })?;
-        out.insert(
-            p.id.clone(),
-            NamedPolicy::new(p.id.clone(), Arc::new(CompiledPolicy::compile(parsed))),
-        );
+        out.insert(p.id.clone(), NamedPolicy::compile(p.id.clone(), parsed));
     }
     Ok(out)
 }

@@ -5,7 +5,7 @@
 //! keys the context lacked.
 
 use authz::{authorize, AuthzRequest, NamedPolicy, Policies};
-use policy::{CompiledPolicy, Context, ContextValue, PolicyType};
+use policy::{Context, ContextValue, PolicyType};
 
 use crate::api::iam::call::{store_error, Call};
 use crate::api::query::error::QueryError;
@@ -18,10 +18,7 @@ const MAX_EVALUATIONS: usize = 1000;
 fn compiled(id: String, text: &str, kind: PolicyType) -> Result<NamedPolicy, QueryError> {
     let parsed = policy::validate(text, kind)
         .map_err(|e| QueryError::sender("MalformedPolicyDocument", e.first().to_string()))?;
-    Ok(NamedPolicy::new(
-        id,
-        std::sync::Arc::new(CompiledPolicy::compile(parsed)),
-    ))
+    Ok(NamedPolicy::compile(id, parsed))
 }
 
 /// `ContextEntries.member.N.ContextKeyName` / `.ContextKeyValues.member.M`.

@@ -24,6 +24,20 @@ pub struct Connection {
     pub vpc_endpoint: Option<Arc<str>>,
 }
 
+impl Connection {
+    /// Plain HTTP from loopback, outside any request: what a request asked without a
+    /// connection (diagnosis, tools) comes over.
+    pub fn loopback() -> Connection {
+        Connection {
+            peer: ([127, 0, 0, 1], 0).into(),
+            secure: false,
+            tls_version: None,
+            request_id: String::new(),
+            vpc_endpoint: None,
+        }
+    }
+}
+
 /// A signed request's access key and the principal it stands for, resolved once.
 #[derive(Clone)]
 pub struct Resolved {
@@ -166,13 +180,7 @@ impl Caller {
             key: resolved.key,
             generation: resolved.generation,
             identity: resolved.identity,
-            connection: connection.unwrap_or(Connection {
-                peer: ([127, 0, 0, 1], 0).into(),
-                secure: false,
-                tls_version: None,
-                request_id: String::new(),
-                vpc_endpoint: None,
-            }),
+            connection: connection.unwrap_or_else(Connection::loopback),
             region: region.unwrap_or_else(|| gatehouse.config.default_region.clone()),
             presigned,
             user_agent: user_agent.map(str::to_string),

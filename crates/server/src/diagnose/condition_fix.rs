@@ -3,13 +3,11 @@
 //! an address inside the `aws:SourceIp` range, with the tag or header the condition names.
 //! Widening the policy instead would drop the very requirement its author wrote.
 
-use authz::{Decision, Layer};
-use policy::{Context, ContextValue, Effect};
+use authz::Decision;
+use policy::{Context, ContextValue};
 
+use super::near_miss::{candidate, GRANTING};
 use super::report::Fix;
-
-/// The layers whose `Allow` statements grant.
-const GRANTING: [Layer; 2] = [Layer::Identity, Layer::Resource];
 
 /// The request context that meets the failed conditions of the first `Allow` that missed only
 /// by them, and the sentence saying so; `None` when there is none, or a failed condition is
@@ -21,11 +19,7 @@ pub fn meeting(decision: &Decision, context: &Context) -> Option<(Context, Strin
         .filter(|t| GRANTING.contains(&t.layer))
     {
         for s in &t.statements {
-            let near = s.effect == Effect::Allow
-                && s.principal != Some(false)
-                && s.action
-                && s.resource
-                && !s.applies;
+            let near = candidate(s) && s.resource;
             let failed: Vec<_> = s.conditions.iter().filter(|c| !c.result).collect();
             if !near || failed.is_empty() || failed.iter().any(|c| c.operator.base.is_negated()) {
                 continue;

@@ -19,6 +19,21 @@ pub enum Who {
     Anonymous,
 }
 
+/// What an S3 ARN names in a directory: its bucket, the key, and the key's current version
+/// when it exists.
+pub struct S3Target {
+    pub bucket: store::Bucket,
+    pub key: Option<String>,
+    pub object: Option<store::ObjectVersion>,
+}
+
+/// Why an ARN names nothing here.
+pub enum NoTarget {
+    NotS3,
+    /// The bucket (its name) is not in the directory.
+    NoBucket(String),
+}
+
 /// A data directory opened for reading only.
 pub struct Directory {
     pub(crate) gatehouse: Gatehouse,
@@ -38,6 +53,23 @@ impl Directory {
             endpoints,
         );
         Ok(Directory { gatehouse })
+    }
+
+    /// The bucket, key and object `resource` (`arn:aws:s3:::BUCKET[/KEY]`) names.
+    pub fn s3_target(&self, resource: &str) -> Result<S3Target, NoTarget> {
+        let (bucket, key) = authz::s3::split_s3_arn(resource).ok_or(NoTarget::NotS3)?;
+        let store = &self.gatehouse.store;
+        let bucket = store
+            .bucket(bucket)
+            .ok()
+            .flatten()
+            .ok_or_else(|| NoTarget::NoBucket(bucket.to_string()))?;
+        let object = key.and_then(|k| store.object(&bucket.name, k, None).ok().flatten());
+        Ok(S3Target {
+            key: key.map(str::to_string),
+            bucket,
+            object,
+        })
     }
 
     /// The caller `who` stands for, on `connection` (`None`: loopback, plain HTTP) signing for

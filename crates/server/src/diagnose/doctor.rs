@@ -62,12 +62,13 @@ impl Doctor {
                 return report;
             }
         }
+        let loopback = Connection::loopback();
         let connection = Connection {
-            peer: (e.source_ip.unwrap_or([127, 0, 0, 1].into()), 0).into(),
+            peer: e.source_ip.map_or(loopback.peer, |ip| (ip, 0).into()),
             secure: e.tls,
             tls_version: e.tls.then_some("1.3"),
-            request_id: String::new(),
             vpc_endpoint: e.via_vpce.as_deref().map(std::sync::Arc::from),
+            ..loopback
         };
         let caller = match self
             .directory

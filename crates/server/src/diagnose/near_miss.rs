@@ -7,7 +7,7 @@ use authz::{Decision, Layer};
 use policy::{Effect, StatementTrace};
 
 /// The layers whose `Allow` statements grant.
-const GRANTING: [Layer; 2] = [Layer::Identity, Layer::Resource];
+pub(super) const GRANTING: [Layer; 2] = [Layer::Identity, Layer::Resource];
 
 /// One sentence per near miss of `decision`. `other_form` is the same question asked of the
 /// resource's other form (an object's bucket ARN, or a bucket's `bucket/*`), named by
@@ -58,7 +58,7 @@ pub fn near_misses(
 
 /// An `Allow` naming the caller (or naming no one: an identity policy) and the action, that
 /// did not apply.
-fn candidate(s: &StatementTrace) -> bool {
+pub(super) fn candidate(s: &StatementTrace) -> bool {
     s.effect == Effect::Allow && s.principal != Some(false) && s.action && !s.applies
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use policy::ContextValue;
 use serde_json::Value;
 
-use super::directory::{Directory, Who};
+use super::directory::{Directory, NoTarget, S3Target, Who};
 use crate::authorize::{prepare, Prepared, Question};
 use crate::caller::{Caller, Connection};
 use crate::state::Gatehouse;
@@ -26,35 +26,24 @@ impl Asked {
     pub fn of(directory: &Directory, event: &Value, record: &Value) -> Result<Asked, String> {
         let g = &directory.gatehouse;
         let resource = record["resource"].as_str().unwrap_or("");
-        let path = resource
-            .strip_prefix("arn:aws:s3:::")
-            .ok_or("not an S3 decision")?;
+        let S3Target {
+            bucket,
+            key,
+            object,
+        } = directory.s3_target(resource).map_err(|e| match e {
+            NoTarget::NotS3 => "not an S3 decision",
+            NoTarget::NoBucket(_) => "the bucket no longer exists",
+        })?;
         let context = recorded_context(&record["context"])
             .ok_or("recorded before decisions kept their context")?;
         let who = caller_of(g, event).ok_or("the caller is no longer in the directory")?;
         let connection = Connection {
-            peer: ([127, 0, 0, 1], 0).into(),
-            secure: false,
-            tls_version: None,
-            request_id: String::new(),
             vpc_endpoint: context.single("aws:SourceVpce").map(Arc::from),
+            ..Connection::loopback()
         };
         let caller = directory
             .caller(&who, Some(connection), None)
             .map_err(|_| "the caller is no longer in the directory")?;
-        let (bucket_name, key) = match path.split_once('/') {
-            Some((b, k)) => (b, Some(k.to_string())),
-            None => (path, None),
-        };
-        let bucket = g
-            .store
-            .bucket(bucket_name)
-            .ok()
-            .flatten()
-            .ok_or("the bucket no longer exists")?;
-        let object = key
-            .as_deref()
-            .and_then(|k| g.store.object(&bucket.name, k, None).ok().flatten());
         Ok(Asked {
             caller,
             action: record["action"].as_str().unwrap_or("").to_string(),

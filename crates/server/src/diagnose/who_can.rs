@@ -16,7 +16,7 @@ use policy::{ConditionTrace, Effect};
 use serde::Serialize;
 use store::EntityKind;
 
-use super::directory::{Directory, Who};
+use super::directory::{Directory, NoTarget, S3Target, Who};
 use crate::authorize::{prepare, Question};
 use crate::caller::{Caller, Resolved};
 use crate::identity::CallerIdentity;
@@ -85,19 +85,14 @@ impl Directory {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<WhoCan, String> {
         let g = &self.gatehouse;
-        let path = resource
-            .strip_prefix("arn:aws:s3:::")
-            .ok_or_else(|| format!("{resource} is not an S3 bucket or object ARN"))?;
-        let (bucket_name, key) = match path.split_once('/') {
-            Some((b, k)) => (b, Some(k)),
-            None => (path, None),
-        };
-        let bucket = g
-            .store
-            .bucket(bucket_name)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("bucket {bucket_name} does not exist in this directory"))?;
-        let object = key.and_then(|k| g.store.object(&bucket.name, k, None).ok().flatten());
+        let S3Target {
+            bucket,
+            key,
+            object,
+        } = self.s3_target(resource).map_err(|e| match e {
+            NoTarget::NotS3 => format!("{resource} is not an S3 bucket or object ARN"),
+            NoTarget::NoBucket(name) => format!("bucket {name} does not exist in this directory"),
+        })?;
         let candidates = self.candidates(&bucket)?;
         let mut answer = WhoCan {
             action: action.to_string(),
@@ -111,7 +106,7 @@ impl Directory {
             let q = Question {
                 action,
                 bucket: &bucket,
-                key,
+                key: key.as_deref(),
                 object: object.as_ref(),
                 keys: Vec::new(),
             };

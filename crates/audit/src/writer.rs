@@ -76,7 +76,7 @@ const IDLE_AFTER: Duration = Duration::from_millis(50);
 
 pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
     let mut current: Option<Current> = None;
-    let mut access: Option<(String, BufWriter<std::fs::File>)> = None;
+    let mut access: AccessFile = None;
     let mut acks = Vec::new();
     let mut last_flush = Instant::now();
     let mut last_line = Instant::now();
@@ -97,12 +97,7 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
         };
         let Some(first) = next else {
             if last_flush.elapsed() >= FLUSH_EVERY || last_line.elapsed() >= IDLE_AFTER {
-                if let Some(c) = current.as_mut() {
-                    let _ = c.out.flush();
-                }
-                if let Some((_, out)) = access.as_mut() {
-                    let _ = out.flush();
-                }
+                flush(&mut current, &mut access, false);
                 last_flush = Instant::now();
             }
             continue;
@@ -128,38 +123,42 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
             append(&dir, &mut current, &text, max_file);
         }
         if !acks.is_empty() {
-            if let Some(c) = current.as_mut() {
-                let _ = c.out.flush().and_then(|_| c.out.get_ref().sync_data());
-            }
-            if let Some((_, out)) = access.as_mut() {
-                let _ = out.flush().and_then(|_| out.get_ref().sync_data());
-            }
+            flush(&mut current, &mut access, true);
             last_flush = Instant::now();
             for ack in acks.drain(..) {
                 let _ = ack.send(());
             }
         } else if last_flush.elapsed() >= FLUSH_EVERY {
             // A steady trickle never leaves the writer idle: flush by the clock too.
-            if let Some(c) = current.as_mut() {
-                let _ = c.out.flush();
-            }
-            if let Some((_, out)) = access.as_mut() {
-                let _ = out.flush();
-            }
+            flush(&mut current, &mut access, false);
             last_flush = Instant::now();
         }
     }
-    if let Some((_, mut out)) = access.take() {
-        let _ = out.flush().and_then(|_| out.get_ref().sync_data());
-    }
-    if let Some(mut c) = current {
-        let _ = c.out.flush().and_then(|_| c.out.get_ref().sync_data());
+    flush(&mut current, &mut access, true);
+}
+
+type AccessFile = Option<(String, BufWriter<File>)>;
+
+/// Hands both files' buffered lines to the OS, and with `sync` to the disk (`fdatasync`).
+fn flush(current: &mut Option<Current>, access: &mut AccessFile, sync: bool) {
+    let files = current
+        .as_mut()
+        .map(|c| &mut c.out)
+        .into_iter()
+        .chain(access.as_mut().map(|(_, out)| out));
+    for out in files {
+        let _ = out.flush().and_then(|_| {
+            if sync {
+                out.get_ref().sync_data()
+            } else {
+                Ok(())
+            }
+        });
     }
 }
 
-/// Appends one line to the current file, rotating first when the day changed or it is full.
 /// Appends an access log line to the day's file (a new file each day).
-fn append_access(dir: &Path, access: &mut Option<(String, BufWriter<std::fs::File>)>, line: &str) {
+fn append_access(dir: &Path, access: &mut AccessFile, line: &str) {
     let day = today();
     if access.as_ref().is_none_or(|(d, _)| *d != day) {
         if let Some((_, mut out)) = access.take() {
@@ -177,6 +176,7 @@ fn append_access(dir: &Path, access: &mut Option<(String, BufWriter<std::fs::Fil
     }
 }
 
+/// Appends one line to the current file, rotating first when the day changed or it is full.
 fn append(dir: &Path, current: &mut Option<Current>, line: &str, max_file: u64) {
     let day = today();
     let rotate = match current {

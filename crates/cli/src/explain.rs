@@ -44,19 +44,26 @@ pub fn run(request_id: &str, data_dir: &Path, json: bool) -> ExitCode {
 /// Each allowed decision gains `reevaluated`: its decision made again from the versions the
 /// trail recorded, with the trace an allow does not keep (or why it could not be).
 fn reevaluate_allowed(directory: &Directory, event: &mut Value) {
-    let snapshot = event.clone();
-    let Some(records) = event["additionalEventData"]["gatehouseDecisions"].as_array_mut() else {
-        return;
-    };
-    for record in records.iter_mut().filter(|r| r["decision"] == "allowed") {
-        let value = match directory.reevaluate(&snapshot, record) {
-            Ok(r) => serde_json::json!({
-                "answer": Answer::of(&r.decision),
-                "notes": r.notes,
-            }),
-            Err(why) => serde_json::json!({ "unavailable": why }),
-        };
-        record["reevaluated"] = value;
+    let again: Vec<(usize, Value)> = event["additionalEventData"]["gatehouseDecisions"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r["decision"] == "allowed")
+        .map(|(i, record)| {
+            let value = match directory.reevaluate(event, record) {
+                Ok(r) => serde_json::json!({
+                    "answer": Answer::of(&r.decision),
+                    "notes": r.notes,
+                }),
+                Err(why) => serde_json::json!({ "unavailable": why }),
+            };
+            (i, value)
+        })
+        .collect();
+    for (i, value) in again {
+        event["additionalEventData"]["gatehouseDecisions"][i]["reevaluated"] = value;
     }
 }
 

@@ -8,13 +8,27 @@ use std::time::Instant;
 
 use authz::s3::{BlockPublicAccess, Grant, Grantee, ObjectOwnership, Permission, S3Facts};
 use authz::{authorize, AuthzRequest, NamedPolicy, OrgLevel, Policies};
-use policy::{parse_policy, Context, ContextValue};
+use policy::{parse_policy, Context, ContextValue, RequestPrincipal};
 
 #[path = "decision/real_world.rs"]
 mod real_world;
 
 pub fn named(id: &str, text: &str) -> NamedPolicy {
     NamedPolicy::compile(id, parse_policy(text).unwrap())
+}
+
+/// A request context of `pairs`, and the IAM user alice (with a permissions boundary) asking
+/// in it.
+pub fn alice(pairs: &[(&str, &str)]) -> (Context, RequestPrincipal) {
+    let mut context = Context::new();
+    for (k, v) in pairs {
+        context.insert(k, ContextValue::Single(v.to_string()));
+    }
+    let mut principal =
+        authz::principal::parse_principal("arn:aws:iam::111122223333:user/alice", &context)
+            .unwrap();
+    principal.has_permissions_boundary = true;
+    (context, principal)
 }
 
 pub fn doc(statements: &[String]) -> String {
@@ -112,8 +126,7 @@ fn main() {
         bucket_block_public_access: BlockPublicAccess::ALL_ON,
         canonical_ids: [("111122223333".to_string(), "c0ffee".to_string())].into(),
     };
-    let mut context = Context::new();
-    for (k, v) in [
+    let (context, principal) = alice(&[
         ("aws:SourceIp", "203.0.113.9"),
         ("aws:SecureTransport", "true"),
         ("aws:RequestedRegion", "us-east-1"),
@@ -127,13 +140,7 @@ fn main() {
         ("s3:ResourceAccount", "111122223333"),
         ("s3:authType", "REST-HEADER"),
         ("s3:signatureversion", "AWS4-HMAC-SHA256"),
-    ] {
-        context.insert(k, ContextValue::Single(v.into()));
-    }
-    let mut principal =
-        authz::principal::parse_principal("arn:aws:iam::111122223333:user/alice", &context)
-            .unwrap();
-    principal.has_permissions_boundary = true;
+    ]);
     let request = AuthzRequest {
         principal: &principal,
         action: "s3:GetObject",

@@ -8,9 +8,9 @@
 
 use authz::s3::{BlockPublicAccess, ObjectOwnership, S3Facts};
 use authz::{NamedPolicy, OrgLevel, Policies};
-use policy::{Context, ContextValue, RequestPrincipal};
+use policy::{Context, RequestPrincipal};
 
-use super::{doc, named};
+use super::{alice, doc, named};
 
 const ACCOUNT: &str = "111122223333";
 const BUCKET: &str = "analytics-prod";
@@ -156,8 +156,7 @@ pub fn scenario() -> Scenario {
         bucket_block_public_access: BlockPublicAccess::ALL_ON,
         ..S3Facts::default()
     };
-    let mut context = Context::new();
-    for (k, v) in [
+    let (context, principal) = alice(&[
         ("aws:SourceIp", "203.0.113.9"),
         ("aws:SecureTransport", "true"),
         ("aws:RequestedRegion", "us-east-1"),
@@ -185,13 +184,7 @@ pub fn scenario() -> Scenario {
         ("s3:TlsVersion", "1.3"),
         ("s3:x-amz-content-sha256", "UNSIGNED-PAYLOAD"),
         ("s3:ExistingObjectTag/classification", "internal"),
-    ] {
-        context.insert(k, ContextValue::Single(v.into()));
-    }
-    let mut principal =
-        authz::principal::parse_principal("arn:aws:iam::111122223333:user/alice", &context)
-            .unwrap();
-    principal.has_permissions_boundary = true;
+    ]);
     Scenario {
         policies,
         s3,

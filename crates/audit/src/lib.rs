@@ -6,7 +6,7 @@
 //! first, on drop, as "aborted". While a request runs, its operation and its authorization
 //! decisions are collected under its request id.
 //!
-//! Durability: events go through a bounded channel to a writer thread. An acknowledged write
+//! Durability: events go through a bounded channel to a writer thread, which serializes them. An acknowledged write
 //! (a mutating request answered 2xx) waits until its event is on disk (`fdatasync`, group
 //! commit), so it is as durable as the write. Any other event is handed to the OS within 200 ms
 //! of the writer going idle: a `kill -9` loses at most the events of the last 200 ms of reads
@@ -117,9 +117,10 @@ impl AuditLog {
     }
 
     /// Queues `event`; never waits. A full queue drops it (counted, and reported in the trail
-    /// by the next event that fits).
-    pub fn write(&self, event: &Event) {
-        match self.sender.try_send(Line::Plain(event.to_json())) {
+    /// by the next event that fits). The writer thread serializes it: the request's thread
+    /// only moves it.
+    pub fn write(&self, event: Event) {
+        match self.sender.try_send(Line::Event(Box::new(event))) {
             Ok(()) => self.report_drops(),
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
                 if self.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
@@ -131,9 +132,9 @@ impl AuditLog {
 
     /// Queues `event` and returns when it is on disk (or the writer is gone). Waits for room in
     /// the queue rather than dropping: this is an acknowledged write's record.
-    pub async fn write_durable(&self, event: &Event) {
-        let line = event.to_json();
-        self.until_on_disk(|done| Line::Durable(line, done)).await;
+    pub async fn write_durable(&self, event: Event) {
+        let event = Box::new(event);
+        self.until_on_disk(|done| Line::Durable(event, done)).await;
     }
 
     /// Returns once every event queued before the call is on disk (a clean shutdown's last
@@ -177,7 +178,7 @@ impl AuditLog {
         }
         let gap = Event::dropped_records(dropped - reported);
         eprintln!("audit: {} events dropped so far", dropped);
-        if self.sender.try_send(Line::Plain(gap.to_json())).is_err() {
+        if self.sender.try_send(Line::Event(Box::new(gap))).is_err() {
             // Not reported after all: the next event tries again.
             self.reported
                 .fetch_sub(dropped - reported, Ordering::Relaxed);

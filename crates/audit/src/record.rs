@@ -63,9 +63,9 @@ impl Record {
             self.log_access(&facts, &event, answer.bytes_sent, answer.host_id);
         }
         if !self.read_only && status < 300 {
-            self.log.write_durable(&event).await;
+            self.log.write_durable(event).await;
         } else {
-            self.log.write(&event);
+            self.log.write(event);
         }
     }
 
@@ -151,13 +151,17 @@ impl Drop for Record {
             Some("RequestAborted".into()),
             Some("The connection closed before the response was sent".into()),
         );
-        self.log.write(&event);
+        self.log.write(event);
     }
 }
 
 /// 32 lower-case hex digits.
 fn event_id() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut buf = [0u8; 16];
     let _ = getrandom::fill(&mut buf);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    buf.iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
 }

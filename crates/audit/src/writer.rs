@@ -10,6 +10,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use crate::clock::today;
+use crate::event::Event;
 
 pub const MAX_FILE: u64 = 64 * 1024 * 1024;
 
@@ -50,12 +51,13 @@ fn open(dir: &Path, day: &str, max_file: u64) -> std::io::Result<Current> {
 }
 
 /// A line for the trail; a durable one is acknowledged once it is on disk. `Sync` writes
-/// nothing: it is acknowledged once everything sent before it is on disk.
+/// nothing: it is acknowledged once everything sent before it is on disk. Events are
+/// serialized here, off the requests' threads.
 pub enum Line {
-    Plain(String),
+    Event(Box<Event>),
     /// An S3 server access log line, for the day's `access-YYYY-MM-DD.log`.
     Access(String),
-    Durable(String, tokio::sync::oneshot::Sender<()>),
+    Durable(Box<Event>, tokio::sync::oneshot::Sender<()>),
     Sync(tokio::sync::oneshot::Sender<()>),
 }
 
@@ -106,10 +108,10 @@ pub fn run(dir: PathBuf, lines: Receiver<Line>, max_file: u64) {
         let batch = std::iter::once(first).chain(std::iter::from_fn(|| lines.try_recv().ok()));
         for line in batch.take(BATCH) {
             let text = match line {
-                Line::Plain(text) => text,
-                Line::Durable(text, ack) => {
+                Line::Event(event) => event.to_json(),
+                Line::Durable(event, ack) => {
                     acks.push(ack);
-                    text
+                    event.to_json()
                 }
                 Line::Sync(ack) => {
                     acks.push(ack);
@@ -223,13 +225,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let root = dir.path().to_path_buf();
-        let writer = std::thread::spawn(move || run(root, rx, 100));
+        let event = |i: usize| Event {
+            name: format!("Event{i}"),
+            ..Event::default()
+        };
+        let line = event(0).to_json().len() as u64 + 1;
+        let writer = std::thread::spawn(move || run(root, rx, 2 * line + line / 2));
         for i in 0..10 {
-            tx.send(Line::Plain(format!(
-                "{{\"n\":{i},\"pad\":\"{}\"}}",
-                "x".repeat(30)
-            )))
-            .unwrap();
+            tx.send(Line::Event(Box::new(event(i)))).unwrap();
         }
         drop(tx);
         writer.join().unwrap();
@@ -238,11 +241,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(
-            names.len(),
-            5,
-            "two 46-byte lines per 100-byte file: {names:?}"
-        );
+        assert_eq!(names.len(), 5, "two lines per file: {names:?}");
         let day = today();
         assert!(
             names.contains(&format!("audit-{day}-1.jsonl"))

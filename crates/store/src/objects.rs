@@ -60,8 +60,30 @@ pub struct Deleted {
     pub delete_marker: bool,
 }
 
-pub(crate) const VERSION_COLUMNS: &str =
-    "seq, bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, metadata, tags, owner, modified_ms, acl, encryption";
+macro_rules! version_columns {
+    () => {
+        "seq, bucket_id, key, version_id, is_latest, delete_marker, size, etag, content_type, \
+         metadata, tags, owner, modified_ms, acl, encryption"
+    };
+}
+pub(crate) const VERSION_COLUMNS: &str = version_columns!();
+
+/// A version (as [`VERSION_COLUMNS`]) joined with its segments, one row per segment in order.
+macro_rules! with_segments {
+    ($filter:literal) => {
+        concat!(
+            "SELECT v.*, s.blob_id, s.size FROM (SELECT ",
+            version_columns!(),
+            " FROM objects WHERE ",
+            $filter,
+            ") v LEFT JOIN segments s ON s.object_seq = v.seq ORDER BY s.idx"
+        )
+    };
+}
+const CURRENT_WITH_SEGMENTS: &str = with_segments!("bucket_id = ?1 AND key = ?2 AND is_latest = 1");
+const NAMED_WITH_SEGMENTS: &str = with_segments!("bucket_id = ?1 AND key = ?2 AND version_id = ?3");
+/// Where the segment's columns start in those rows.
+const SEGMENT_COLUMN: usize = 15;
 
 pub(crate) fn version_row(r: &Row) -> rusqlite::Result<ObjectVersion> {
     let key: Vec<u8> = r.get(2)?;
@@ -145,22 +167,44 @@ impl Store {
         key: &str,
         version_id: Option<&str>,
     ) -> Result<Option<ObjectVersion>> {
+        Ok(self
+            .object_with_segments(bucket, key, version_id)?
+            .map(|(version, _)| version))
+    }
+
+    /// [`Store::object`] with the blobs holding the version's bytes, in order, read in one
+    /// query: one snapshot, so an overwrite committed between two reads cannot leave a version
+    /// without its bytes, and a small GET pays one statement instead of two.
+    pub fn object_with_segments(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<Option<(ObjectVersion, Vec<Segment>)>> {
         let b = self.require_bucket(bucket)?;
         let conn = self.db.read();
-        let found = match version_id {
-            None => conn
-                .prepare_cached(&format!(
-                    "SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND is_latest = 1"
-                ))?
-                .query_row(params![b.id, key.as_bytes()], version_row)
-                .optional()?,
-            Some(v) => conn
-                .prepare_cached(&format!(
-                    "SELECT {VERSION_COLUMNS} FROM objects WHERE bucket_id = ?1 AND key = ?2 AND version_id = ?3"
-                ))?
-                .query_row(params![b.id, key.as_bytes(), v], version_row)
-                .optional()?,
+        let mut stmt = match version_id {
+            None => conn.prepare_cached(CURRENT_WITH_SEGMENTS)?,
+            Some(_) => conn.prepare_cached(NAMED_WITH_SEGMENTS)?,
         };
+        let mut rows = match version_id {
+            None => stmt.query(params![b.id, key.as_bytes()])?,
+            Some(v) => stmt.query(params![b.id, key.as_bytes(), v])?,
+        };
+        let mut found: Option<(ObjectVersion, Vec<Segment>)> = None;
+        while let Some(row) = rows.next()? {
+            let (_, segments) = match &mut found {
+                Some(found) => found,
+                None => found.insert((version_row(row)?, Vec::new())),
+            };
+            // A delete marker has no segments: the join gives one row of NULLs.
+            if let Some(blob_id) = row.get::<_, Option<String>>(SEGMENT_COLUMN)? {
+                segments.push(Segment {
+                    blob_id,
+                    size: row.get::<_, i64>(SEGMENT_COLUMN + 1)? as u64,
+                });
+            }
+        }
         Ok(found)
     }
 

@@ -91,7 +91,12 @@ impl crate::Store {
         start: u64,
         len: u64,
     ) -> Result<ObjectReader> {
-        let segments = self.segments(version)?;
-        Ok(ObjectReader::new(self.blobs.clone(), segments, start, len))
+        Ok(self.read_segments(self.segments(version)?, start, len))
+    }
+
+    /// Opens bytes `[start, start + len)` of the object `segments` hold, as
+    /// [`crate::Store::object_with_segments`] found them.
+    pub fn read_segments(&self, segments: Vec<Segment>, start: u64, len: u64) -> ObjectReader {
+        ObjectReader::new(self.blobs.clone(), segments, start, len)
     }
 }

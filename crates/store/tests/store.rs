@@ -389,6 +389,20 @@ fn versioning_keeps_versions_behind_delete_markers() {
     assert!(marker.delete_marker);
     let current = store.object("docs", "a.txt", None).unwrap().unwrap();
     assert!(current.delete_marker, "the delete marker hides the object");
+    let (marker_row, no_bytes) = store
+        .object_with_segments("docs", "a.txt", None)
+        .unwrap()
+        .unwrap();
+    assert!(marker_row.delete_marker && no_bytes.is_empty());
+    let (named, bytes) = store
+        .object_with_segments("docs", "a.txt", Some(&v1.version_id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (named.version_id.as_str(), bytes.len()),
+        (v1.version_id.as_str(), 1)
+    );
+    assert_eq!(bytes, store.segments(&v1).unwrap());
     assert!(store
         .list_objects(
             "docs",
@@ -516,6 +530,15 @@ fn multipart_uploads_complete_into_objects_and_abort_cleanly() {
         .read_to_end(&mut tail)
         .unwrap();
     assert_eq!(tail, b"atail", "a range across parts");
+    let (_, segments) = store
+        .object_with_segments("big", "movie.mp4", None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        segments.iter().map(|s| s.size).collect::<Vec<_>>(),
+        [MIN_PART_SIZE, 4],
+        "one segment per part, in part order"
+    );
     assert!(matches!(
         store.upload("big", "movie.mp4", &up.upload_id),
         Err(StoreError::NoSuchUpload)

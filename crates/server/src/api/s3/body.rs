@@ -13,6 +13,7 @@ use store::BlobInfo;
 
 use md5::Digest;
 
+use crate::api::s3::digest::BodyDigest;
 use crate::api::s3::errors::from_store;
 use crate::api::s3::sse::chunks::{sealed_size, Sealer};
 use crate::api::s3::sse::DataKey;
@@ -35,14 +36,15 @@ pub async fn store_body(
         Some(_) => sealed_size(limit),
         None => limit,
     };
-    let blobs = gatehouse.store.blobs();
-    // Sealed bytes need no digest of their own: the object's is its plaintext's.
-    let mut writer = match data_key {
-        Some(_) => blobs.writer_without_digest(physical_limit),
-        None => blobs.writer(physical_limit),
-    }
-    .map_err(from_store)?;
+    // The blob takes no digest of its own: a plain body's MD5 is taken beside the write
+    // (`digest`), a sealed one's is its plaintext's.
+    let mut writer = gatehouse
+        .store
+        .blobs()
+        .writer_without_digest(physical_limit)
+        .map_err(from_store)?;
     let mut sealer = data_key.map(|k| (Sealer::new(k), md5::Md5::new(), 0u64));
+    let mut digest = BodyDigest::default();
     // Bodies arrive in small chunks; the disk is written a mebibyte at a time.
     let mut pending: Vec<u8> = Vec::with_capacity(WRITE_SIZE);
     if let Some(mut body) = body {
@@ -59,27 +61,43 @@ pub async fn store_body(
                 None => pending.extend_from_slice(&chunk),
             }
             if pending.len() >= WRITE_SIZE {
-                tokio::task::block_in_place(|| writer.append(&pending)).map_err(from_store)?;
-                pending.clear();
+                let full = Bytes::from(std::mem::replace(
+                    &mut pending,
+                    Vec::with_capacity(WRITE_SIZE),
+                ));
+                if sealer.is_none() {
+                    digest.update_beside(full.clone()).await;
+                }
+                tokio::task::block_in_place(|| writer.append(&full)).map_err(from_store)?;
             }
         }
     }
-    let plain = sealer.map(|(s, md5, size)| {
-        s.finish(&mut pending);
-        (size, md5.finalize())
-    });
+    let plain = match sealer {
+        Some((s, md5, size)) => {
+            s.finish(&mut pending);
+            Some((size, md5.finalize().into()))
+        }
+        None => None,
+    };
     let physical = tokio::task::block_in_place(|| {
         writer.append(&pending)?;
         writer.finish()
     })
     .map_err(from_store)?;
-    Ok(match plain {
-        Some((size, md5)) => BlobInfo {
-            id: physical.id,
-            size,
-            md5: md5.into(),
-        },
-        None => physical,
+    let (size, md5) = match plain {
+        Some(plain) => plain,
+        None => (
+            physical.size,
+            digest
+                .finish(&pending)
+                .await
+                .map_err(|e| from_store(e.into()))?,
+        ),
+    };
+    Ok(BlobInfo {
+        id: physical.id,
+        size,
+        md5,
     })
 }
 

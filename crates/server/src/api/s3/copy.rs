@@ -76,7 +76,8 @@ pub fn copy_source_bytes(
         version.attributes.encryption.as_deref(),
     )?;
     let blob = tokio::task::block_in_place(|| -> S3Result<BlobInfo> {
-        let mut reader = sse::plaintext(gatehouse, &version, source_key, start, len)?;
+        let segments = gatehouse.store.segments(&version).map_err(from_store)?;
+        let mut reader = sse::plaintext(gatehouse, segments, source_key, start, len)?;
         write_sealed(gatehouse, &mut reader, data_key).map_err(from_store)
     })?;
     Ok((blob, version))

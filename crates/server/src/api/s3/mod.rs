@@ -9,6 +9,7 @@ pub(crate) mod checksums;
 mod conditions;
 mod convert;
 mod copy;
+mod digest;
 mod encryption;
 pub(crate) mod errors;
 mod list;

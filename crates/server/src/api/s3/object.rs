@@ -3,7 +3,7 @@
 use policy::ContextValue;
 use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
-use store::{etag_of, ObjectAttributes, ObjectVersion};
+use store::{etag_of, ObjectAttributes, ObjectVersion, Segment};
 
 use crate::api::s3::acl::acl_request;
 use crate::api::s3::body::byte_stream;
@@ -154,19 +154,24 @@ pub async fn put(
     }))
 }
 
-/// The current version of a key for a read, after `s3:GetObject`; a missing key answers 404
-/// only to callers allowed `s3:ListBucket`, 403 to the others [S3 GetObject, "Permissions"].
+/// The current version of a key for a read, and the blobs holding its bytes, after
+/// `s3:GetObject`; a missing key answers 404 only to callers allowed `s3:ListBucket`, 403 to
+/// the others [S3 GetObject, "Permissions"].
 fn readable(
     gatehouse: &Gatehouse,
     caller: &Caller,
     bucket: &store::Bucket,
     key: &str,
     version_id: Option<&str>,
-) -> S3Result<ObjectVersion> {
-    let found = gatehouse
+) -> S3Result<(ObjectVersion, Vec<Segment>)> {
+    let (found, segments) = match gatehouse
         .store
-        .object(&bucket.name, key, version_id)
-        .map_err(from_store)?;
+        .object_with_segments(&bucket.name, key, version_id)
+        .map_err(from_store)?
+    {
+        Some((version, segments)) => (Some(version), segments),
+        None => (None, Vec::new()),
+    };
     // A named version needs s3:GetObjectVersion instead [S3 GetObject, "Permissions"].
     let mut q = match version_id {
         Some(v) => Question::on_object("s3:GetObjectVersion", bucket, key).with("s3:versionid", v),
@@ -177,7 +182,7 @@ fn readable(
     }
     check(gatehouse, caller, q)?;
     match found {
-        Some(v) if !v.delete_marker => Ok(v),
+        Some(v) if !v.delete_marker => Ok((v, segments)),
         // A delete marker named by its version: 405, with the marker's headers.
         Some(marker) if version_id.is_some() => Err(delete_marker_error(
             s3s::s3_error!(
@@ -261,7 +266,7 @@ pub fn get(
     let caller = Caller::of(gatehouse, &req);
     let input = req.input;
     let bucket = require(gatehouse, &caller, &input.bucket)?;
-    let version = readable(
+    let (version, segments) = readable(
         gatehouse,
         &caller,
         &bucket,
@@ -288,7 +293,7 @@ pub fn get(
         &bucket,
         version.attributes.encryption.as_deref(),
     )?;
-    let reader = sse::plaintext(gatehouse, &version, data_key, start, len)?;
+    let reader = sse::plaintext(gatehouse, segments, data_key, start, len)?;
     let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(described!(GetObjectOutput, version, sse, {
         body: Some(StreamingBlob::wrap(byte_stream(reader, len))),
@@ -303,7 +308,7 @@ pub fn head(
 ) -> S3Result<S3Response<HeadObjectOutput>> {
     let caller = Caller::of(gatehouse, &req);
     let bucket = require(gatehouse, &caller, &req.input.bucket)?;
-    let version = readable(
+    let (version, _) = readable(
         gatehouse,
         &caller,
         &bucket,

@@ -5,32 +5,31 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use s3s::S3Result;
-use store::{ObjectVersion, Segment};
+use store::Segment;
 
 use super::chunks::Opener;
 use super::envelope::DataKey;
 use crate::api::s3::errors::from_store;
 use crate::state::Gatehouse;
 
-/// `[start, start + len)` of `version`'s plaintext; `data_key` for an encrypted one.
+/// `[start, start + len)` of the plaintext of the object `segments` hold; `data_key` for an
+/// encrypted one.
 pub fn plaintext(
     gatehouse: &Gatehouse,
-    version: &ObjectVersion,
+    segments: Vec<Segment>,
     data_key: Option<DataKey>,
     start: u64,
     len: u64,
 ) -> S3Result<Box<dyn Read + Send>> {
     let Some(data_key) = data_key else {
-        let reader = gatehouse
-            .store
-            .read_object(version, start, len)
-            .map_err(from_store)?;
-        return Ok(Box::new(reader));
+        return Ok(Box::new(
+            gatehouse.store.read_segments(segments, start, len),
+        ));
     };
     let end = start + len;
     let mut pieces = Vec::new();
     let mut offset = 0;
-    for Segment { blob_id, size } in gatehouse.store.segments(version).map_err(from_store)? {
+    for Segment { blob_id, size } in segments {
         let (from, to) = (start.max(offset), end.min(offset + size));
         if from < to {
             let file = gatehouse

@@ -196,7 +196,8 @@ def main():
                 "vs the root's own requests; target >= 0.90")
     finally:
         for p in procs:
-            p.kill()
+            # SIGTERM: nginx's master stops its workers on it; SIGKILL would orphan them.
+            p.terminate()
             p.wait()
         shutil.rmtree(work, ignore_errors=True)
 

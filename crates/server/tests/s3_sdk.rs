@@ -1088,3 +1088,116 @@ async fn every_request_is_in_the_audit_trail_and_denials_carry_their_trace() {
         Some("Root")
     );
 }
+
+/// ListBuckets pages by `max-buckets` with an opaque continuation token, filters by prefix and
+/// region, lists only the caller's own buckets, and refuses a bad page size or token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_buckets_pages_filters_and_refuses_bad_arguments() {
+    use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("regions = [\"us-east-1\", \"eu-central-1\"]\n{CONFIG}");
+    let server = start_with(dir.path(), &config, None).await;
+    let s3 = alpha(&server);
+    for name in ["a-1", "a-2", "a-3", "b-1", "b-2"] {
+        s3.create_bucket().bucket(name).send().await.unwrap();
+    }
+    client_for(
+        &server.endpoint,
+        "eu-central-1",
+        "AKIAALPHAROOTEXAMPLE",
+        "alpha-root-secret-example",
+    )
+    .create_bucket()
+    .bucket("a-euro")
+    .create_bucket_configuration(
+        CreateBucketConfiguration::builder()
+            .location_constraint(BucketLocationConstraint::EuCentral1)
+            .build(),
+    )
+    .send()
+    .await
+    .unwrap();
+    beta(&server)
+        .create_bucket()
+        .bucket("a-beta")
+        .send()
+        .await
+        .unwrap();
+
+    let mut pages = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = s3
+            .list_buckets()
+            .max_buckets(2)
+            .set_continuation_token(token.clone())
+            .send()
+            .await
+            .unwrap();
+        let names: Vec<String> = page
+            .buckets()
+            .iter()
+            .filter_map(|b| b.name())
+            .map(str::to_string)
+            .collect();
+        pages.push(names);
+        match page.continuation_token() {
+            Some(t) => {
+                assert!(!t.contains("a-"), "the token is not a bucket name: {t}");
+                token = Some(t.to_string());
+            }
+            None => break,
+        }
+    }
+    assert_eq!(
+        pages,
+        [
+            vec!["a-1", "a-2"],
+            vec!["a-3", "a-euro"],
+            vec!["b-1", "b-2"]
+        ]
+    );
+
+    let names = |out: aws_sdk_s3::operation::list_buckets::ListBucketsOutput| -> Vec<String> {
+        out.buckets()
+            .iter()
+            .filter_map(|b| b.name())
+            .map(str::to_string)
+            .collect()
+    };
+    let prefixed = s3.list_buckets().prefix("a-").send().await.unwrap();
+    assert_eq!(prefixed.prefix(), Some("a-"));
+    assert_eq!(names(prefixed), ["a-1", "a-2", "a-3", "a-euro"]);
+    let european = s3
+        .list_buckets()
+        .bucket_region("eu-central-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(names(european), ["a-euro"]);
+    let all = s3.list_buckets().send().await.unwrap();
+    assert!(all.continuation_token().is_none());
+    assert_eq!(
+        names(all).len(),
+        6,
+        "every bucket without max-buckets, none of beta's"
+    );
+
+    for bad in [0, 10_001] {
+        let err = s3.list_buckets().max_buckets(bad).send().await.unwrap_err();
+        assert_eq!(
+            err.into_service_error().meta().code(),
+            Some("InvalidArgument")
+        );
+    }
+    let err = s3
+        .list_buckets()
+        .continuation_token("not base64!")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("InvalidArgument")
+    );
+}

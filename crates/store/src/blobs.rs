@@ -39,7 +39,14 @@ pub struct BlobWriter {
     hasher: Option<Md5>,
     size: u64,
     limit: u64,
+    /// Bytes written since the disk was last asked to start on them.
+    unstarted: u64,
 }
+
+/// A large blob's bytes are sent on to the disk every this many bytes while it is written, so
+/// the `fsync` that makes it durable waits for the last stretch only, not for all of it: on
+/// a 64 MiB PUT the sync otherwise came after the transfer instead of beside it.
+const START_WRITEBACK_EVERY: u64 = 8 * 1024 * 1024;
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
@@ -83,6 +90,7 @@ impl BlobStore {
             hasher: digest.then(Md5::new),
             size: 0,
             limit,
+            unstarted: 0,
         })
     }
 
@@ -156,10 +164,13 @@ impl BlobWriter {
         if let Some(h) = self.hasher.as_mut() {
             h.update(bytes);
         }
-        self.file
-            .as_mut()
-            .expect("a writer is live until finished")
-            .write_all(bytes)?;
+        let file = self.file.as_mut().expect("a writer is live until finished");
+        file.write_all(bytes)?;
+        self.unstarted += bytes.len() as u64;
+        if self.unstarted >= START_WRITEBACK_EVERY {
+            start_writeback(file, self.size - self.unstarted, self.unstarted);
+            self.unstarted = 0;
+        }
         Ok(())
     }
 
@@ -191,6 +202,26 @@ impl BlobWriter {
         })
     }
 }
+
+/// Asks the kernel to start writing `[offset, offset + len)` of `file` to the disk and returns
+/// at once (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`). Durability still comes from the
+/// `fsync` in [`BlobWriter::finish`]; this only moves the work earlier. Elsewhere a no-op.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain syscall on a descriptor `file` owns; a failure only loses the head start.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset as libc::off64_t,
+            len as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &File, _: u64, _: u64) {}
 
 impl Drop for BlobWriter {
     fn drop(&mut self) {

@@ -115,6 +115,16 @@ impl BlockPublicAccessFlags {
     }
 }
 
+/// Which of an account's buckets a ListBuckets page holds.
+#[derive(Debug, Clone, Default)]
+pub struct BucketsQuery<'a> {
+    pub prefix: &'a str,
+    pub region: Option<&'a str>,
+    /// Names after this one (the page before ended there).
+    pub after: Option<&'a str>,
+    pub limit: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bucket {
     pub id: i64,
@@ -231,12 +241,47 @@ impl Store {
     }
 
     /// The buckets `owner` owns, by name.
+    /// Every bucket `owner` owns, by name.
     pub fn list_buckets(&self, owner: &str) -> Result<Vec<Bucket>> {
-        let conn = self.db.lock();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM buckets WHERE owner = ?1 ORDER BY name"
+        self.list_buckets_page(
+            owner,
+            &BucketsQuery {
+                limit: usize::MAX,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// A page of `owner`'s buckets by name: those after `q.after` whose names start with
+    /// `q.prefix` (and in `q.region`, when given), at most `q.limit` of them. Its cost follows
+    /// the page, not the number of buckets (index `buckets_by_owner`).
+    pub fn list_buckets_page(&self, owner: &str, q: &BucketsQuery) -> Result<Vec<Bucket>> {
+        // Bucket names are ASCII: nothing starts with anything else.
+        if !q.prefix.is_ascii() {
+            return Ok(Vec::new());
+        }
+        let conn = self.db.read();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM buckets
+             WHERE owner = ?1 AND name > ?2 AND name >= ?3 AND (?4 IS NULL OR name < ?4)
+               AND (?5 IS NULL OR region = ?5)
+             ORDER BY name LIMIT ?6"
         ))?;
-        let rows = stmt.query_map([owner], bucket_row)?;
+        let upper = crate::order::successor(q.prefix.as_bytes())
+            .map(|u| String::from_utf8_lossy(&u).into_owned())
+            .filter(|_| !q.prefix.is_empty());
+        let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(
+            params![
+                owner,
+                q.after.unwrap_or(""),
+                q.prefix,
+                upper,
+                q.region,
+                limit
+            ],
+            bucket_row,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -23,8 +23,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("migrations/8.sql")),
     (9, include_str!("migrations/9.sql")),
     (10, include_str!("migrations/10.sql")),
+    (11, include_str!("migrations/11.sql")),
 ];
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// One writer connection (SQLite has one writer) and a few readers, which WAL lets run beside
 /// it and each other.

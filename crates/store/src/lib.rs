@@ -26,6 +26,7 @@ mod accounts;
 mod acl;
 mod blobs;
 mod buckets;
+mod bulk;
 mod cache;
 mod db;
 mod directory;
@@ -34,6 +35,7 @@ mod ids;
 mod listing;
 mod multipart;
 mod objects;
+mod order;
 mod organizations;
 mod reader;
 mod records;
@@ -45,7 +47,8 @@ pub use accounts::{AccessKey, Account};
 pub use acl::{Acl, AclGrant, AclGrantee, AclPermission};
 pub use blobs::{BlobInfo, BlobStore, BlobWriter};
 pub use buckets::{
-    BlockPublicAccessFlags, Bucket, NewBucket, ObjectOwnership, StoredPolicy, Versioning,
+    BlockPublicAccessFlags, Bucket, BucketsQuery, NewBucket, ObjectOwnership, StoredPolicy,
+    Versioning,
 };
 pub use cache::{bypassed as caches_bypassed, MAX_ENTRIES as MAX_CACHE_ENTRIES};
 pub use db::SCHEMA_VERSION;

@@ -5,6 +5,7 @@ use rusqlite::params;
 
 use crate::error::Result;
 use crate::objects::{version_row, ObjectVersion, VERSION_COLUMNS};
+use crate::order::successor;
 use crate::Store;
 
 /// ListObjects / ListObjectsV2 parameters, decoded.
@@ -25,18 +26,6 @@ pub struct ListPage {
     pub truncated: bool,
     /// Where the next page starts: the last key or common prefix of this one, when truncated.
     pub next_after: Option<String>,
-}
-
-/// The smallest byte string greater than every string that starts with `s` (`None`: no bound).
-pub(crate) fn successor(s: &[u8]) -> Option<Vec<u8>> {
-    let mut v = s.to_vec();
-    while let Some(last) = v.pop() {
-        if last < 0xff {
-            v.push(last + 1);
-            return Some(v);
-        }
-    }
-    None
 }
 
 /// The common prefix `key` rolls up into, if any: prefix + text up to and including the first
@@ -78,8 +67,10 @@ impl Store {
             }
         }
         let conn = self.db.read();
+        // The index of current keys only: left to itself SQLite picks `objects_versions`, and
+        // in a versioned bucket a page would then step over every noncurrent version.
         let sql = format!(
-            "SELECT {VERSION_COLUMNS} FROM objects
+            "SELECT {VERSION_COLUMNS} FROM objects INDEXED BY objects_current
              WHERE bucket_id = ?1 AND is_latest = 1 AND delete_marker = 0
                AND (key > ?2 OR (?3 AND key = ?2)) AND (?4 IS NULL OR key < ?4)
              ORDER BY key LIMIT ?5"
@@ -88,11 +79,13 @@ impl Store {
         let total = |p: &ListPage| p.objects.len() + p.common_prefixes.len();
         'scan: loop {
             let want = (q.max_keys - total(&page) + 1) as i64;
-            let rows = stmt
-                .query_map(params![b.id, from, inclusive, upper, want], version_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let exhausted = (rows.len() as i64) < want;
-            for row in rows {
+            // Rows are stepped one at a time: after a common prefix the scan re-seeks, and the
+            // rows it would have read next are never read at all.
+            let mut rows = stmt.query(params![b.id, from, inclusive, upper, want])?;
+            let mut read = 0;
+            while let Some(row) = rows.next()? {
+                read += 1;
+                let row = version_row(row)?;
                 if total(&page) == q.max_keys {
                     page.truncated = true;
                     break 'scan;
@@ -115,7 +108,7 @@ impl Store {
                     }
                 }
             }
-            if exhausted {
+            if read < want {
                 break;
             }
         }

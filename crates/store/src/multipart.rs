@@ -191,7 +191,7 @@ impl Store {
         let upper = if prefix.is_empty() {
             None
         } else {
-            crate::listing::successor(prefix.as_bytes())
+            crate::order::successor(prefix.as_bytes())
         };
         let mut stmt = conn.prepare(&format!(
             "SELECT {UPLOAD_COLUMNS} FROM uploads

@@ -1,5 +1,7 @@
 //! ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use s3s::dto::*;
 use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{BlockPublicAccessFlags, NewBucket};
@@ -12,18 +14,49 @@ use crate::authorize::{arn, check, check_account_action, Question};
 use crate::caller::Caller;
 use crate::state::Gatehouse;
 
+/// ListBuckets, a page at a time when `max-buckets` asks for one [S3 ListBuckets: "max-buckets",
+/// "continuation-token", "prefix", "bucket-region"]; without it, every bucket.
 pub fn list(
     gatehouse: &Gatehouse,
     req: S3Request<ListBucketsInput>,
 ) -> S3Result<S3Response<ListBucketsOutput>> {
     let caller = Caller::of(gatehouse, &req);
     check_account_action(gatehouse, &caller, "s3:ListAllMyBuckets", "*")?;
+    let input = &req.input;
+    let limit = match input.max_buckets {
+        None => usize::MAX,
+        Some(n @ 1..=MAX_BUCKETS) => n as usize,
+        Some(_) => {
+            return Err(s3_error!(
+                InvalidArgument,
+                "Argument max-buckets must be an integer between 1 and 10000"
+            ))
+        }
+    };
+    let after = input
+        .continuation_token
+        .as_deref()
+        .map(bucket_after)
+        .transpose()?;
     let account_id = caller.account().unwrap_or_default().to_string();
     let account = gatehouse.store.account(&account_id).map_err(from_store)?;
-    let buckets = gatehouse
+    let mut buckets = gatehouse
         .store
-        .list_buckets(&account_id)
+        .list_buckets_page(
+            &account_id,
+            &store::BucketsQuery {
+                prefix: input.prefix.as_deref().unwrap_or(""),
+                region: input.bucket_region.as_deref(),
+                after: after.as_deref(),
+                limit: limit.saturating_add(1),
+            },
+        )
         .map_err(from_store)?;
+    let more = buckets.len() > limit;
+    buckets.truncate(limit);
+    let continuation_token = more
+        .then(|| buckets.last().map(|b| URL_SAFE_NO_PAD.encode(&b.name)))
+        .flatten();
     let output = ListBucketsOutput {
         buckets: Some(
             buckets
@@ -39,9 +72,28 @@ pub fn list(
             display_name: Some(a.name),
             id: Some(a.canonical_id),
         }),
-        ..Default::default()
+        continuation_token,
+        prefix: input.prefix.clone(),
     };
     Ok(S3Response::new(output))
+}
+
+/// The most `max-buckets` may ask for (the general purpose bucket quota's ceiling).
+const MAX_BUCKETS: i32 = 10_000;
+
+/// The bucket a continuation token says the last page ended at. Tokens are opaque to clients
+/// (S3's are "obfuscated and not a real bucket name"); ours are the name, base64url.
+fn bucket_after(token: &str) -> S3Result<String> {
+    URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| {
+            s3_error!(
+                InvalidArgument,
+                "The continuation token provided is incorrect"
+            )
+        })
 }
 
 pub fn create(

@@ -4,7 +4,8 @@
 # 0.14.1 (which authorizes nothing) in the same run; then 64 MiB GET and durable PUT throughput
 # with curl on presigned URLs — beside nginx serving the same bytes as static files (one worker,
 # sendfile, tcp_nodelay) and, for the durable PUT, dd conv=fsync on the same disk. Installs oha,
-# s3s-fs, nginx and boto3 when missing.
+# s3s-fs, nginx and boto3 when missing. Each row is measured on every server in turn, BENCH_ROUNDS
+# times (3), for BENCH_DURATION each (5s); the median is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v oha >/dev/null || cargo install oha --locked

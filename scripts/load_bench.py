@@ -1,10 +1,11 @@
 """Drives the load benchmark described in load-bench.sh and prints a table with ratios."""
-import json, os, re, shutil, socket, subprocess, sys, tempfile, time
+import json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 import boto3
 from botocore.config import Config
 
-DURATION = os.environ.get("BENCH_DURATION", "10s")
+DURATION = os.environ.get("BENCH_DURATION", "5s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 AK, SK = "AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example"
 
 
@@ -128,6 +129,13 @@ def curl_speed(args):
     return max(float(out[1]), float(out[2])) / (1024 * 1024)
 
 
+def median(values):
+    """The median of throughputs, or of (req/s, µs) pairs taken field by field."""
+    if isinstance(values[0], tuple):
+        return tuple(statistics.median(v[i] for v in values) for i in range(len(values[0])))
+    return statistics.median(values)
+
+
 def row(label, values, ratio=None, note=""):
     cells = "".join(f"{v:>26}" for v in values)
     ratio_cell = f"{ratio:>9.2f}x" if ratio is not None else f"{'':>10}"
@@ -152,33 +160,44 @@ def main():
         fs, fs_url = start_s3s_fs(work)
         ngx, ngx_url = start_nginx(work, {"one-kib": small, "big.bin": big})
         procs = [gh, fs, ngx]
-        results = {}
+        # What each server is asked: {server: {row: measurement thunk}}.
+        plans = {"gatehouse": {}, "s3s-fs": {}, "nginx": {}}
         for name, url in [("gatehouse", gh_url), ("s3s-fs", fs_url)]:
             s3 = client(url)
             s3.create_bucket(Bucket="bench")
             s3.upload_file(small, "bench", "one-kib")
             s3.upload_file(big, "bench", "big.bin")
-            sign = lambda op, **kw: s3.generate_presigned_url(op, Params={"Bucket": "bench", **kw}, ExpiresIn=3600)
-            r = {}
+            sign = lambda op, s3=s3, **kw: s3.generate_presigned_url(op, Params={"Bucket": "bench", **kw},
+                                                                      ExpiresIn=3600)
+            plan = plans[name]
             for method, op in [("HEAD", "head_object"), ("GET", "get_object")]:
                 for c in (1, 32):
-                    r[f"{method} c={c}"] = oha(sign(op, Key="one-kib"), method, c)
-            r["GET 64 MiB"] = curl_speed([sign("get_object", Key="big.bin")])
-            r["PUT 64 MiB"] = curl_speed(["-T", big, sign("put_object", Key="put.bin")])
+                    plan[f"{method} c={c}"] = lambda u=sign(op, Key="one-kib"), m=method, c=c: oha(u, m, c)
+            plan["GET 64 MiB"] = lambda u=sign("get_object", Key="big.bin"): curl_speed([u])
+            plan["PUT 64 MiB"] = lambda u=sign("put_object", Key="put.bin"): curl_speed(["-T", big, u])
             if name == "gatehouse":
                 user = iam_user(gh_url)
                 signed_as_user = client(url, user).generate_presigned_url(
                     "head_object", Params={"Bucket": "bench", "Key": "one-kib"}, ExpiresIn=3600)
                 for c in (1, 32):
-                    r[f"HEAD c={c} IAM user"] = oha(signed_as_user, "HEAD", c)
-            results[name] = r
-        n = {}
+                    plan[f"HEAD c={c} IAM user"] = lambda c=c: oha(signed_as_user, "HEAD", c)
         for method in ("HEAD", "GET"):
             for c in (1, 32):
-                n[f"{method} c={c}"] = oha(f"{ngx_url}/bench/one-kib", method, c)
-        n["GET 64 MiB"] = curl_speed([f"{ngx_url}/bench/big.bin"])
-        n["PUT 64 MiB"] = dd_fsync(big, work)
-        results["nginx"] = n
+                plans["nginx"][f"{method} c={c}"] = lambda m=method, c=c: oha(f"{ngx_url}/bench/one-kib", m, c)
+        plans["nginx"]["GET 64 MiB"] = lambda: curl_speed([f"{ngx_url}/bench/big.bin"])
+        plans["nginx"]["PUT 64 MiB"] = lambda: dd_fsync(big, work)
+        # The machine is shared: each row is measured on every server in turn, ROUNDS times, and
+        # the median kept, so a busy spell falls on all of them alike.
+        samples = {name: {row: [] for row in plan} for name, plan in plans.items()}
+        rows = list(plans["gatehouse"])
+        for _ in range(ROUNDS):
+            for row_name in rows:
+                for name, plan in plans.items():
+                    if row_name in plan:
+                        samples[name][row_name].append(plan[row_name]())
+        results = {name: {row_name: median(values) for row_name, values in rows_.items()}
+                   for name, rows_ in samples.items()}
+        n = results["nginx"]
         g, f = results["gatehouse"], results["s3s-fs"]
         print(f"{'':18}{'gatehouse':>26}{'nginx (dd for PUT)':>26}{'s3s-fs':>26}{'gh/ref':>10}")
         for key in ("HEAD c=1", "HEAD c=32", "GET c=1", "GET c=32", "GET 64 MiB", "PUT 64 MiB"):

@@ -30,6 +30,7 @@
 pub mod api;
 mod auth;
 mod authorize;
+mod aws_lc_md5;
 mod caller;
 pub mod config;
 pub mod diagnose;

@@ -11,12 +11,11 @@ use s3s::dto::StreamingBlob;
 use s3s::{S3Error, S3ErrorCode, S3Result};
 use store::BlobInfo;
 
-use md5::Digest;
-
 use crate::api::s3::digest::BodyDigest;
 use crate::api::s3::errors::from_store;
 use crate::api::s3::sse::chunks::{sealed_size, Sealer};
 use crate::api::s3::sse::DataKey;
+use crate::aws_lc_md5::Md5;
 use crate::state::Gatehouse;
 
 const WRITE_SIZE: usize = 1024 * 1024;
@@ -43,7 +42,7 @@ pub async fn store_body(
         .blobs()
         .writer_without_digest(physical_limit)
         .map_err(from_store)?;
-    let mut sealer = data_key.map(|k| (Sealer::new(k), md5::Md5::new(), 0u64));
+    let mut sealer = data_key.map(|k| (Sealer::new(k), Md5::default(), 0u64));
     let mut digest = BodyDigest::default();
     // Bodies arrive in small chunks; the disk is written a mebibyte at a time.
     let mut pending: Vec<u8> = Vec::with_capacity(WRITE_SIZE);
@@ -75,7 +74,7 @@ pub async fn store_body(
     let plain = match sealer {
         Some((s, md5, size)) => {
             s.finish(&mut pending);
-            Some((size, md5.finalize().into()))
+            Some((size, md5.finalize()))
         }
         None => None,
     };
@@ -114,7 +113,7 @@ pub fn write_sealed(
     };
     let mut writer = blobs.writer_without_digest(u64::MAX)?;
     let mut sealer = Sealer::new(data_key);
-    let (mut md5, mut size) = (md5::Md5::new(), 0u64);
+    let (mut md5, mut size) = (Md5::default(), 0u64);
     let mut buf = vec![0u8; WRITE_SIZE];
     let mut sealed = Vec::with_capacity(WRITE_SIZE + WRITE_SIZE / 16);
     loop {
@@ -134,7 +133,7 @@ pub fn write_sealed(
     Ok(BlobInfo {
         id: physical.id,
         size,
-        md5: md5.finalize().into(),
+        md5: md5.finalize(),
     })
 }
 

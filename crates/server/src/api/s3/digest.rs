@@ -1,13 +1,14 @@
 //! The MD5 of a request body (its ETag), taken beside the write instead of before it.
 //!
-//! MD5 runs at ~750 MB/s on one core here; writing to the page cache is several times faster.
+//! MD5 runs at ~750 MB/s on one core here (`crate::aws_lc_md5`); writing to the page cache is several
+//! times faster.
 //! Done in turn on the request's thread, the digest set a 64 MiB PUT's pace (docs/performance.md).
 //! A body larger than one write is therefore hashed on a blocking-pool thread while the
 //! request's thread writes the same bytes (shared, not copied); a smaller one inline, where a
 //! thread hop would cost more than the digest.
 
+use crate::aws_lc_md5::Md5;
 use bytes::Bytes;
-use md5::{Digest, Md5};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -25,7 +26,7 @@ pub enum BodyDigest {
 
 impl Default for BodyDigest {
     fn default() -> Self {
-        BodyDigest::Inline(Md5::new())
+        BodyDigest::Inline(Md5::default())
     }
 }
 
@@ -40,7 +41,7 @@ impl BodyDigest {
                 while let Some(chunk) = rx.blocking_recv() {
                     md5.update(&chunk);
                 }
-                md5.finalize().into()
+                md5.finalize()
             });
             *self = BodyDigest::Beside { chunks, digest };
         }
@@ -57,7 +58,7 @@ impl BodyDigest {
         match self {
             BodyDigest::Inline(mut md5) => {
                 md5.update(tail);
-                Ok(md5.finalize().into())
+                Ok(md5.finalize())
             }
             BodyDigest::Beside { chunks, digest } => {
                 let _ = chunks.send(Bytes::copy_from_slice(tail)).await;
@@ -71,11 +72,12 @@ impl BodyDigest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use md5::Digest;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_digest_is_the_same_inline_or_beside() {
         let body: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        let whole: [u8; 16] = Md5::digest(&body).into();
+        let whole: [u8; 16] = md5::Md5::digest(&body).into();
         assert_eq!(BodyDigest::default().finish(&body).await.unwrap(), whole);
         let mut beside = BodyDigest::default();
         for chunk in body[..2_500_000].chunks(1 << 20) {

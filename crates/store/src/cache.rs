@@ -17,7 +17,8 @@
 //! reused (a bucket name, an account id): that is safe because validity never depends on the
 //! key, only on the generation. Nothing is keyed by a row id.
 //!
-//! Memory: each cache holds at most [`MAX_ENTRIES`] entries and is emptied when full; an absent
+//! Memory: each cache holds at most [`MAX_ENTRIES`] entries (objects: 4,096) and is emptied
+//! when full; an absent
 //! key (an unknown access key id, a missing bucket) is never cached, so callers cannot grow a
 //! cache with made-up names.
 
@@ -73,12 +74,18 @@ pub(crate) fn bypassing<R>(f: impl FnOnce() -> R) -> R {
 
 pub(crate) struct Cached<K, V> {
     map: RwLock<HashMap<K, (u64, V)>>,
+    capacity: usize,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
     fn new() -> Self {
+        Cached::with_capacity(MAX_ENTRIES)
+    }
+
+    fn with_capacity(capacity: usize) -> Self {
         Cached {
             map: RwLock::new(HashMap::new()),
+            capacity,
         }
     }
 
@@ -105,7 +112,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
             // Checked under the lock: a write that committed during the load is not cached
             // over (it would not be served anyway; this keeps the map free of dead entries).
             if generation.current() == at {
-                if map.len() >= MAX_ENTRIES {
+                if map.len() >= self.capacity {
                     map.clear();
                 }
                 map.insert(key.clone(), (at, v.clone()));
@@ -128,7 +135,16 @@ pub(crate) struct Caches {
     pub(crate) records: Cached<(String, String), std::sync::Arc<str>>,
     /// Every account, in id order (one key).
     pub(crate) accounts: Cached<(), std::sync::Arc<Vec<crate::Account>>>,
+    /// Object versions with their segments, by bucket name, key and version id (`None`: the
+    /// current one). Unlike the caches above, objects change often: this one's generation is
+    /// the writer connection's release count (`db::Writer`), not the store's counter.
+    pub(crate) objects: Cached<ObjectKey, (crate::ObjectVersion, Vec<crate::Segment>)>,
 }
+
+pub(crate) type ObjectKey = (String, String, Option<String>);
+
+/// Object entries carry metadata and tags (up to a few KiB each): fewer of them.
+const MAX_OBJECTS: usize = 4_096;
 
 impl Caches {
     pub(crate) fn new() -> Caches {
@@ -140,6 +156,7 @@ impl Caches {
             organizations: Cached::new(),
             accounts: Cached::new(),
             records: Cached::new(),
+            objects: Cached::with_capacity(MAX_OBJECTS),
         }
     }
 }

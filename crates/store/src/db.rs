@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::config::DbConfig;
 use rusqlite::Connection;
 
+use crate::cache::Generation;
 use crate::error::{Result, StoreError};
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -33,6 +34,9 @@ pub struct Db {
     conn: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: std::sync::atomic::AtomicUsize,
+    /// Bumped each time the writer connection is released: after whatever it committed. The
+    /// object cache's generation (`cache.rs`'s rule), kept here so that no write can forget it.
+    writes: Generation,
 }
 
 const READERS: usize = 4;
@@ -88,6 +92,7 @@ impl Db {
             conn: Mutex::new(conn),
             readers,
             next_reader: std::sync::atomic::AtomicUsize::new(0),
+            writes: Generation::default(),
         })
     }
 
@@ -108,10 +113,45 @@ impl Db {
     }
 
     /// The writer connection; one caller at a time (SQLite has one writer anyway).
-    pub fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub fn lock(&self) -> Writer<'_> {
         // A panic while holding the lock cannot leave a half transaction: rusqlite rolls back
         // on drop. The connection stays usable.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        Writer {
+            conn: self.conn.lock().unwrap_or_else(|e| e.into_inner()),
+            writes: &self.writes,
+        }
+    }
+
+    /// How many times the writer connection has been released: changes after every commit.
+    pub fn writes(&self) -> &Generation {
+        &self.writes
+    }
+}
+
+/// The writer connection, held; releasing it counts as a write (whether or not anything was
+/// committed: a spare invalidation is harmless, a missed one is not).
+pub struct Writer<'a> {
+    conn: MutexGuard<'a, Connection>,
+    writes: &'a Generation,
+}
+
+impl std::ops::Deref for Writer<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Writer<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        self.writes.bump();
     }
 }
 

@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use crate::acl::Acl;
 use crate::blobs::BlobInfo;
-use crate::buckets::Versioning;
+use crate::buckets::{Bucket, Versioning};
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::{ids, Store};
@@ -182,6 +182,24 @@ impl Store {
         version_id: Option<&str>,
     ) -> Result<Option<(ObjectVersion, Vec<Segment>)>> {
         let b = self.require_bucket(bucket)?;
+        let key_of = (
+            bucket.to_string(),
+            key.to_string(),
+            version_id.map(str::to_string),
+        );
+        self.cache
+            .objects
+            .get_or_load(self.db.writes(), &key_of, || {
+                self.load_with_segments(&b, key, version_id)
+            })
+    }
+
+    fn load_with_segments(
+        &self,
+        b: &Bucket,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<Option<(ObjectVersion, Vec<Segment>)>> {
         let conn = self.db.read();
         let mut stmt = match version_id {
             None => conn.prepare_cached(CURRENT_WITH_SEGMENTS)?,

@@ -24,29 +24,14 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use crate::accounts::AccessKey;
 use crate::buckets::{Bucket, StoredPolicy};
+use crate::generation::Generation;
 
 /// At most this many entries in any one cache.
 pub const MAX_ENTRIES: usize = 10_000;
-
-/// The store-wide change counter.
-#[derive(Default)]
-pub struct Generation(AtomicU64);
-
-impl Generation {
-    pub fn current(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
-    }
-
-    /// Called after a write's transaction committed.
-    pub(crate) fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
-    }
-}
 
 thread_local! {
     /// Set while [`crate::Store::bypassing_caches`] runs on this thread.

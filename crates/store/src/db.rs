@@ -9,8 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::config::DbConfig;
 use rusqlite::Connection;
 
-use crate::cache::Generation;
 use crate::error::{Result, StoreError};
+use crate::generation::Generation;
 
 const SCHEMA: &str = include_str!("schema.sql");
 /// Each step takes the schema from the version before it to its own; `schema.sql` is version 1.

@@ -31,6 +31,7 @@ mod cache;
 mod db;
 mod directory;
 mod error;
+mod generation;
 mod ids;
 mod listing;
 mod multipart;
@@ -69,7 +70,7 @@ pub struct Store {
     db: db::Db,
     blobs: BlobStore,
     cache: cache::Caches,
-    generation: cache::Generation,
+    generation: generation::Generation,
 }
 
 impl Store {
@@ -83,7 +84,7 @@ impl Store {
             db,
             blobs,
             cache: cache::Caches::new(),
-            generation: cache::Generation::default(),
+            generation: generation::Generation::default(),
         };
         let referenced = store.referenced_blobs()?;
         store.blobs.sweep(&referenced)?;
@@ -105,7 +106,7 @@ impl Store {
             db: db::Db::open(&meta)?,
             blobs: BlobStore::open(data_dir.join("blobs"))?,
             cache: cache::Caches::new(),
-            generation: cache::Generation::default(),
+            generation: generation::Generation::default(),
         })
     }
 

@@ -1,14 +1,50 @@
 """Profiles one kind of request (not a test): a release `gatehouse serve` answers presigned
-HEAD or GET of a 1 KiB object from oha (one connection unless told) while `perf record` samples it; prints
-the inclusive share of the hottest functions (docs/performance.md reads its steps from this).
+HEAD or GET of a 1 KiB object from oha (one connection unless told) while `perf record` samples
+it; prints each step of the request path with its inclusive share of the server's samples
+(docs/performance.md's table), then the hottest functions (PROFILE_RAW=FILE keeps the report).
 
     python3 scripts/profile_request.py HEAD|GET [seconds] [connections]
 
 Needs a release build, oha, perf and boto3 (scripts/load-bench.sh installs them)."""
-import os, shutil, subprocess, sys, tempfile
+import os, re, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from load_bench import client, start_gatehouse  # noqa: E402
+
+
+# (step, pattern over perf's symbol names): a step's share is that of its outermost function.
+STEPS = [
+    ("kernel: write the response (writev)", r"__GI___writev"),
+    ("kernel: read the request (recv)", r"__libc_recv"),
+    ("kernel: wait for the socket (epoll_wait)", r"\bepoll_wait"),
+    ("hyper: parse the request head", r"Http1Transaction\$GT\$5parse"),
+    ("front door: prechecks, refusals", r"front_door6refuse"),
+    ("front door: request id", r"random_id"),
+    ("s3s: query string", r"s3s3ops10extract_qs"),
+    ("s3s: SigV4 signature", r"SignatureVerificationContext"),
+    ("caller lookup", r"check_session_token|Identities7resolve"),
+    ("object lookup (store)", r"object_with_segments"),
+    ("gather: the question and its context", r"authorize7prepare"),
+    ("decide (authz engine)", r"authz6engine9authorize"),
+    ("record the decision", r"authorize6record6record"),
+    ("audit: build the event", r"audit6record6Record5event"),
+    ("audit writer thread (not the request's)", r"audit6writer3run"),
+    ("response body (GET)", r"byte_stream"),
+]
+
+
+def steps(report):
+    shares = {}
+    for line in report.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+[\d.]+%\s+\[[.k]\]\s+(\S+)", line)
+        if not m:
+            continue
+        for name, pattern in STEPS:
+            if re.search(pattern, m.group(2)):
+                shares[name] = max(shares.get(name, 0.0), float(m.group(1)))
+    for name, _ in STEPS:
+        if name in shares:
+            print(f"  {name:42} {shares[name]:5.1f}%")
 
 
 def main():
@@ -31,14 +67,16 @@ def main():
                         seconds], check=True, stderr=subprocess.DEVNULL)
         load.wait()
         report = subprocess.run(["perf", "report", "-i", data, "--children", "--stdio", "--no-demangle",
-                                 "--percent-limit", "1.5", "-g", "none", "--sort", "symbol"],
+                                 "--percent-limit", "0.3", "-g", "none", "--sort", "symbol"],
                                 capture_output=True, text=True, check=True).stdout
         if os.environ.get("PROFILE_RAW"):
             with open(os.environ["PROFILE_RAW"], "w") as f:
                 f.write(report)
-        for line in report.splitlines():
-            if line and not line.startswith("#"):
-                print(line[:160])
+        print(f"{method}, {connections} connection(s): inclusive share of the server's samples")
+        steps(report)
+        print("hottest functions:")
+        for line in [l for l in report.splitlines() if l and not l.startswith("#")][:40]:
+            print(line[:160])
     finally:
         if gh:
             gh.kill()

@@ -1,6 +1,6 @@
 //! One audit event in CloudTrail's record shape [CloudTrail `cloudtrail-event-reference-record-contents`].
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
 /// CloudTrail's `userIdentity`.
@@ -48,8 +48,8 @@ pub struct Event {
     pub event_id: String,
     pub read_only: bool,
     pub recipient_account: Option<String>,
-    /// Each decision, already JSON (the server's decision records).
-    pub decisions: Vec<String>,
+    /// Each decision, already JSON (the server's decision records), written as it is.
+    pub decisions: Vec<Box<RawValue>>,
     /// CloudTrail's `eventSource`; `s3.amazonaws.com` when `None`.
     pub source: Option<&'static str>,
 }
@@ -103,22 +103,7 @@ struct Resource {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AdditionalEventData<'a> {
-    #[serde(serialize_with = "raw_json")]
-    gatehouse_decisions: &'a [String],
-}
-
-/// Decisions are JSON already: written as they are, never re-escaped. One that is not JSON
-/// (a bug) is written as a string rather than corrupting the line.
-fn raw_json<S: Serializer>(decisions: &&[String], s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeSeq;
-    let mut seq = s.serialize_seq(Some(decisions.len()))?;
-    for d in decisions.iter() {
-        match serde_json::from_str::<&RawValue>(d) {
-            Ok(raw) => seq.serialize_element(raw)?,
-            Err(_) => seq.serialize_element(d)?,
-        }
-    }
-    seq.end()
+    gatehouse_decisions: &'a [Box<RawValue>],
 }
 
 impl Event {
@@ -196,7 +181,7 @@ mod tests {
             bucket: Some("b".into()),
             key: Some("k\"q".into()),
             status: 403,
-            decisions: vec!["{\"decision\":\"deny\"}".into()],
+            decisions: vec![RawValue::from_string("{\"decision\":\"deny\"}".into()).unwrap()],
             identity: Identity::anonymous(),
             ..Event::default()
         };

@@ -46,8 +46,9 @@ pub struct Pending {
     /// CloudTrail's `eventSource` (`iam.amazonaws.com`, `sts.amazonaws.com`); S3 when unset.
     pub source: Option<&'static str>,
     /// Each decision as JSON: for a denial the full trace, for an allow the decision, its
-    /// statement and the ids and versions of the policies consulted.
-    pub decisions: Vec<String>,
+    /// statement and the ids and versions of the policies consulted. Serialized once, by the
+    /// server, and written into the event as it is (never parsed again).
+    pub decisions: Vec<Box<serde_json::value::RawValue>>,
     /// Set when the request's bucket has server access logging on: the request also gets an
     /// access log line.
     pub access: Option<AccessFacts>,

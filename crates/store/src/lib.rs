@@ -40,6 +40,7 @@ mod order;
 mod organizations;
 mod reader;
 mod records;
+mod small_blobs;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -64,6 +65,7 @@ pub use multipart::{Part, Upload, MAX_PART_NUMBER, MIN_PART_SIZE};
 pub use objects::{etag_of, Deleted, ObjectAttributes, ObjectVersion, Segment};
 pub use reader::ObjectReader;
 pub use records::Record;
+pub use small_blobs::MAX_BLOB as SMALL_BLOB;
 
 pub struct Store {
     root: PathBuf,
@@ -71,6 +73,7 @@ pub struct Store {
     blobs: BlobStore,
     cache: cache::Caches,
     generation: generation::Generation,
+    small_blobs: small_blobs::SmallBlobs,
 }
 
 impl Store {
@@ -85,6 +88,7 @@ impl Store {
             blobs,
             cache: cache::Caches::new(),
             generation: generation::Generation::default(),
+            small_blobs: Default::default(),
         };
         let referenced = store.referenced_blobs()?;
         store.blobs.sweep(&referenced)?;
@@ -107,6 +111,7 @@ impl Store {
             blobs: BlobStore::open(data_dir.join("blobs"))?,
             cache: cache::Caches::new(),
             generation: generation::Generation::default(),
+            small_blobs: Default::default(),
         })
     }
 

@@ -94,6 +94,27 @@ impl crate::Store {
         Ok(self.read_segments(self.segments(version)?, start, len))
     }
 
+    /// All the bytes of an object held in one blob of at most [`crate::SMALL_BLOB`] bytes, from
+    /// memory when it was read recently; `None` for any other object (read it with
+    /// [`crate::Store::read_segments`]).
+    pub fn small_object(&self, segments: &[Segment]) -> Result<Option<std::sync::Arc<[u8]>>> {
+        let [segment] = segments else {
+            return Ok(None);
+        };
+        if segment.size > crate::SMALL_BLOB {
+            return Ok(None);
+        }
+        if let Some(bytes) = self.small_blobs.get(&segment.blob_id) {
+            return Ok(Some(bytes));
+        }
+        let mut bytes = Vec::with_capacity(segment.size as usize);
+        self.read_segments(segments.to_vec(), 0, segment.size)
+            .read_to_end(&mut bytes)?;
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
+        self.small_blobs.keep(&segment.blob_id, bytes.clone());
+        Ok(Some(bytes))
+    }
+
     /// Opens bytes `[start, start + len)` of the object `segments` hold, as
     /// [`crate::Store::object_with_segments`] found them.
     pub fn read_segments(&self, segments: Vec<Segment>, start: u64, len: u64) -> ObjectReader {

@@ -1078,3 +1078,31 @@ fn cached_object_reads_always_match_the_database() {
         }
     }
 }
+
+/// A small object's bytes come from memory on the second read, and an overwrite (a new blob)
+/// is never answered with the old bytes; a large or multi-part object is not kept.
+#[test]
+fn small_objects_are_read_from_memory_and_never_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.create_bucket(&bucket("small", ALPHA)).unwrap();
+    for round in 0..5 {
+        let body = format!("round {round}");
+        put(&store, "small", "k", body.as_bytes());
+        for _ in 0..2 {
+            let (_, segments) = store
+                .object_with_segments("small", "k", None)
+                .unwrap()
+                .unwrap();
+            let bytes = store.small_object(&segments).unwrap().unwrap();
+            assert_eq!(&bytes[..], body.as_bytes());
+        }
+    }
+    let big = vec![7u8; SMALL_BLOB as usize + 1];
+    put(&store, "small", "big", &big);
+    let (_, segments) = store
+        .object_with_segments("small", "big", None)
+        .unwrap()
+        .unwrap();
+    assert!(store.small_object(&segments).unwrap().is_none());
+}

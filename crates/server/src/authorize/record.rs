@@ -95,7 +95,7 @@ pub fn record(
     consulted: &[(String, i64)],
     documents: &[Consulted],
     keys: &[(String, ContextValue)],
-) -> String {
+) -> Box<serde_json::value::RawValue> {
     let outcome = match traced {
         Some(traced) => Outcome::Denied {
             answer: Answer::of(traced),
@@ -124,7 +124,7 @@ pub fn record(
             .collect(),
         principal_keys: keys,
     });
-    serde_json::to_string(&Record {
+    serde_json::value::to_raw_value(&Record {
         action: request.action,
         resource: request.resource,
         context: request.context,

@@ -9,10 +9,11 @@ use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use s3s::dto::StreamingBlob;
 use s3s::{S3Error, S3ErrorCode, S3Result};
-use store::BlobInfo;
+use store::{BlobInfo, Segment};
 
 use crate::api::s3::digest::BodyDigest;
 use crate::api::s3::errors::from_store;
+use crate::api::s3::sse;
 use crate::api::s3::sse::chunks::{sealed_size, Sealer};
 use crate::api::s3::sse::DataKey;
 use crate::aws_lc_md5::Md5;
@@ -135,6 +136,36 @@ pub fn write_sealed(
         size,
         md5: md5.finalize(),
     })
+}
+
+/// A GET's body, `[start, start + len)` of the object `segments` hold (the caller checked the
+/// range): a small unencrypted object from the store's memory of recent reads, anything else
+/// streamed from its blobs.
+pub fn object_body(
+    gatehouse: &Gatehouse,
+    segments: Vec<Segment>,
+    data_key: Option<DataKey>,
+    start: u64,
+    len: u64,
+) -> S3Result<ChunkStream> {
+    if data_key.is_none() {
+        if let Some(bytes) = gatehouse
+            .store
+            .small_object(&segments)
+            .map_err(from_store)?
+        {
+            let range = bytes
+                .get(start as usize..(start + len) as usize)
+                .ok_or_else(|| {
+                    from_store(store::StoreError::Corrupt(
+                        "an object is shorter than its recorded size".into(),
+                    ))
+                })?;
+            return Ok(ChunkStream::Ready(Some(Ok(Bytes::copy_from_slice(range)))));
+        }
+    }
+    let reader = sse::plaintext(gatehouse, segments, data_key, start, len)?;
+    Ok(byte_stream(reader, len))
 }
 
 /// Objects up to this size are read at once on the request's own thread (from the page cache

@@ -6,7 +6,7 @@ use s3s::{s3_error, S3Request, S3Response, S3Result};
 use store::{etag_of, ObjectAttributes, ObjectVersion, Segment};
 
 use crate::api::s3::acl::acl_request;
-use crate::api::s3::body::byte_stream;
+use crate::api::s3::body::object_body;
 use crate::api::s3::checksums::{promised_by, store_verified};
 use crate::api::s3::conditions::preconditions_of;
 use crate::api::s3::convert::timestamp;
@@ -293,10 +293,10 @@ pub fn get(
         &bucket,
         version.attributes.encryption.as_deref(),
     )?;
-    let reader = sse::plaintext(gatehouse, segments, data_key, start, len)?;
+    let body = object_body(gatehouse, segments, data_key, start, len)?;
     let sse = sse::request::described(version.attributes.encryption.as_deref())?;
     Ok(S3Response::new(described!(GetObjectOutput, version, sse, {
-        body: Some(StreamingBlob::wrap(byte_stream(reader, len))),
+        body: Some(StreamingBlob::wrap(body)),
         content_length: Some(len as i64),
         content_range,
     })))

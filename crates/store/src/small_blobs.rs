@@ -15,7 +15,14 @@ const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Default)]
 pub(crate) struct SmallBlobs {
-    kept: Mutex<(HashMap<String, Arc<[u8]>>, usize)>,
+    kept: Mutex<Kept>,
+}
+
+/// The blobs by id, and their total size.
+#[derive(Default)]
+struct Kept {
+    bytes: HashMap<String, Arc<[u8]>>,
+    total: usize,
 }
 
 impl SmallBlobs {
@@ -30,12 +37,11 @@ impl SmallBlobs {
 
     pub(crate) fn keep(&self, id: &str, bytes: Arc<[u8]>) {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        let (map, total) = &mut *kept;
-        if *total + bytes.len() > MAX_BYTES {
-            map.clear();
-            *total = 0;
+        if kept.total + bytes.len() > MAX_BYTES {
+            kept.bytes.clear();
+            kept.total = 0;
         }
-        *total += bytes.len();
-        map.insert(id.to_string(), bytes);
+        kept.total += bytes.len();
+        kept.bytes.insert(id.to_string(), bytes);
     }
 }

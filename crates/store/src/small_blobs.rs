@@ -30,7 +30,7 @@ impl SmallBlobs {
         self.kept
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .0
+            .bytes
             .get(id)
             .cloned()
     }

@@ -42,10 +42,7 @@ pub fn check_session_token(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| {
-            sigv4::percent::form(uri.query().unwrap_or("").as_bytes())
-                .into_iter()
-                .find(|(k, _)| k == "X-Amz-Security-Token")
-                .map(|(_, v)| v)
+            sigv4::percent::form_value(uri.query().unwrap_or("").as_bytes(), "X-Amz-Security-Token")
         });
     if key.session_token.is_some() && token.is_none() {
         return Err(s3_error!(

@@ -2,6 +2,8 @@
 //! hex) and decoding of form and query values, on the `percent-encoding` and
 //! `form_urlencoded` crates. Works on bytes: no input can split a character.
 
+use std::borrow::Cow;
+
 use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// What AWS leaves as it is: `A-Z a-z 0-9 - . _ ~`.
@@ -41,6 +43,19 @@ pub fn form(body: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+/// [`form`] without copies: a name or value is decoded into a new string only when it holds
+/// an escape (the checks every request's query goes through).
+pub fn form_borrowed(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    form_urlencoded::parse(body).collect()
+}
+
+/// The first value of parameter `name` in a form, decoded.
+pub fn form_value(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 #[cfg(test)]

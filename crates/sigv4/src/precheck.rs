@@ -26,11 +26,11 @@ pub fn precheck<'a>(
     header_names: impl Iterator<Item = &'a str>,
 ) -> Option<Refusal> {
     // The query is decoded once; each check looks its parameter up.
-    let params = crate::percent::form(query.as_bytes());
+    let params = crate::percent::form_borrowed(query.as_bytes());
     let query_param = |name: &str| {
         params
             .iter()
-            .find_map(|(k, v)| (k == name).then(|| v.clone()))
+            .find_map(|(k, v)| (k == name).then(|| v.to_string()))
     };
     // SigV2: header `AWS AKID:sig` or presigned `AWSAccessKeyId=...&Signature=...`.
     if auth.starts_with("AWS ")

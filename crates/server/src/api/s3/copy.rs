@@ -48,17 +48,22 @@ pub fn copy_source_bytes(
     } else {
         "s3:GetObject"
     };
-    let found =
-        crate::api::s3::tagging::existing(gatehouse, &source_bucket, key, version_id.as_deref())?;
+    // The version and the blobs holding its bytes in one lookup: an overwrite between two
+    // reads cannot leave the copy without its source's bytes.
+    let found = gatehouse
+        .store
+        .object_with_segments(&source_bucket.name, key, version_id.as_deref())
+        .map_err(from_store)?
+        .filter(|(v, _)| !v.delete_marker);
     let mut q = Question::on_object(action, &source_bucket, key);
     if let Some(v) = version_id {
         q = q.with("s3:versionid", v.to_string());
     }
-    if let Some(v) = &found {
+    if let Some((v, _)) = &found {
         q = crate::api::s3::object::about_existing(q, v);
     }
     check(gatehouse, caller, q)?;
-    let version = found.ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
+    let (version, segments) = found.ok_or_else(|| from_store(store::StoreError::NoSuchKey))?;
     let (start, len) = match range {
         Some((first, last)) if last < version.size => (first, last - first + 1),
         Some(_) => {
@@ -76,7 +81,6 @@ pub fn copy_source_bytes(
         version.attributes.encryption.as_deref(),
     )?;
     let blob = tokio::task::block_in_place(|| -> S3Result<BlobInfo> {
-        let segments = gatehouse.store.segments(&version).map_err(from_store)?;
         let mut reader = sse::plaintext(gatehouse, segments, source_key, start, len)?;
         write_sealed(gatehouse, &mut reader, data_key).map_err(from_store)
     })?;

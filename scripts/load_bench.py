@@ -1,5 +1,5 @@
 """Drives the load benchmark described in load-bench.sh and prints a table with ratios."""
-import json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
+import contextlib, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 import boto3
 from botocore.config import Config
@@ -26,6 +26,22 @@ def start_gatehouse(work):
         if m:
             return proc, m.group(1)
     raise SystemExit("gatehouse did not start")
+
+
+@contextlib.contextmanager
+def gatehouse_in(prefix):
+    """A release gatehouse serving a fresh temporary data dir, as (process, url, work dir);
+    stopped and removed on exit."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    gh = None
+    try:
+        gh, url = start_gatehouse(work)
+        yield gh, url, work
+    finally:
+        if gh:
+            gh.terminate()
+            gh.wait()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def listening(port, name):

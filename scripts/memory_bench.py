@@ -5,10 +5,10 @@ refused anonymous ones, whose denials carry a trace), sampled from /proc/PID/sta
     MEMORY_LOAD=60 MEMORY_SOAK=600 python3 scripts/memory_bench.py
 
 Targets (issue 16): idle <= 40 MB, <= 200 MB under the 256 connections, no growth over the soak."""
-import os, shutil, subprocess, sys, tempfile, time
+import os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from load_bench import client, start_gatehouse  # noqa: E402
+from load_bench import client, gatehouse_in  # noqa: E402
 
 LOAD = int(os.environ.get("MEMORY_LOAD", "60"))
 SOAK = int(os.environ.get("MEMORY_SOAK", "600"))
@@ -39,10 +39,7 @@ def oha(url, connections, seconds):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="gatehouse-memory-")
-    gh = None
-    try:
-        gh, url = start_gatehouse(work)
+    with gatehouse_in("gatehouse-memory-") as (gh, url, _):
         time.sleep(1)
         idle_start = rss_mb(gh.pid)
         s3 = client(url)
@@ -68,11 +65,6 @@ def main():
             print(f"  minute {m:2}: {sum(values) / len(values):7.1f}  (max {max(values):.1f})")
         first, last = minutes[min(minutes)], minutes[max(minutes)]
         print(f"growth, last minute vs first: {sum(last) / len(last) - sum(first) / len(first):+.1f} MB")
-    finally:
-        if gh:
-            gh.kill()
-            gh.wait()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@ it; prints each step of the request path with its inclusive share of the server'
     python3 scripts/profile_request.py HEAD|GET [seconds] [connections]
 
 Needs a release build, oha, perf and boto3 (scripts/load-bench.sh installs them)."""
-import os, re, shutil, subprocess, sys, tempfile
+import os, re, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from load_bench import client, start_gatehouse  # noqa: E402
+from load_bench import client, gatehouse_in  # noqa: E402
 
 
 # (step, pattern over perf's symbol names): a step's share is that of its outermost function.
@@ -51,10 +51,7 @@ def main():
     method = sys.argv[1] if len(sys.argv) > 1 else "HEAD"
     seconds = sys.argv[2] if len(sys.argv) > 2 else "5"
     connections = sys.argv[3] if len(sys.argv) > 3 else "1"
-    work = tempfile.mkdtemp(prefix="gatehouse-profile-")
-    gh = None
-    try:
-        gh, url = start_gatehouse(work)
+    with gatehouse_in("gatehouse-profile-") as (gh, url, work):
         s3 = client(url)
         s3.create_bucket(Bucket="bench")
         s3.put_object(Bucket="bench", Key="one-kib", Body=os.urandom(1024))
@@ -77,11 +74,6 @@ def main():
         print("hottest functions:")
         for line in [l for l in report.splitlines() if l and not l.startswith("#")][:40]:
             print(line[:160])
-    finally:
-        if gh:
-            gh.kill()
-            gh.wait()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -156,9 +156,8 @@ fn listings() -> Vec<Row> {
             (size, f)
         })
         .collect();
-    let mut plain = Row::new("list, no delimiter", "uncached", "<= 1.5");
-    measure(
-        &mut plain,
+    let plain = measure(
+        Row::new("list, no delimiter", "uncached", "<= 1.5"),
         fixtures
             .iter()
             .map(|(size, f)| {
@@ -174,9 +173,8 @@ fn listings() -> Vec<Row> {
             })
             .collect(),
     );
-    let mut delimited = Row::new("list, delimiter /", "uncached", "<= 1.5");
-    measure(
-        &mut delimited,
+    let delimited = measure(
+        Row::new("list, delimiter /", "uncached", "<= 1.5"),
         fixtures
             .iter()
             .map(|(size, f)| {
@@ -219,9 +217,8 @@ fn buckets(counts: &[usize]) -> Vec<Row> {
         })
         .collect();
     let label = |count: usize| format!("{count} buckets");
-    let mut list = Row::new("ListBuckets, all", "uncached", "grows with the answer");
-    measure(
-        &mut list,
+    let list = measure(
+        Row::new("ListBuckets, all", "uncached", "grows with the answer"),
         fixtures
             .iter()
             .map(|(count, f, _)| {
@@ -231,14 +228,13 @@ fn buckets(counts: &[usize]) -> Vec<Row> {
             })
             .collect(),
     );
-    let mut page = Row::new("ListBuckets, 10", "uncached", "~1 (same cost)");
     let ten = store::BucketsQuery {
         limit: 10,
         after: Some(BUCKET),
         ..Default::default()
     };
-    measure(
-        &mut page,
+    let page = measure(
+        Row::new("ListBuckets, 10", "uncached", "~1 (same cost)"),
         fixtures
             .iter()
             .map(|(count, f, _)| {
@@ -249,17 +245,15 @@ fn buckets(counts: &[usize]) -> Vec<Row> {
             })
             .collect(),
     );
-    let mut cached = Row::new("bucket lookup", "cached", "~1 (same cost)");
-    measure(
-        &mut cached,
+    let cached = measure(
+        Row::new("bucket lookup", "cached", "~1 (same cost)"),
         fixtures
             .iter()
             .map(|(count, f, last)| case(label(*count), move || lookup(&f.store, last)))
             .collect(),
     );
-    let mut uncached = Row::new("bucket lookup", "uncached", "~1 (same cost)");
-    measure(
-        &mut uncached,
+    let uncached = measure(
+        Row::new("bucket lookup", "uncached", "~1 (same cost)"),
         fixtures
             .iter()
             .map(|(count, f, last)| {
@@ -304,9 +298,8 @@ fn users(counts: &[usize]) -> Vec<Row> {
         })
         .collect();
     let label = |count: usize| format!("{count} users");
-    let mut key = Row::new("access key", "cached", "~1 (same cost)");
-    measure(
-        &mut key,
+    let key = measure(
+        Row::new("access key", "cached", "~1 (same cost)"),
         fixtures
             .iter()
             .map(|(count, f, k)| {
@@ -316,17 +309,15 @@ fn users(counts: &[usize]) -> Vec<Row> {
             })
             .collect(),
     );
-    let mut inputs = Row::new("identity inputs", "uncached", "~1 (same cost)");
-    measure(
-        &mut inputs,
+    let inputs = measure(
+        Row::new("identity inputs", "uncached", "~1 (same cost)"),
         fixtures
             .iter()
             .map(|(count, f, k)| case(label(*count), move || has_policy(&f.store, k)))
             .collect(),
     );
-    let mut both = Row::new("key + identity", "uncached", "~1 (same cost)");
-    measure(
-        &mut both,
+    let both = measure(
+        Row::new("key + identity", "uncached", "~1 (same cost)"),
         fixtures
             .iter()
             .map(|(count, f, k)| {
@@ -475,9 +466,9 @@ fn case<'a>(label: String, f: impl FnMut() -> bool + 'a) -> Case<'a> {
     (label, Box::new(f))
 }
 
-/// Adds each case's median to `row`: the median over [`ROUNDS`] rounds in which the cases
-/// take turns, so that a busy spell of the shared machine falls on every column alike.
-fn measure(row: &mut Row, mut cases: Vec<Case>) {
+/// `row` with each case's median: the median over [`ROUNDS`] rounds in which the cases take
+/// turns, so that a busy spell of the shared machine falls on every column alike.
+fn measure(mut row: Row, mut cases: Vec<Case>) -> Row {
     let mut medians = vec![Vec::new(); cases.len()];
     for _ in 0..ROUNDS {
         for ((_, f), m) in cases.iter_mut().zip(&mut medians) {
@@ -488,6 +479,7 @@ fn measure(row: &mut Row, mut cases: Vec<Case>) {
         m.sort_by(|a, b| a.partial_cmp(b).unwrap());
         row.push(&label, m[m.len() / 2]);
     }
+    row
 }
 
 /// Median over 30 samples of the per-call time in µs, each sample long enough (~20 ms) to

@@ -6,12 +6,13 @@
 //! first, on drop, as "aborted". While a request runs, its operation and its authorization
 //! decisions are collected under its request id.
 //!
-//! Durability: events go through a bounded channel to a writer thread, which serializes them. An acknowledged write
-//! (a mutating request answered 2xx) waits until its event is on disk (`fdatasync`, group
-//! commit), so it is as durable as the write. Any other event is handed to the OS within 200 ms
-//! of the writer going idle: a `kill -9` loses at most the events of the last 200 ms of reads
-//! and refusals, never an acknowledged write's. A burst that fills the queue drops non-durable
-//! events; the count is logged and written into the trail as an `AuditRecordsDropped` event.
+//! Durability: events go through a bounded channel to a writer thread, which serializes them.
+//! An acknowledged write (a mutating request answered 2xx) waits until its event is on disk
+//! (`fdatasync`, group commit), so it is as durable as the write. Any other event is handed to
+//! the OS within 200 ms of the writer going idle: a `kill -9` loses at most the events of the
+//! last 200 ms of reads and refusals, never an acknowledged write's. A burst that fills the
+//! queue drops non-durable events; the count is logged and written into the trail as an
+//! `AuditRecordsDropped` event.
 
 pub mod access;
 pub mod clock;

@@ -240,7 +240,6 @@ impl Store {
         self.bucket(name)?.ok_or(StoreError::NoSuchBucket)
     }
 
-    /// The buckets `owner` owns, by name.
     /// Every bucket `owner` owns, by name.
     pub fn list_buckets(&self, owner: &str) -> Result<Vec<Bucket>> {
         self.list_buckets_page(

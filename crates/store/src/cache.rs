@@ -18,9 +18,8 @@
 //! key, only on the generation. Nothing is keyed by a row id.
 //!
 //! Memory: each cache holds at most [`MAX_ENTRIES`] entries (objects: 4,096) and is emptied
-//! when full; an absent
-//! key (an unknown access key id, a missing bucket) is never cached, so callers cannot grow a
-//! cache with made-up names.
+//! when full; an absent key (an unknown access key id, a missing bucket) is never cached, so
+//! callers cannot grow a cache with made-up names.
 
 use std::collections::HashMap;
 use std::hash::Hash;

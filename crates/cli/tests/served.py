@@ -53,6 +53,12 @@ def policy(*statements):
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
+def reads(bucket):
+    """The statement letting its principal read every object of `bucket`."""
+    return {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+
+
+ALPHA, BETA = "111111111111", "222222222222"
 ALPHA_KEYS = ("AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
 BETA_KEYS = ("AKIABETAROOTEXAMPLE0", "beta-root-secret-example")
 

@@ -12,12 +12,11 @@ import boto3
 import botocore
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from served import Served, status, policy, organization_with_beta  # noqa: E402
+from served import Served, status, policy, organization_with_beta, ALPHA, BETA  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
 served = Served(binary, work, config)
 data, endpoint, client = served.data, served.endpoint, served.client
-ALPHA, BETA = "111111111111", "222222222222"
 
 
 

@@ -20,16 +20,11 @@ import botocore
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from served import Served, policy, organization_with_beta  # noqa: E402
+from served import Served, policy, organization_with_beta, ALPHA, BETA, reads  # noqa: E402
 from compare import Golden  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
-ALPHA, BETA = "111111111111", "222222222222"
 golden = Golden(os.path.join(HERE, "explain"))
-
-
-def reads(bucket):
-    return {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
 
 
 def answered(fn):

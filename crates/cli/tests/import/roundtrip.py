@@ -16,11 +16,10 @@ import botocore
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from served import Served, policy, organization_with_beta  # noqa: E402
+from served import Served, policy, organization_with_beta, ALPHA, BETA  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
-ALPHA, BETA = "111111111111", "222222222222"
 ALPHA_KEYS = ("AKIAALPHAROOTEXAMPLE", "alpha-root-secret-example")
 BETA_KEYS = ("AKIABETAROOTEXAMPLE0", "beta-root-secret-example")
 ALPHA_ROOT, BETA_ROOT = f"arn:aws:iam::{ALPHA}:root", f"arn:aws:iam::{BETA}:root"

@@ -22,10 +22,9 @@ import boto3
 import botocore
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from served import Served, status, policy, organization_with_beta  # noqa: E402
+from served import Served, status, policy, organization_with_beta, ALPHA, BETA  # noqa: E402
 
 binary, work, config = sys.argv[1], sys.argv[2], sys.argv[3]
-ALPHA, BETA = "111111111111", "222222222222"
 NOWHERE = os.path.join(work, "no-aws-config-here")
 
 # What each caller is given to see its own layers (not in the partial-visibility scenarios).

@@ -212,12 +212,24 @@ impl CompiledPolicy {
 
     /// The fast path: only the statements the index says can match the action.
     pub fn evaluate(&self, request: &Request) -> Outcome {
+        self.evaluate_statements(request, true)
+    }
+
+    /// Only the `Deny` statements, for a policy whose layer already has the allow it reports:
+    /// another allow could change nothing, a deny still could.
+    pub fn evaluate_denies(&self, request: &Request) -> Outcome {
+        self.evaluate_statements(request, false)
+    }
+
+    fn evaluate_statements(&self, request: &Request, allows: bool) -> Outcome {
         let mut outcome = Outcome::default();
         let (exact, wild, always) = self
             .index
             .candidates(request.action_hash, request.service_hash);
         for &i in exact.iter().chain(wild).chain(always) {
-            self.check(i, request, &mut outcome);
+            if allows || self.statements[i as usize].effect == Effect::Deny {
+                self.check(i, request, &mut outcome);
+            }
         }
         outcome
     }

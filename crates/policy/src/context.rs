@@ -4,7 +4,8 @@
 //! [IAM `reference_policies_elements_condition`: "Condition key names are not case-sensitive"].
 //! A key the request does not carry is absent; a multi-valued key with no values is present
 //! and empty. Compiled policies look keys up by a [`KeyName`] prepared once, so a lookup is a
-//! scan of a short array of precomputed hashes and one string comparison.
+//! probe of a small open-addressing index by the key's precomputed hash and one string
+//! comparison (a decision looks up some fifty keys in a context of about twenty-five).
 
 use crate::fxhash::hash_str;
 
@@ -62,9 +63,10 @@ struct Entry {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    /// `hashes[i]` is the hash of `entries[i].key`, apart so a scan touches only hashes.
-    hashes: Vec<u64>,
     entries: Vec<Entry>,
+    /// Open addressing over the keys' hashes: `entry index + 1`, 0 for a free slot. Its length
+    /// is a power of two at least twice the number of entries, so a probe ends soon.
+    slots: Vec<u32>,
 }
 
 impl Context {
@@ -80,24 +82,51 @@ impl Context {
                 self.entries[i].value = value;
                 self.entries[i].name = key.to_string();
             }
-            Err(()) => {
-                self.hashes.push(name.hash);
+            Err(slot) => {
                 self.entries.push(Entry {
                     key: name,
                     name: key.to_string(),
                     value,
                 });
+                if self.entries.len() * 2 > self.slots.len() {
+                    self.reindex();
+                } else {
+                    self.slots[slot] = self.entries.len() as u32;
+                }
             }
         }
     }
 
-    fn position(&self, key: &KeyName) -> Result<usize, ()> {
-        for (i, hash) in self.hashes.iter().enumerate() {
-            if *hash == key.hash && self.entries[i].key.lower == key.lower {
+    /// The entry holding `key`, or the free slot where it would go.
+    fn position(&self, key: &KeyName) -> Result<usize, usize> {
+        if self.slots.is_empty() {
+            return Err(0);
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = home_slot(key.hash, mask);
+        loop {
+            let Some(i) = (self.slots[slot] as usize).checked_sub(1) else {
+                return Err(slot);
+            };
+            let entry = &self.entries[i];
+            if entry.key.hash == key.hash && entry.key.lower == key.lower {
                 return Ok(i);
             }
+            slot = (slot + 1) & mask;
         }
-        Err(())
+    }
+
+    fn reindex(&mut self) {
+        let size = (self.entries.len() * 2).next_power_of_two().max(16);
+        self.slots = vec![0; size];
+        let mask = size - 1;
+        for (i, entry) in self.entries.iter().enumerate() {
+            let mut slot = home_slot(entry.key.hash, mask);
+            while self.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = i as u32 + 1;
+        }
     }
 
     pub fn get_key(&self, key: &KeyName) -> Option<&ContextValue> {
@@ -126,6 +155,11 @@ impl Context {
     }
 }
 
+/// A hash's first slot: its high bits, which the multiplicative hash mixes best.
+fn home_slot(hash: u64, mask: usize) -> usize {
+    (hash >> 40) as usize & mask
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +172,19 @@ mod tests {
         assert_eq!(c.len(), 1);
         assert_eq!(c.single("AWS:PRINCIPALTAG/TEAM"), Some("b"));
         assert_eq!(c.get("aws:SourceIp"), None);
+    }
+
+    #[test]
+    fn every_key_is_found_as_the_index_grows() {
+        let mut c = Context::new();
+        for i in 0..300 {
+            c.insert(&format!("k{i}"), ContextValue::Single(i.to_string()));
+            for j in 0..=i {
+                assert_eq!(c.single(&format!("K{j}")), Some(j.to_string().as_str()));
+            }
+            assert_eq!(c.get(&format!("k{}", i + 1)), None);
+        }
+        c.insert("K7", ContextValue::Single("seven".into()));
+        assert_eq!((c.len(), c.single("k7")), (300, Some("seven")));
     }
 }

@@ -44,9 +44,18 @@ pub(super) struct LayerResult<'p> {
 }
 
 impl<'a> Evaluator<'a, '_> {
-    fn evaluate(&mut self, layer: Layer, level: Option<&str>, np: &'a NamedPolicy) -> Outcome {
+    /// `allows`: whether an allow of this policy could still be reported (a trace shows every
+    /// statement either way).
+    fn evaluate(
+        &mut self,
+        layer: Layer,
+        level: Option<&str>,
+        np: &'a NamedPolicy,
+        allows: bool,
+    ) -> Outcome {
         match &mut self.trace {
-            None => np.policy.evaluate(&self.request),
+            None if allows => np.policy.evaluate(&self.request),
+            None => np.policy.evaluate_denies(&self.request),
             Some(traces) => {
                 let (outcome, statements) = np.policy.evaluate_traced(&self.request);
                 traces.push(PolicyTrace {
@@ -74,7 +83,7 @@ impl<'a> Evaluator<'a, '_> {
     ) -> LayerResult<'a> {
         let mut result = LayerResult::default();
         for np in policies {
-            let outcome = self.evaluate(layer, None, np);
+            let outcome = self.evaluate(layer, None, np, result.allow.is_none());
             if result.deny.is_none() {
                 result.deny = outcome.deny.map(|statement| Hit {
                     policy: np,
@@ -103,7 +112,7 @@ impl<'a> Evaluator<'a, '_> {
         for level in levels {
             let mut allowed = false;
             for np in &level.policies {
-                let outcome = self.evaluate(layer, Some(&level.target), np);
+                let outcome = self.evaluate(layer, Some(&level.target), np, !allowed);
                 if deny.is_none() {
                     deny = outcome.deny.map(|statement| Hit {
                         policy: np,

@@ -22,7 +22,7 @@ use crate::context::{Context, ContextValue, KeyName};
 use crate::document::Condition;
 use crate::json::Span;
 use crate::operator::{BaseOperator, Operator, SetQualifier};
-use crate::variables::{Resolved, Template, TextRef};
+use crate::variables::{Template, TextRef};
 
 /// A policy value, parsed once for its operator's family. A value that does not parse (an
 /// invalid date under `DateLessThan`) is kept and simply matches nothing.
@@ -49,7 +49,6 @@ pub struct CompiledCondition {
     key_name: KeyName,
     pub raw_values: std::sync::Arc<[String]>,
     values: Vec<PolicyValue>,
-    has_templates: bool,
     pub span: Span,
 }
 
@@ -72,22 +71,12 @@ impl CompiledCondition {
             .iter()
             .map(|v| compile_value(base, v, variables))
             .collect();
-        let has_templates = values.iter().any(|v| {
-            matches!(
-                v,
-                PolicyValue::Text {
-                    template: Some(_),
-                    ..
-                }
-            )
-        });
         CompiledCondition {
             operator: condition.operator,
             key: condition.key.as_str().into(),
             key_name: KeyName::new(&condition.key),
             raw_values: condition.values.as_slice().into(),
             values,
-            has_templates,
             span: condition.span,
         }
     }
@@ -110,40 +99,38 @@ impl CompiledCondition {
                 || op.set == Some(SetQualifier::ForAllValues)
                 || (op.set.is_none() && op.base.is_negated());
         };
-        let resolved = if self.has_templates {
-            self.resolve(context)
-        } else {
-            Vec::new()
-        };
-        let text_of = |i: usize| -> Option<TextRef<'_>> {
-            match &self.values[i] {
-                PolicyValue::Text {
-                    template: Some(_), ..
-                } => resolved[i].as_ref().map(Resolved::as_text),
-                PolicyValue::Text { text, .. } => Some(TextRef::plain(text)),
-                _ => None,
-            }
-        };
-        let negated = op.base.is_negated();
-        let positive = op.base.positive();
-        // Per request value: does it satisfy the operator (for a negated operator, miss every
-        // policy value)?
-        let satisfies = |r: &str| {
-            // The request value is read once for the operator's family, then compared with
-            // each policy value.
-            let r = Prepared::new(positive, r);
-            let hit = (0..self.values.len())
-                .any(|i| value_matches(positive, &self.values[i], text_of(i), &r));
-            hit != negated
-        };
         match (op.set, request) {
-            (None, ContextValue::Single(r)) => satisfies(r),
+            (None, ContextValue::Single(r)) => self.satisfied_by(context, r),
             // A plain operator against a multi-valued key does not match (DESIGN.md's decision
             // on reference §8.5).
             (None, ContextValue::Multi(_)) => false,
-            (Some(SetQualifier::ForAllValues), v) => v.as_slice().iter().all(|r| satisfies(r)),
-            (Some(SetQualifier::ForAnyValue), v) => v.as_slice().iter().any(|r| satisfies(r)),
+            (Some(SetQualifier::ForAllValues), v) => {
+                v.as_slice().iter().all(|r| self.satisfied_by(context, r))
+            }
+            (Some(SetQualifier::ForAnyValue), v) => {
+                v.as_slice().iter().any(|r| self.satisfied_by(context, r))
+            }
         }
+    }
+
+    /// Does one request value satisfy the operator — for a negated operator, miss every policy
+    /// value? The request value is read once for the operator's family, then compared with each
+    /// policy value.
+    fn satisfied_by(&self, context: &Context, request: &str) -> bool {
+        let positive = self.operator.base.positive();
+        let prepared = Prepared::new(positive, request);
+        let hit = self.values.iter().any(|value| match value {
+            PolicyValue::Text {
+                template: Some(t), ..
+            } => t
+                .resolve(context)
+                .is_some_and(|r| value_matches(positive, value, Some(r.as_text()), &prepared)),
+            PolicyValue::Text { text, .. } => {
+                value_matches(positive, value, Some(TextRef::plain(text)), &prepared)
+            }
+            _ => value_matches(positive, value, None, &prepared),
+        });
+        hit != self.operator.base.is_negated()
     }
 
     pub fn trace(&self, context: &Context) -> ConditionTrace {
@@ -154,20 +141,6 @@ impl CompiledCondition {
             request_values: context.get_key(&self.key_name).cloned(),
             result: self.evaluate(context),
         }
-    }
-
-    /// Text values with their variables substituted; `None` for one that cannot be resolved
-    /// (it then matches nothing, so a negated operator treats it as missed).
-    fn resolve(&self, context: &Context) -> Vec<Option<Resolved>> {
-        self.values
-            .iter()
-            .map(|v| match v {
-                PolicyValue::Text {
-                    template: Some(t), ..
-                } => t.resolve(context),
-                _ => None,
-            })
-            .collect()
     }
 }
 

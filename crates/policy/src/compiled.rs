@@ -63,6 +63,8 @@ struct CompiledStatement {
     /// those accounts. A caller from any other account cannot match, whatever the rest says — a
     /// check cheaper than the principal matching it skips.
     principal_accounts: Option<Vec<Account>>,
+    /// `"Principal": "*"` (or only `*` entries): everyone, as a wildcard match.
+    principal_everyone: bool,
     action_negated: bool,
     actions: Vec<ActionPattern>,
     resources: Option<ResourceMatcher>,
@@ -168,11 +170,7 @@ impl CompiledPolicy {
                 .action
                 .items
                 .iter()
-                .map(|a| ActionPattern {
-                    lower: a.to_ascii_lowercase(),
-                    wild: wildcard::has_wildcard(a),
-                    glob: wildcard::Glob::new(a, true),
-                })
+                .map(|a| ActionPattern::new(a))
                 .collect();
             index.add(i, s.action.negated, &actions);
             statements.push(CompiledStatement {
@@ -181,6 +179,7 @@ impl CompiledPolicy {
                 span: s.span,
                 principal: s.principal.clone(),
                 principal_accounts: s.principal.as_ref().and_then(accounts_only),
+                principal_everyone: s.principal.as_ref().is_some_and(everyone),
                 action_negated: s.action.negated,
                 actions,
                 resources: s.resource.as_ref().map(|r| compile_resources(r, variables)),
@@ -244,7 +243,7 @@ impl CompiledPolicy {
                 .principal
                 .as_ref()
                 .map(|p| principal_applies(s, p, request.principal));
-            let action = s.action_applies(request.action);
+            let action = s.action_applies(request);
             let resource = s.resource_applies(request);
             // The conditions of a statement about other actions or other principals cannot
             // matter: they are left out of the trace rather than evaluated (the bulk of a
@@ -287,7 +286,7 @@ impl CompiledPolicy {
                 return;
             }
         }
-        if !s.action_applies(request.action) {
+        if !s.action_applies(request) {
             return;
         }
         let matched = match &s.principal {
@@ -343,12 +342,23 @@ fn accounts_only(p: &Principals) -> Option<Vec<Account>> {
         .collect()
 }
 
+fn everyone(p: &Principals) -> bool {
+    !p.negated
+        && !p.entries.is_empty()
+        && p.entries
+            .iter()
+            .all(|e| e.kind == PrincipalKind::Aws && e.value == "*")
+}
+
 /// `Some(how)` when the statement's Principal/NotPrincipal covers the caller.
 fn principal_applies(
     s: &CompiledStatement,
     p: &Principals,
     who: &RequestPrincipal,
 ) -> Option<PrincipalMatch> {
+    if s.principal_everyone {
+        return Some(PrincipalMatch::Wildcard);
+    }
     if !p.negated {
         return who.match_principal(p);
     }
@@ -373,8 +383,11 @@ fn principal_applies(
 
 impl CompiledStatement {
     /// Actions and their prefixes are case-insensitive [IAM `reference_policies_elements_action`].
-    fn action_applies(&self, action: &str) -> bool {
-        let hit = self.actions.iter().any(|a| a.glob.matches(action));
+    fn action_applies(&self, request: &Request) -> bool {
+        let hit = self
+            .actions
+            .iter()
+            .any(|a| a.matches(request.action, request.action_hash, request.service_hash));
         hit != self.action_negated
     }
 

@@ -14,6 +14,47 @@ pub(crate) struct ActionPattern {
     pub(crate) lower: String,
     pub(crate) wild: bool,
     pub(crate) glob: wildcard::Glob,
+    /// The hash that must equal the request's for the pattern to match, when one decides a
+    /// miss without comparing text (most patterns a statement lists miss).
+    pub(crate) hash: HashTest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HashTest {
+    /// A whole action name: the hash of the action.
+    Action(u64),
+    /// `service:*`: the hash of the service.
+    Service(u64),
+    None,
+}
+
+impl ActionPattern {
+    pub(crate) fn new(pattern: &str) -> ActionPattern {
+        let lower = pattern.to_ascii_lowercase();
+        let wild = wildcard::has_wildcard(&lower);
+        let hash = match lower.strip_suffix(":*") {
+            _ if !wild => HashTest::Action(hash_str(&lower)),
+            Some(service) if !wildcard::has_wildcard(service) && !service.contains(':') => {
+                HashTest::Service(hash_str(service))
+            }
+            _ => HashTest::None,
+        };
+        ActionPattern {
+            glob: wildcard::Glob::new(&lower, false),
+            lower,
+            wild,
+            hash,
+        }
+    }
+
+    /// `action_lower` with its hash and its service's, as [`crate::Request`] keeps them.
+    pub(crate) fn matches(&self, action_lower: &str, action_hash: u64, service_hash: u64) -> bool {
+        match self.hash {
+            HashTest::Action(h) if h != action_hash => false,
+            HashTest::Service(h) if h != service_hash => false,
+            _ => self.glob.matches(action_lower),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -23,6 +23,7 @@ use crate::document::Condition;
 use crate::json::Span;
 use crate::operator::{BaseOperator, Operator, SetQualifier};
 use crate::variables::{Template, TextRef};
+use crate::wildcard;
 
 /// A policy value, parsed once for its operator's family. A value that does not parse (an
 /// invalid date under `DateLessThan`) is kept and simply matches nothing.
@@ -49,7 +50,19 @@ pub struct CompiledCondition {
     key_name: KeyName,
     pub raw_values: std::sync::Arc<[String]>,
     values: Vec<PolicyValue>,
+    /// The same values prepared for the commonest tests, when no value has a variable.
+    strings: Strings,
     pub span: Span,
+}
+
+/// `StringEquals`/`StringLike` values (and their negations) without variables: compared
+/// directly, without the general path's dispatch on each value's family.
+#[derive(Debug, Clone)]
+enum Strings {
+    Equal(Vec<String>),
+    Like(Vec<wildcard::Glob>),
+    /// Another operator, or a value with a variable.
+    General,
 }
 
 /// How one condition went, for traces.
@@ -71,8 +84,29 @@ impl CompiledCondition {
             .iter()
             .map(|v| compile_value(base, v, variables))
             .collect();
+        let plain = !values.iter().any(|v| {
+            matches!(
+                v,
+                PolicyValue::Text {
+                    template: Some(_),
+                    ..
+                }
+            )
+        });
+        let strings = match base.positive() {
+            BaseOperator::StringEquals if plain => Strings::Equal(condition.values.clone()),
+            BaseOperator::StringLike if plain => Strings::Like(
+                condition
+                    .values
+                    .iter()
+                    .map(|v| wildcard::Glob::new(v, false))
+                    .collect(),
+            ),
+            _ => Strings::General,
+        };
         CompiledCondition {
             operator: condition.operator,
+            strings,
             key: condition.key.as_str().into(),
             key_name: KeyName::new(&condition.key),
             raw_values: condition.values.as_slice().into(),
@@ -117,9 +151,18 @@ impl CompiledCondition {
     /// value? The request value is read once for the operator's family, then compared with each
     /// policy value.
     fn satisfied_by(&self, context: &Context, request: &str) -> bool {
+        let hit = match &self.strings {
+            Strings::Equal(values) => values.iter().any(|v| v == request),
+            Strings::Like(globs) => globs.iter().any(|g| g.matches(request)),
+            Strings::General => self.matches_any(context, request),
+        };
+        hit != self.operator.base.is_negated()
+    }
+
+    fn matches_any(&self, context: &Context, request: &str) -> bool {
         let positive = self.operator.base.positive();
         let prepared = Prepared::new(positive, request);
-        let hit = self.values.iter().any(|value| match value {
+        self.values.iter().any(|value| match value {
             PolicyValue::Text {
                 template: Some(t), ..
             } => t
@@ -129,8 +172,7 @@ impl CompiledCondition {
                 value_matches(positive, value, Some(TextRef::plain(text)), &prepared)
             }
             _ => value_matches(positive, value, None, &prepared),
-        });
-        hit != self.operator.base.is_negated()
+        })
     }
 
     pub fn trace(&self, context: &Context) -> ConditionTrace {

@@ -84,6 +84,10 @@ struct ResourcePattern {
     /// Length of the leading ARN parts (through the fifth `:`) when they hold no wildcard and
     /// no variable: compared byte for byte, leaving only the resource part to glob.
     fixed_prefix: usize,
+    /// Length of the text before the first wildcard or variable: any resource the pattern
+    /// matches starts with it, part by part (`arn:aws:dynamodb:` of
+    /// `arn:aws:dynamodb:*:111122223333:table/*` turns every S3 ARN away at once).
+    literal_head: usize,
     /// The resource part after a fixed prefix, prepared (only without a template).
     rest: Option<wildcard::Glob>,
 }
@@ -312,6 +316,7 @@ fn compile_resources(patterns: &Patterns, variables: bool) -> ResourceMatcher {
                 text: r.clone(),
                 template: if variables { Template::parse(r) } else { None },
                 fixed_prefix: fixed_prefix(r),
+                literal_head: r.find(['*', '?', '$']).unwrap_or(r.len()),
                 rest: match (fixed_prefix(r), variables && Template::parse(r).is_some()) {
                     (n, false) if n > 0 => Some(wildcard::Glob::new(&r[n..], false)),
                     _ => None,
@@ -409,15 +414,15 @@ impl ResourcePattern {
         if request.resource == "*" {
             return matches_resourceless(&self.text, request.action);
         }
-        let n = self.fixed_prefix;
-        if n > 0
-            && !request
-                .resource
-                .as_bytes()
-                .starts_with(&self.text.as_bytes()[..n])
+        // The fixed prefix, when there is one, is part of the literal head.
+        if !request
+            .resource
+            .as_bytes()
+            .starts_with(&self.text.as_bytes()[..self.literal_head])
         {
             return false;
         }
+        let n = self.fixed_prefix;
         match &self.template {
             // "If the variable cannot be resolved ... that resource never matches."
             Some(t) if n > 0 => match t.match_direct(request.context, request.resource) {
@@ -467,4 +472,102 @@ fn matches_resourceless(pattern: &str, action: &str) -> bool {
         && open(account)
         && !resource.is_empty()
         && open(resource)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::ContextValue;
+    use crate::parse::parse_policy;
+    use crate::principal::PrincipalType;
+
+    /// Whether one statement allows `action` on `resource`, asked of the fast path, the
+    /// denies-only path and the traced path, which must agree.
+    fn allows(statement: &str, action: &str, resource: &str) -> bool {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#);
+        let policy = CompiledPolicy::compile(parse_policy(&text).expect("a valid policy"));
+        let who = RequestPrincipal {
+            kind: PrincipalType::User,
+            arn: "arn:aws:iam::111122223333:user/alice".into(),
+            account: Some("111122223333".into()),
+            role_arn: None,
+            canonical_id: None,
+            unique_id: None,
+            has_permissions_boundary: false,
+        };
+        let mut context = Context::new();
+        context.insert("aws:username", ContextValue::Single("alice".into()));
+        context.insert(
+            "aws:RequestedRegion",
+            ContextValue::Single("us-east-1".into()),
+        );
+        let action = action.to_ascii_lowercase();
+        let request = Request::new(&action, resource, &who, &context);
+        let fast = policy.evaluate(&request);
+        let (traced, _) = policy.evaluate_traced(&request);
+        assert_eq!(fast, traced, "{statement} {action} {resource}");
+        assert_eq!(policy.evaluate_denies(&request).allow, None);
+        fast.allow.is_some()
+    }
+
+    #[test]
+    fn a_pattern_with_a_wildcard_in_its_arn_head_matches_by_parts() {
+        let s = r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:dynamodb:*:111122223333:table/t*"}"#;
+        assert!(allows(
+            s,
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/t1"
+        ));
+        assert!(!allows(
+            s,
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:eu-west-1:444455556666:table/t1"
+        ));
+        assert!(!allows(s, "s3:GetObject", "arn:aws:s3:::table/t1"));
+        assert!(!allows(
+            s,
+            "dynamodb:GetItem",
+            "arn:aws:dynamodbx:eu-west-1:111122223333:table/t1"
+        ));
+        let v =
+            r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::home-${aws:username}/*"}"#;
+        assert!(allows(v, "s3:GetObject", "arn:aws:s3:::home-alice/a"));
+        assert!(!allows(v, "s3:GetObject", "arn:aws:s3:::home-bob/a"));
+        assert!(!allows(v, "s3:GetObject", "arn:aws:s3:::other/a"));
+    }
+
+    #[test]
+    fn action_patterns_decided_by_hash_agree_with_globs() {
+        let s = r#"{"Effect":"Allow","Action":["iam:*","S3:GetObject","ec2:Describe*"],"Resource":"*"}"#;
+        assert!(allows(s, "iam:GetUser", "*"));
+        assert!(allows(s, "s3:getobject", "arn:aws:s3:::b/k"));
+        assert!(!allows(s, "s3:GetObjectAcl", "arn:aws:s3:::b/k"));
+        assert!(allows(s, "ec2:DescribeInstances", "*"));
+        assert!(!allows(s, "iamx:GetUser", "*"));
+        // A pattern with a colon before its `:*` is no service wildcard.
+        let odd = r#"{"Effect":"Allow","Action":"a:b:*","Resource":"*"}"#;
+        assert!(allows(odd, "a:b:c", "*"));
+        assert!(!allows(odd, "a:c", "*"));
+        let not = r#"{"Effect":"Allow","NotAction":["iam:*","sts:*"],"Resource":"*"}"#;
+        assert!(allows(not, "s3:GetObject", "*"));
+        assert!(!allows(not, "sts:AssumeRole", "*"));
+    }
+
+    #[test]
+    fn plain_string_conditions_take_the_direct_path_with_the_same_answers() {
+        let cond = |op: &str, values: &str| {
+            format!(
+                r#"{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{{"{op}":{{"aws:RequestedRegion":{values}}}}}}}"#
+            )
+        };
+        let yes = |op, values| allows(&cond(op, values), "s3:ListAllMyBuckets", "*");
+        assert!(yes("StringEquals", r#"["eu-west-1","us-east-1"]"#));
+        assert!(!yes("StringEquals", r#""US-EAST-1""#));
+        assert!(yes("StringNotEquals", r#""eu-west-1""#));
+        assert!(!yes("StringNotEquals", r#"["eu-west-1","us-east-1"]"#));
+        assert!(yes("StringLike", r#""us-*-1""#));
+        assert!(!yes("StringNotLike", r#""us-?ast-1""#));
+        assert!(yes("StringEquals", r#""${aws:RequestedRegion}""#));
+        assert!(yes("StringLikeIfExists", r#""us-*""#));
+    }
 }

@@ -23,6 +23,26 @@ pub fn account_of(value: &str) -> Option<&str> {
     .then_some(account)
 }
 
+/// The account of an IAM or STS ARN (`arn:aws:iam::111122223333:role/reader`,
+/// `arn:aws:sts::111122223333:assumed-role/reader/s`): only a caller of that account can be
+/// the principal it names.
+pub fn arn_account(value: &str) -> Option<&str> {
+    let mut parts = value.splitn(6, ':');
+    let (arn, _partition, service, region, account, _resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (arn == "arn"
+        && matches!(service, "iam" | "sts")
+        && region.is_empty()
+        && is_account_id(account))
+    .then_some(account)
+}
+
 pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }

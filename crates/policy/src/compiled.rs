@@ -2,6 +2,7 @@
 //! action to the statements that can match it, parsed condition values, and resource patterns
 //! split into plain text and variable templates.
 
+use crate::account::arn_account;
 use crate::condition::{arn_matches, CompiledCondition, ConditionTrace};
 use crate::context::Context;
 use crate::document::{Effect, Patterns, Policy, PrincipalKind, Principals};
@@ -59,9 +60,10 @@ struct CompiledStatement {
     label: std::sync::Arc<str>,
     span: Span,
     principal: Option<Principals>,
-    /// When `Principal` names only accounts (`"123456789012"`, `arn:aws:iam::123456789012:root`):
-    /// those accounts. A caller from any other account cannot match, whatever the rest says — a
-    /// check cheaper than the principal matching it skips.
+    /// When `Principal` names only accounts (`"123456789012"`, `arn:aws:iam::123456789012:root`)
+    /// and IAM or STS ARNs within accounts: those accounts. A caller from any other account
+    /// cannot match, whatever the rest says — a check cheaper than the principal matching it
+    /// skips.
     principal_accounts: Option<Vec<Account>>,
     /// `"Principal": "*"` (or only `*` entries): everyone, as a wildcard match.
     principal_everyone: bool,
@@ -333,7 +335,8 @@ fn account_bytes(account: &str) -> Option<Account> {
     account.as_bytes().try_into().ok()
 }
 
-/// The accounts a (non-negated) `Principal` is limited to, when every entry is an account.
+/// The accounts a (non-negated) `Principal` is limited to, when every entry is an account or
+/// an ARN in one (a unique id, a service or `*` can name a caller of any account).
 fn accounts_only(p: &Principals) -> Option<Vec<Account>> {
     if p.negated || p.entries.is_empty() {
         return None;
@@ -342,6 +345,7 @@ fn accounts_only(p: &Principals) -> Option<Vec<Account>> {
         .iter()
         .map(|e| match (e.kind, &e.account) {
             (PrincipalKind::Aws, Some(account)) if e.value != "*" => account_bytes(account),
+            (PrincipalKind::Aws, None) => arn_account(&e.value).and_then(account_bytes),
             _ => None,
         })
         .collect()

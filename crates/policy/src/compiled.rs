@@ -92,6 +92,16 @@ struct ResourcePattern {
     literal_head: usize,
     /// The resource part after a fixed prefix, prepared (only without a template).
     rest: Option<wildcard::Glob>,
+    /// What follows the literal head, when that alone decides once the head matched.
+    tail: Option<Tail>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    /// Nothing: the resource must end where the head does (`arn:aws:s3:::bucket`).
+    End,
+    /// One `*` in the resource part: anything (`arn:aws:s3:::bucket/*`).
+    Any,
 }
 
 // Scratch space for resolving resource templates without allocating on every request.
@@ -231,9 +241,13 @@ impl CompiledPolicy {
         let (exact, wild, always) = self
             .index
             .candidates(request.action_hash, request.service_hash);
-        for &i in exact.iter().chain(wild).chain(always) {
-            if allows || self.statements[i as usize].effect == Effect::Deny {
-                self.check(i, request, &mut outcome);
+        // Three loops, not a chained iterator: a chain re-tests which part it is in at every
+        // step, a measurable share of a decision.
+        for list in [exact, wild, always] {
+            for &i in list {
+                if allows || self.statements[i as usize].effect == Effect::Deny {
+                    self.check(i, request, &mut outcome);
+                }
             }
         }
         outcome
@@ -314,15 +328,27 @@ fn compile_resources(patterns: &Patterns, variables: bool) -> ResourceMatcher {
         items: patterns
             .items
             .iter()
-            .map(|r| ResourcePattern {
-                text: r.clone(),
-                template: if variables { Template::parse(r) } else { None },
-                fixed_prefix: fixed_prefix(r),
-                literal_head: r.find(['*', '?', '$']).unwrap_or(r.len()),
-                rest: match (fixed_prefix(r), variables && Template::parse(r).is_some()) {
-                    (n, false) if n > 0 => Some(wildcard::Glob::new(&r[n..], false)),
+            .map(|r| {
+                let template = if variables { Template::parse(r) } else { None };
+                let fixed_prefix = fixed_prefix(r);
+                let literal_head = r.find(['*', '?', '$']).unwrap_or(r.len());
+                // Only past a fixed prefix, which makes the resource an ARN of six parts and
+                // leaves the rest to the resource part, where `*` crosses anything.
+                let tail = match &r[literal_head..] {
+                    _ if template.is_some() || fixed_prefix == 0 => None,
+                    "" => Some(Tail::End),
+                    "*" => Some(Tail::Any),
                     _ => None,
-                },
+                };
+                ResourcePattern {
+                    text: r.clone(),
+                    rest: (fixed_prefix > 0 && template.is_none())
+                        .then(|| wildcard::Glob::new(&r[fixed_prefix..], false)),
+                    template,
+                    fixed_prefix,
+                    literal_head,
+                    tail,
+                }
             })
             .collect(),
     }
@@ -425,6 +451,11 @@ impl ResourcePattern {
             .starts_with(&self.text.as_bytes()[..self.literal_head])
         {
             return false;
+        }
+        match self.tail {
+            Some(Tail::End) => return request.resource.len() == self.literal_head,
+            Some(Tail::Any) => return true,
+            None => {}
         }
         let n = self.fixed_prefix;
         match &self.template {
@@ -538,6 +569,15 @@ mod tests {
         assert!(allows(v, "s3:GetObject", "arn:aws:s3:::home-alice/a"));
         assert!(!allows(v, "s3:GetObject", "arn:aws:s3:::home-bob/a"));
         assert!(!allows(v, "s3:GetObject", "arn:aws:s3:::other/a"));
+        let exact = r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b"}"#;
+        assert!(allows(exact, "s3:ListBucket", "arn:aws:s3:::b"));
+        assert!(!allows(exact, "s3:ListBucket", "arn:aws:s3:::bx"));
+        assert!(!allows(exact, "s3:GetObject", "arn:aws:s3:::b/k"));
+        let objects = r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}"#;
+        assert!(allows(objects, "s3:GetObject", "arn:aws:s3:::b/k:x/y"));
+        assert!(allows(objects, "s3:GetObject", "arn:aws:s3:::b/"));
+        assert!(!allows(objects, "s3:ListBucket", "arn:aws:s3:::b"));
+        assert!(!allows(objects, "s3:GetObject", "arn:aws:s3:::bx/k"));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The answer: a decision with its reasons, as data.
 
+use std::sync::Arc;
+
 use policy::StatementTrace;
 
 use crate::layer::Layer;
@@ -28,8 +30,8 @@ pub struct Decision {
     /// The deciding layer of a denial.
     pub denied_by: Option<Layer>,
     /// The deciding policy: the denying one, or on an allow the one that granted.
-    pub policy: Option<String>,
-    pub statement: Option<String>,
+    pub policy: Option<Arc<str>>,
+    pub statement: Option<Arc<str>>,
     /// Exactly what AWS puts in the error body; `None` when allowed.
     pub message: Option<String>,
     /// Gatehouse's own sentence.
@@ -48,7 +50,7 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyTrace {
     pub layer: Layer,
-    pub policy: String,
+    pub policy: Arc<str>,
     /// For SCPs and RCPs, the target (root, OU or account) the policy is attached to.
     pub level: Option<String>,
     pub statements: Vec<StatementTrace>,

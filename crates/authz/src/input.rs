@@ -11,7 +11,8 @@ use crate::s3::S3Facts;
 /// A compiled policy and the id decisions name it by (DESIGN.md, "Policy ids").
 #[derive(Debug, Clone)]
 pub struct NamedPolicy {
-    pub id: String,
+    /// Shared with the decisions and traces that name it.
+    pub id: Arc<str>,
     pub policy: Arc<CompiledPolicy>,
     /// As a bucket policy: its first public statement, if any (reference §3.6), worked out on
     /// first need and kept.
@@ -19,7 +20,7 @@ pub struct NamedPolicy {
 }
 
 impl NamedPolicy {
-    pub fn new(id: impl Into<String>, policy: Arc<CompiledPolicy>) -> NamedPolicy {
+    pub fn new(id: impl Into<Arc<str>>, policy: Arc<CompiledPolicy>) -> NamedPolicy {
         NamedPolicy {
             id: id.into(),
             policy,
@@ -28,7 +29,7 @@ impl NamedPolicy {
     }
 
     /// `document` compiled, under the id decisions name it by.
-    pub fn compile(id: impl Into<String>, document: policy::Policy) -> NamedPolicy {
+    pub fn compile(id: impl Into<Arc<str>>, document: policy::Policy) -> NamedPolicy {
         NamedPolicy::new(id, Arc::new(CompiledPolicy::compile(document)))
     }
 

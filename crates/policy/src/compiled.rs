@@ -213,8 +213,9 @@ impl CompiledPolicy {
         }
     }
 
-    pub fn statement_label(&self, index: u32) -> &str {
-        &self.statements[index as usize].label
+    /// The statement's `Sid`, or its place when it has none; shared, not copied.
+    pub fn statement_label(&self, index: u32) -> std::sync::Arc<str> {
+        self.statements[index as usize].label.clone()
     }
 
     pub fn statement_span(&self, index: u32) -> Span {

@@ -1,6 +1,8 @@
 //! Evaluating one layer's policies against the request: the first deny and the first allow,
 //! with the statement-by-statement trace when an explanation is asked for.
 
+use std::sync::Arc;
+
 use policy::{Outcome, Request};
 
 use crate::decision::PolicyTrace;
@@ -21,15 +23,10 @@ pub(super) struct Hit<'p> {
 }
 
 impl Hit<'_> {
-    pub fn names(&self) -> (Option<String>, Option<String>) {
+    pub fn names(&self) -> (Option<Arc<str>>, Option<Arc<str>>) {
         (
             Some(self.policy.id.clone()),
-            Some(
-                self.policy
-                    .policy
-                    .statement_label(self.statement)
-                    .to_string(),
-            ),
+            Some(self.policy.policy.statement_label(self.statement)),
         )
     }
 }

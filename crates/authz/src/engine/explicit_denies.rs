@@ -55,7 +55,7 @@ pub(super) fn check(g: &Gathered) -> Option<Found> {
                 layer: Layer::S3BlockPublicAccess,
                 explicit: true,
                 policy: Some(np.id.clone()),
-                statement: Some(statement.to_string()),
+                statement: Some(statement.into()),
                 why: Cow::Borrowed("the bucket policy is public and RestrictPublicBuckets admits only the bucket owner's account and AWS services"),
             });
         }

@@ -1,6 +1,8 @@
 //! What the evaluation found, before it becomes a [`crate::Decision`]: an allow with the
 //! statement that allows, or a denial naming its layer.
 
+use std::sync::Arc;
+
 use std::borrow::Cow;
 
 use super::evaluator::Hit;
@@ -8,15 +10,15 @@ use crate::layer::Layer;
 
 pub(super) enum Found {
     Allowed {
-        policy: Option<String>,
-        statement: Option<String>,
+        policy: Option<Arc<str>>,
+        statement: Option<Arc<str>>,
         how: Cow<'static, str>,
     },
     Denied {
         layer: Layer,
         explicit: bool,
-        policy: Option<String>,
-        statement: Option<String>,
+        policy: Option<Arc<str>>,
+        statement: Option<Arc<str>>,
         why: Cow<'static, str>,
     },
 }

@@ -62,7 +62,7 @@ pub fn prepare(gatehouse: &Gatehouse, caller: &Caller, q: &Question) -> Result<P
     let bucket_policy = gatehouse.bucket_policy(q.bucket).map_err(Denied::fault)?;
     let consulted: Vec<(String, i64)> = bucket_policy
         .iter()
-        .map(|(p, v)| (p.id.clone(), *v))
+        .map(|(p, v)| (p.id.to_string(), *v))
         .collect();
     let mut policies = Policies {
         resource: bucket_policy.map(|(p, _)| p),

@@ -101,7 +101,7 @@ fn with_statement(
         s.index = doc.statements.len();
         doc.statements.push(s);
     }
-    let id = policy.map_or(id.to_string(), |p| p.id.clone());
+    let id = policy.map_or(id.to_string(), |p| p.id.to_string());
     Some(NamedPolicy::compile(id, doc))
 }
 

@@ -66,7 +66,7 @@ pub(super) fn candidate(s: &StatementTrace) -> bool {
 fn matches_in(d: &Decision, layer: Layer, policy: &str, label: &str) -> bool {
     d.trace
         .iter()
-        .filter(|t| t.layer == layer && t.policy == policy)
+        .filter(|t| t.layer == layer && *t.policy == *policy)
         .flat_map(|t| t.statements.iter())
         .any(|s| &*s.label == label && s.resource)
 }

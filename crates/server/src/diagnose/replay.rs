@@ -53,7 +53,7 @@ impl Proposal {
             }
         }
         let swap = |list: &mut Vec<NamedPolicy>, id: &str, doc: &NamedPolicy| {
-            for named in list.iter_mut().filter(|n| n.id == id) {
+            for named in list.iter_mut().filter(|n| *n.id == *id) {
                 *named = NamedPolicy::new(id.to_string(), doc.policy.clone());
             }
         };
@@ -61,7 +61,7 @@ impl Proposal {
         for (arn, doc) in &self.identity_policies {
             if arn.contains(":policy/") {
                 swap(&mut p.identity, arn, doc);
-                if let Some(b) = p.permissions_boundary.as_mut().filter(|b| b.id == *arn) {
+                if let Some(b) = p.permissions_boundary.as_mut().filter(|b| *b.id == **arn) {
                     *b = NamedPolicy::new(arn.clone(), doc.policy.clone());
                 }
             } else if principal_arns.iter().flatten().any(|a| *a == arn) {
@@ -162,8 +162,8 @@ impl Directory {
                         resource: resource.to_string(),
                         change,
                         layer: after.denied_by.map(|l| l.as_str()),
-                        policy: after.policy.clone(),
-                        statement: after.statement.clone(),
+                        policy: after.policy.as_deref().map(str::to_string),
+                        statement: after.statement.as_deref().map(str::to_string),
                         requests: Vec::new(),
                     })
                     .requests

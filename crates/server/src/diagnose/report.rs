@@ -76,8 +76,8 @@ impl Report {
             resource: resource.to_string(),
             decision: d.verdict.as_str().to_string(),
             denied_by: d.denied_by.map(|l| l.as_str().to_string()),
-            policy: d.policy.clone(),
-            statement: d.statement.clone(),
+            policy: d.policy.as_deref().map(str::to_string),
+            statement: d.statement.as_deref().map(str::to_string),
             message: d.message.clone(),
         });
         self.layers = d
@@ -87,7 +87,7 @@ impl Report {
                 layer: p.layer.as_str().to_string(),
                 policy: match &p.level {
                     Some(level) => format!("{} at {level}", p.policy),
-                    None => p.policy.clone(),
+                    None => p.policy.to_string(),
                 },
                 result: p.result.to_string(),
             })

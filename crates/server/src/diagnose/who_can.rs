@@ -254,7 +254,7 @@ fn grants(decision: &Decision, applied_only: bool) -> Vec<Grant> {
             }
             out.push(Grant {
                 layer: t.layer.as_str(),
-                policy: t.policy.clone(),
+                policy: t.policy.to_string(),
                 statement: s.label.to_string(),
                 conditions: s.conditions.iter().map(condition).collect(),
             });

@@ -7,8 +7,6 @@
 //! probe of a small open-addressing index by the key's precomputed hash and one string
 //! comparison (a decision looks up some fifty keys in a context of about twenty-five).
 
-use std::sync::Arc;
-
 use crate::fxhash::hash_str;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +58,7 @@ struct Entry {
     key: KeyName,
     /// The spelling the request used, for traces.
     name: String,
-    /// Shared with the traces that show it: a traced decision copies no value.
-    value: Arc<ContextValue>,
+    value: ContextValue,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,14 +79,14 @@ impl Context {
         let name = KeyName::new(key);
         match self.position(&name) {
             Ok(i) => {
-                self.entries[i].value = Arc::new(value);
+                self.entries[i].value = value;
                 self.entries[i].name = key.to_string();
             }
             Err(slot) => {
                 self.entries.push(Entry {
                     key: name,
                     name: key.to_string(),
-                    value: Arc::new(value),
+                    value,
                 });
                 if self.entries.len() * 2 > self.slots.len() {
                     self.reindex();
@@ -133,14 +130,7 @@ impl Context {
     }
 
     pub fn get_key(&self, key: &KeyName) -> Option<&ContextValue> {
-        self.position(key).ok().map(|i| &*self.entries[i].value)
-    }
-
-    /// The value of `key`, shared.
-    pub fn get_shared(&self, key: &KeyName) -> Option<Arc<ContextValue>> {
-        self.position(key)
-            .ok()
-            .map(|i| self.entries[i].value.clone())
+        self.position(key).ok().map(|i| &self.entries[i].value)
     }
 
     /// Lookup by name, in any case (prepares the key: use [`Context::get_key`] on hot paths).
@@ -153,7 +143,7 @@ impl Context {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.iter().map(|e| (e.name.as_str(), &*e.value))
+        self.entries.iter().map(|e| (e.name.as_str(), &e.value))
     }
 
     pub fn len(&self) -> usize {

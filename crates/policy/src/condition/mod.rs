@@ -71,8 +71,8 @@ pub struct ConditionTrace {
     pub key: std::sync::Arc<str>,
     pub operator: Operator,
     pub policy_values: std::sync::Arc<[String]>,
-    /// `None` when the request does not carry the key. Shared with the request's context.
-    pub request_values: Option<std::sync::Arc<ContextValue>>,
+    /// `None` when the request does not carry the key.
+    pub request_values: Option<ContextValue>,
     pub result: bool,
 }
 
@@ -180,7 +180,7 @@ impl CompiledCondition {
             key: self.key.clone(),
             operator: self.operator,
             policy_values: self.raw_values.clone(),
-            request_values: context.get_shared(&self.key_name),
+            request_values: context.get_key(&self.key_name).cloned(),
             result: self.evaluate(context),
         }
     }

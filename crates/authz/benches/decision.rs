@@ -22,7 +22,7 @@ pub fn named(id: &str, text: &str) -> NamedPolicy {
 pub fn alice(pairs: &[(&str, &str)]) -> (Context, RequestPrincipal) {
     let mut context = Context::new();
     for (k, v) in pairs {
-        context.insert(k, ContextValue::Single(v.to_string()));
+        context.insert(k.to_string(), ContextValue::Single(v.to_string()));
     }
     let mut principal =
         authz::principal::parse_principal("arn:aws:iam::111122223333:user/alice", &context)

@@ -150,7 +150,7 @@ pub fn question(g: &Gathered) -> Question {
         }
     }
     for (k, v) in &g.identity.tags {
-        context.insert(&format!("aws:PrincipalTag/{k}"), single(v.clone()));
+        context.insert(format!("aws:PrincipalTag/{k}"), single(v.clone()));
     }
     if let Known::Read(Some(org)) = &g.organization.organization {
         context.insert("aws:PrincipalOrgID", single(org.clone()));

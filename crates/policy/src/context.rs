@@ -7,7 +7,9 @@
 //! probe of a small open-addressing index by the key's precomputed hash and one string
 //! comparison (a decision looks up some fifty keys in a context of about twenty-five).
 
-use crate::fxhash::hash_str;
+use std::borrow::Cow;
+
+use crate::fxhash::hash_lowercase;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValue {
@@ -41,10 +43,9 @@ pub struct KeyName {
 
 impl KeyName {
     pub fn new(key: &str) -> KeyName {
-        let lower = key.to_ascii_lowercase();
         KeyName {
-            hash: hash_str(&lower),
-            lower,
+            hash: hash_lowercase(key),
+            lower: key.to_ascii_lowercase(),
         }
     }
 
@@ -55,10 +56,48 @@ impl KeyName {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
-    key: KeyName,
-    /// The spelling the request used, for traces.
-    name: String,
+    /// The spelling the request used, for traces: not copied when it is a literal, as most
+    /// keys a server sets are.
+    name: Cow<'static, str>,
+    lower: Lowered,
+    /// The hash of `lower`, as its [`KeyName`]'s.
+    hash: u64,
     value: ContextValue,
+}
+
+/// Keys of up to this many bytes are lower-cased in place, not into a heap copy: every
+/// request builds a context of some twenty-five keys, and nearly every key is this short.
+const INLINE: usize = 46;
+
+/// A key lower-cased, as bytes (only ever compared).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lowered {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl Lowered {
+    fn new(key: &str) -> Lowered {
+        let key = key.as_bytes();
+        if key.len() > INLINE {
+            return Lowered::Heap(key.to_ascii_lowercase().into_boxed_slice());
+        }
+        let mut bytes = [0u8; INLINE];
+        for (lower, b) in bytes.iter_mut().zip(key) {
+            *lower = b.to_ascii_lowercase();
+        }
+        Lowered::Inline {
+            len: key.len() as u8,
+            bytes,
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Lowered::Inline { len, bytes } => &bytes[..*len as usize],
+            Lowered::Heap(bytes) => bytes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -74,18 +113,29 @@ impl Context {
         Context::default()
     }
 
+    /// A context with room for `keys` keys before it grows.
+    pub fn with_capacity(keys: usize) -> Context {
+        Context {
+            entries: Vec::with_capacity(keys),
+            slots: Vec::new(),
+        }
+    }
+
     /// Sets `key` (replacing any value it had under any spelling).
-    pub fn insert(&mut self, key: &str, value: ContextValue) {
-        let name = KeyName::new(key);
-        match self.position(&name) {
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: ContextValue) {
+        let name = key.into();
+        let lower = Lowered::new(&name);
+        let hash = hash_lowercase(&name);
+        match self.position(hash, lower.as_bytes()) {
             Ok(i) => {
                 self.entries[i].value = value;
-                self.entries[i].name = key.to_string();
+                self.entries[i].name = name;
             }
             Err(slot) => {
                 self.entries.push(Entry {
-                    key: name,
-                    name: key.to_string(),
+                    name,
+                    lower,
+                    hash,
                     value,
                 });
                 if self.entries.len() * 2 > self.slots.len() {
@@ -98,18 +148,18 @@ impl Context {
     }
 
     /// The entry holding `key`, or the free slot where it would go.
-    fn position(&self, key: &KeyName) -> Result<usize, usize> {
+    fn position(&self, hash: u64, lower: &[u8]) -> Result<usize, usize> {
         if self.slots.is_empty() {
             return Err(0);
         }
         let mask = self.slots.len() - 1;
-        let mut slot = home_slot(key.hash, mask);
+        let mut slot = home_slot(hash, mask);
         loop {
             let Some(i) = (self.slots[slot] as usize).checked_sub(1) else {
                 return Err(slot);
             };
             let entry = &self.entries[i];
-            if entry.key.hash == key.hash && entry.key.lower == key.lower {
+            if entry.hash == hash && entry.lower.as_bytes() == lower {
                 return Ok(i);
             }
             slot = (slot + 1) & mask;
@@ -121,7 +171,7 @@ impl Context {
         self.slots = vec![0; size];
         let mask = size - 1;
         for (i, entry) in self.entries.iter().enumerate() {
-            let mut slot = home_slot(entry.key.hash, mask);
+            let mut slot = home_slot(entry.hash, mask);
             while self.slots[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
@@ -130,7 +180,9 @@ impl Context {
     }
 
     pub fn get_key(&self, key: &KeyName) -> Option<&ContextValue> {
-        self.position(key).ok().map(|i| &self.entries[i].value)
+        self.position(key.hash, key.lower.as_bytes())
+            .ok()
+            .map(|i| &self.entries[i].value)
     }
 
     /// Lookup by name, in any case (prepares the key: use [`Context::get_key`] on hot paths).
@@ -143,7 +195,7 @@ impl Context {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.iter().map(|e| (e.name.as_str(), &e.value))
+        self.entries.iter().map(|e| (&*e.name, &e.value))
     }
 
     pub fn len(&self) -> usize {
@@ -178,7 +230,7 @@ mod tests {
     fn every_key_is_found_as_the_index_grows() {
         let mut c = Context::new();
         for i in 0..300 {
-            c.insert(&format!("k{i}"), ContextValue::Single(i.to_string()));
+            c.insert(format!("k{i}"), ContextValue::Single(i.to_string()));
             for j in 0..=i {
                 assert_eq!(c.single(&format!("K{j}")), Some(j.to_string().as_str()));
             }

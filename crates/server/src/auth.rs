@@ -1,5 +1,6 @@
 //! The access-key lookup s3s's SigV4 verifier asks for.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use s3s::auth::{S3Auth, SecretKey};
@@ -42,7 +43,9 @@ pub fn check_session_token(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| {
-            sigv4::percent::form_value(uri.query().unwrap_or("").as_bytes(), "X-Amz-Security-Token")
+            let query = uri.query().unwrap_or("").as_bytes();
+            let [token] = sigv4::percent::form_values(query, ["X-Amz-Security-Token"]);
+            token.map(Cow::into_owned)
         });
     if key.session_token.is_some() && token.is_none() {
         return Err(s3_error!(

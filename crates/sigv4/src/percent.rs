@@ -45,22 +45,68 @@ pub fn form(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// [`form`] without copies: a name or value is decoded into a new string only when it holds
-/// an escape (the checks every request's query goes through).
-pub fn form_borrowed(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    form_urlencoded::parse(body).collect()
-}
-
-/// The first value of parameter `name` in a form, decoded.
-pub fn form_value(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+/// The first value of each parameter of `names` in a form, decoded as [`form`] decodes it. Only
+/// those values are decoded, and a name only when it holds an escape: every request's query
+/// goes through this, and a presigned URL's other values (its credential, its signature) are
+/// long and escaped.
+pub fn form_values<'a, const N: usize>(
+    body: &'a [u8],
+    names: [&str; N],
+) -> [Option<Cow<'a, str>>; N] {
+    let mut found = [const { None }; N];
+    for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let raw_name = pair.split(|&b| b == b'=').next().unwrap_or(pair);
+        let escaped = raw_name.iter().any(|&b| b == b'%' || b == b'+');
+        let name: Cow<str> = if escaped {
+            form_urlencoded::parse(raw_name)
+                .next()
+                .map_or(Cow::Borrowed(""), |(name, _)| name)
+        } else {
+            String::from_utf8_lossy(raw_name)
+        };
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            if found[i].is_none() {
+                found[i] = form_urlencoded::parse(pair).next().map(|(_, value)| value);
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_values_agree_with_the_whole_form_decoded() {
+        let queries = [
+            "X-Amz-Credential=AKIA%2F20261204%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=60",
+            "a=1&a=2&b&=c&&d=%41%4&e+f=g+h&X%2DAmz-Expires=3",
+            "name=%E2%82%AC&name%3D=x&%FF=y",
+            "",
+            "=&==&a==b",
+        ];
+        for q in queries {
+            let all = form(q.as_bytes());
+            let first = |name: &str| all.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            let names = [
+                "X-Amz-Credential",
+                "X-Amz-Expires",
+                "a",
+                "b",
+                "",
+                "e f",
+                "name=",
+                "\u{fffd}",
+                "d",
+                "missing",
+            ];
+            let got = form_values(q.as_bytes(), names);
+            for (name, value) in names.iter().zip(got) {
+                assert_eq!(value.map(|v| v.into_owned()), first(name), "{q:?} {name:?}");
+            }
+        }
+    }
 
     #[test]
     fn round_trips_and_odd_input() {

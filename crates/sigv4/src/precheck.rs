@@ -25,22 +25,25 @@ pub fn precheck<'a>(
     query: &str,
     header_names: impl Iterator<Item = &'a str>,
 ) -> Option<Refusal> {
-    // The query is decoded once; each check looks its parameter up.
-    let params = crate::percent::form_borrowed(query.as_bytes());
-    let query_param = |name: &str| {
-        params
-            .iter()
-            .find_map(|(k, v)| (k == name).then(|| v.to_string()))
-    };
+    // One pass over the query for the parameters the checks read.
+    let [v2_key, v2_signature, credential_param, expires, signed_param] =
+        crate::percent::form_values(
+            query.as_bytes(),
+            [
+                "AWSAccessKeyId",
+                "Signature",
+                "X-Amz-Credential",
+                "X-Amz-Expires",
+                "X-Amz-SignedHeaders",
+            ],
+        );
     // SigV2: header `AWS AKID:sig` or presigned `AWSAccessKeyId=...&Signature=...`.
-    if auth.starts_with("AWS ")
-        || (query_param("AWSAccessKeyId").is_some() && query_param("Signature").is_some())
-    {
+    if auth.starts_with("AWS ") || (v2_key.is_some() && v2_signature.is_some()) {
         return refusal(400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
     }
     // The credential scope must name s3 (0.14.1 accepts any service). Parts: key, date,
     // region, service, terminator.
-    if let Some(scope) = credential(auth).or_else(|| query_param("X-Amz-Credential")) {
+    if let Some(scope) = credential(auth).or(credential_param.as_deref()) {
         let parts: Vec<&str> = scope.split('/').collect();
         if parts.len() == 5 && parts[3] != "s3" {
             return refusal(
@@ -50,7 +53,7 @@ pub fn precheck<'a>(
             );
         }
     }
-    if let Some(expires) = query_param("X-Amz-Expires") {
+    if let Some(expires) = expires {
         if let Some(refusal) = expires_refusal(&expires) {
             return Some(refusal);
         }
@@ -62,8 +65,8 @@ pub fn precheck<'a>(
     let signed = auth
         .split("SignedHeaders=")
         .nth(1)
-        .map(|s| s.split(',').next().unwrap_or("").to_string())
-        .or_else(|| query_param("X-Amz-SignedHeaders"));
+        .map(|s| s.split(',').next().unwrap_or(""))
+        .or(signed_param.as_deref());
     if let Some(signed) = signed {
         let presigned = auth.is_empty();
         let signed: Vec<&str> = signed.split(';').collect();
@@ -159,9 +162,9 @@ pub fn body_refusal(
 }
 
 /// `AKID/DATE/REGION/SERVICE/aws4_request` from a SigV4 Authorization header.
-fn credential(auth: &str) -> Option<String> {
+fn credential(auth: &str) -> Option<&str> {
     let rest = auth.split("Credential=").nth(1)?;
-    Some(rest.split(',').next()?.trim().to_string())
+    Some(rest.split(',').next()?.trim())
 }
 
 #[cfg(test)]

@@ -246,7 +246,7 @@ impl<'de> Deserialize<'de> for ContextFields {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ContextFields, A::Error> {
                 let mut context = Context::new();
                 while let Some((key, value)) = map.next_entry::<String, ContextEntry>()? {
-                    context.insert(&key, value.0);
+                    context.insert(key, value.0);
                 }
                 Ok(ContextFields(context))
             }

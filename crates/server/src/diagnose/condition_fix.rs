@@ -37,7 +37,7 @@ pub fn meeting(decision: &Decision, context: &Context) -> Option<(Context, Strin
                     }
                     k => format!("with {k} {} {:?}", c.operator, c.policy_values),
                 });
-                met.insert(&c.key, ContextValue::Single(value));
+                met.insert(c.key.to_string(), ContextValue::Single(value));
             }
             let sentence = format!(
                 "send the request {} so that statement {} of {} applies — no policy changes (the least-privilege fix: widening the policy would drop the requirement it states)",

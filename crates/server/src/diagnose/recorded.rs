@@ -111,7 +111,7 @@ fn recorded_context(v: &Value) -> Option<policy::Context> {
             ),
             _ => return None,
         };
-        context.insert(key, value);
+        context.insert(key.to_string(), value);
     }
     Some(context)
 }

@@ -217,7 +217,7 @@ fn simulate(call: &Call, who: crate::identity::CallerIdentity) -> Result<Xml, Qu
         .unwrap_or_else(|| call.account.clone());
     let mut context = Context::new();
     for (k, v) in who.keys.iter().cloned().chain(context_entries(call)) {
-        context.insert(&k, v);
+        context.insert(k, v);
     }
     let mut out = Xml::new();
     out.open("EvaluationResults");

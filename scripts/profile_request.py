@@ -60,7 +60,7 @@ def main():
         load = subprocess.Popen(["oha", "-z", f"{int(seconds) + 2}s", "-c", connections, "-m", method, "--no-tui", signed],
                                 stdout=subprocess.DEVNULL)
         data = os.path.join(work, "perf.data")
-        subprocess.run(["perf", "record", "-q", "-F", "2999", "--call-graph", "dwarf,16384", "-o", data, "-p", str(gh.pid), "--", "sleep",
+        subprocess.run(["perf", "record", "-q", "-F", "999", "--call-graph", "dwarf,16384", "-o", data, "-p", str(gh.pid), "--", "sleep",
                         seconds], check=True, stderr=subprocess.DEVNULL)
         load.wait()
         report = subprocess.run(["perf", "report", "-i", data, "--children", "--stdio", "--no-demangle",

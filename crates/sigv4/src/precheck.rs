@@ -118,16 +118,15 @@ const OBJECT_XML_SUBRESOURCES: &[&str] = &["acl", "tagging", "retention", "legal
 /// which streams to disk, rather than a document the operation buffers. Path-style requests:
 /// `/bucket` or `/bucket/key`.
 pub fn is_object_data(method: &str, path: &str, query: &str) -> bool {
-    let names: Vec<&str> = query
+    let mut names = query
         .split('&')
-        .map(|kv| kv.split_once('=').map_or(kv, |(k, _)| k))
-        .collect();
+        .map(|kv| kv.split_once('=').map_or(kv, |(k, _)| k));
     let has_key = path
         .trim_start_matches('/')
         .split_once('/')
         .is_some_and(|(_, key)| !key.is_empty());
     match method {
-        "PUT" => has_key && !names.iter().any(|n| OBJECT_XML_SUBRESOURCES.contains(n)),
+        "PUT" => has_key && !names.any(|n| OBJECT_XML_SUBRESOURCES.contains(&n)),
         "POST" => !has_key && query.is_empty(),
         _ => false,
     }

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use crate::fxhash::hash_lowercase;
+use crate::fxhash::{hash_bytes, hash_str};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValue {
@@ -43,9 +43,10 @@ pub struct KeyName {
 
 impl KeyName {
     pub fn new(key: &str) -> KeyName {
+        let lower = key.to_ascii_lowercase();
         KeyName {
-            hash: hash_lowercase(key),
-            lower: key.to_ascii_lowercase(),
+            hash: hash_str(&lower),
+            lower,
         }
     }
 
@@ -125,7 +126,7 @@ impl Context {
     pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: ContextValue) {
         let name = key.into();
         let lower = Lowered::new(&name);
-        let hash = hash_lowercase(&name);
+        let hash = hash_bytes(lower.as_bytes());
         match self.position(hash, lower.as_bytes()) {
             Ok(i) => {
                 self.entries[i].value = value;

@@ -50,7 +50,7 @@ pub struct CompiledCondition {
     key_name: KeyName,
     pub raw_values: std::sync::Arc<[String]>,
     values: Vec<PolicyValue>,
-    /// The same values prepared for the commonest tests, when no value has a variable.
+    /// How the commonest tests read the values, when no value has a variable.
     strings: Strings,
     pub span: Span,
 }
@@ -59,7 +59,8 @@ pub struct CompiledCondition {
 /// directly, without the general path's dispatch on each value's family.
 #[derive(Debug, Clone)]
 enum Strings {
-    Equal(Vec<String>),
+    /// Equal to one of `raw_values`, as written.
+    Equal,
     Like(Vec<wildcard::Glob>),
     /// Another operator, or a value with a variable.
     General,
@@ -94,7 +95,7 @@ impl CompiledCondition {
             )
         });
         let strings = match base.positive() {
-            BaseOperator::StringEquals if plain => Strings::Equal(condition.values.clone()),
+            BaseOperator::StringEquals if plain => Strings::Equal,
             BaseOperator::StringLike if plain => Strings::Like(
                 condition
                     .values
@@ -152,7 +153,7 @@ impl CompiledCondition {
     /// policy value.
     fn satisfied_by(&self, context: &Context, request: &str) -> bool {
         let hit = match &self.strings {
-            Strings::Equal(values) => values.iter().any(|v| v == request),
+            Strings::Equal => self.raw_values.iter().any(|v| v == request),
             Strings::Like(globs) => globs.iter().any(|g| g.matches(request)),
             Strings::General => self.matches_any(context, request),
         };

@@ -4,8 +4,20 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time in seconds.
+/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time in seconds. Each thread keeps the last one it wrote:
+/// every request's context (`aws:CurrentTime`) and event carry the time, and within a second
+/// they are one text.
 pub fn iso8601(secs: u64) -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u64, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| match last {
+        Some((at, text)) if *at == secs => text.clone(),
+        _ => last.insert((secs, format_iso8601(secs))).1.clone(),
+    })
+}
+
+fn format_iso8601(secs: u64) -> String {
     i64::try_from(secs)
         .ok()
         .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
@@ -47,6 +59,12 @@ mod tests {
     #[test]
     fn iso8601_dates() {
         assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            super::iso8601(0),
+            "1970-01-01T00:00:00Z",
+            "again, remembered"
+        );
+        assert_eq!(super::iso8601(1), "1970-01-01T00:00:01Z");
         assert_eq!(super::iso8601(1_577_836_800 + 3661), "2020-01-01T01:01:01Z");
         assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
     }

@@ -77,7 +77,7 @@ struct Line<'a> {
     #[serde(rename = "eventID")]
     event_id: &'a str,
     read_only: bool,
-    resources: Vec<Resource>,
+    resources: &'a [Resource<'a>],
     event_type: &'static str,
     recipient_account_id: &'a Option<String>,
     additional_event_data: AdditionalEventData<'a>,
@@ -92,12 +92,29 @@ struct RequestParameters<'a> {
     key: &'a Option<String>,
 }
 
-#[derive(Serialize)]
-struct Resource {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(rename = "ARN")]
-    arn: String,
+/// CloudTrail's `resources` entry for the request's bucket or object, its ARN written straight
+/// into the line.
+struct Resource<'a> {
+    bucket: &'a str,
+    key: Option<&'a str>,
+}
+
+impl Serialize for Resource<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(2))?;
+        match self.key {
+            Some(key) => {
+                map.serialize_entry("type", "AWS::S3::Object")?;
+                map.serialize_entry("ARN", &format_args!("arn:aws:s3:::{}/{key}", self.bucket))?;
+            }
+            None => {
+                map.serialize_entry("type", "AWS::S3::Bucket")?;
+                map.serialize_entry("ARN", &format_args!("arn:aws:s3:::{}", self.bucket))?;
+            }
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -127,17 +144,17 @@ impl Event {
     }
 
     pub fn to_json(&self) -> String {
-        let resources = match (&self.bucket, &self.key) {
-            (Some(b), Some(k)) => vec![Resource {
-                kind: "AWS::S3::Object",
-                arn: format!("arn:aws:s3:::{b}/{k}"),
-            }],
-            (Some(b), None) => vec![Resource {
-                kind: "AWS::S3::Bucket",
-                arn: format!("arn:aws:s3:::{b}"),
-            }],
-            _ => Vec::new(),
-        };
+        let mut out = Vec::new();
+        self.write_json(&mut out);
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+
+    /// Appends the line (without its newline) to `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let resource = self.bucket.as_deref().map(|bucket| Resource {
+            bucket,
+            key: self.key.as_deref(),
+        });
         let line = Line {
             event_version: "1.09",
             event_time: &self.time,
@@ -158,14 +175,14 @@ impl Event {
             request_id: &self.request_id,
             event_id: &self.event_id,
             read_only: self.read_only,
-            resources,
+            resources: resource.as_slice(),
             event_type: "AwsApiCall",
             recipient_account_id: &self.recipient_account,
             additional_event_data: AdditionalEventData {
                 gatehouse_decisions: &self.decisions,
             },
         };
-        serde_json::to_string(&line).expect("an audit line always serializes")
+        serde_json::to_writer(out, &line).expect("an audit line always serializes")
     }
 }
 

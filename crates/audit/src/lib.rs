@@ -17,6 +17,7 @@
 pub mod access;
 pub mod clock;
 mod event;
+pub mod ids;
 mod record;
 pub mod trail;
 mod writer;

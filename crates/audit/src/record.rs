@@ -119,7 +119,7 @@ impl Record {
             error_code,
             error_message,
             request_id: self.request_id.clone(),
-            event_id: event_id(),
+            event_id: crate::ids::unique_hex(16, false),
             read_only: self.read_only,
             recipient_account: pending.resource_account,
             decisions: pending.decisions,
@@ -153,15 +153,4 @@ impl Drop for Record {
         );
         self.log.write(event);
     }
-}
-
-/// 32 lower-case hex digits.
-fn event_id() -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut buf = [0u8; 16];
-    let _ = getrandom::fill(&mut buf);
-    buf.iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
-        .map(char::from)
-        .collect()
 }

@@ -164,43 +164,6 @@ async fn serve_connection<I>(
         .await;
 }
 
-/// A request's (or host) id of `bytes` bytes in hex: unique within the process (a counter) and
-/// not guessable across restarts (a key from the OS, read once), mixed by splitmix64, a
-/// bijection. Ids are not secrets: an OS random read and a `format!` per byte cost a 1 KiB
-/// HEAD ~3% (docs/performance.md).
-fn random_id(bytes: usize, upper: bool) -> String {
-    use std::fmt::Write;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let key = *KEY.get_or_init(|| {
-        let mut b = [0u8; 8];
-        let _ = getrandom::fill(&mut b);
-        u64::from_le_bytes(b)
-    });
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let mut out = String::with_capacity(bytes * 2 + 16);
-    // Up to 8 words per id: (n, word) → n·8 + word is distinct for every id's every word.
-    for word in 0..bytes.div_ceil(8).min(8) as u64 {
-        let mixed = splitmix64(key ^ (n << 3 | word));
-        let _ = if upper {
-            write!(out, "{mixed:016X}")
-        } else {
-            write!(out, "{mixed:016x}")
-        };
-    }
-    out.truncate(bytes * 2);
-    out
-}
-
-/// Sebastiano Vigna's splitmix64 finalizer: a bijection of u64 that scatters every bit.
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 async fn handle(
     app: Arc<App>,
     mut req: Request<Incoming>,
@@ -217,21 +180,23 @@ async fn handle(
     let host = header("host").unwrap_or_default();
     let user_agent = header("user-agent");
     let read_only = matches!(*req.method(), http::Method::GET | http::Method::HEAD);
-    let request_id = random_id(8, true);
-    let host_id = random_id(32, false);
-    req.extensions_mut().insert(Connection {
+    let request_id = audit::ids::unique_hex(8, true);
+    let host_id = audit::ids::unique_hex(32, false);
+    let connection = Connection {
         peer,
         secure: tls_version.is_some(),
         tls_version,
         request_id: request_id.clone(),
         vpc_endpoint: at.endpoint,
-    });
+    };
+    let source_ip = connection.source_ip();
+    req.extensions_mut().insert(connection);
     let arrival = arrival(&req, &host, tls_version);
     // Opened before anything can fail or be cancelled: every request gets one event.
     let record = Record::open(
         app.gatehouse.audit.clone(),
         &request_id,
-        peer.ip().to_string(),
+        source_ip,
         user_agent,
         read_only,
         app.gatehouse.config.default_region.clone(),
@@ -301,7 +266,14 @@ fn arrival(
         None
     };
     audit::Arrival {
-        request_line: format!("{} {path} {:?}", req.method(), req.version()),
+        request_line: [
+            req.method().as_str(),
+            " ",
+            path,
+            " ",
+            http_version(req.version()),
+        ]
+        .concat(),
         host: (!host.is_empty()).then(|| host.to_string()),
         referer: req
             .headers()
@@ -314,20 +286,31 @@ fn arrival(
     }
 }
 
+/// `HTTP/1.1`, as a request line names its version.
+fn http_version(version: http::Version) -> &'static str {
+    match version {
+        http::Version::HTTP_09 => "HTTP/0.9",
+        http::Version::HTTP_10 => "HTTP/1.0",
+        http::Version::HTTP_2 => "HTTP/2.0",
+        http::Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/1.1",
+    }
+}
+
 /// What AWS refuses before it looks at a signature's value, and s3s 0.14.1 accepts.
 fn refuse(req: &Request<Incoming>) -> Option<Response<Body>> {
     let auth = req
         .headers()
-        .get("authorization")
+        .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let query = req.uri().query().unwrap_or("");
     let names = req.headers().keys().map(|k| k.as_str());
     let content_length = req
         .headers()
-        .get("content-length")
+        .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    let chunked = req.headers().contains_key("transfer-encoding");
+    let chunked = req.headers().contains_key(http::header::TRANSFER_ENCODING);
     let refusal = precheck(auth, query, names).or_else(|| {
         body_refusal(
             req.method().as_str(),
@@ -457,25 +440,4 @@ async fn json_error(mut resp: Response<Body>) -> (Response<Body>, Option<(String
     let error = (text("__type"), text("message"));
     *resp.body_mut() = Body::from(bytes);
     (resp, Some(error))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ids_are_unique_and_shaped_as_aws_s() {
-        let mut seen = std::collections::HashSet::new();
-        for _ in 0..10_000 {
-            let id = super::random_id(8, true);
-            assert_eq!(id.len(), 16);
-            assert!(id
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)));
-            assert!(seen.insert(id));
-        }
-        let host = super::random_id(32, false);
-        assert_eq!(host.len(), 64);
-        assert!(host
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
-    }
 }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// What AWS leaves as it is: `A-Z a-z 0-9 - . _ ~`.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -26,16 +26,41 @@ pub fn hex_digit(b: u8) -> Option<u8> {
 /// Decodes `%XX` (and, in form values, `+` as a space); a `%` not followed by two hex digits
 /// stays as it is. Invalid UTF-8 after decoding is replaced, never a panic.
 pub fn decode(s: &str, plus_is_space: bool) -> String {
-    String::from_utf8_lossy(&decode_bytes(s, plus_is_space)).into_owned()
+    lossy(decode_bytes(s, plus_is_space))
 }
 
 /// [`decode`]'s bytes, before any UTF-8 check.
 pub fn decode_bytes(s: &str, plus_is_space: bool) -> Vec<u8> {
-    if plus_is_space && s.contains('+') {
-        percent_decode(s.replace('+', " ").as_bytes()).collect()
-    } else {
-        percent_decode(s.as_bytes()).collect()
+    decode_raw(s.as_bytes(), plus_is_space)
+}
+
+/// `%XX` decoded where both digits are hex (a `%` without them stays as it is, as
+/// `percent-encoding` leaves it), and `+` as a space in form values.
+fn decode_raw(raw: &[u8], plus_is_space: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        let escape = (b == b'%')
+            .then(|| Some(hex_digit(*raw.get(i + 1)?)? << 4 | hex_digit(*raw.get(i + 2)?)?))
+            .flatten();
+        match escape {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(if plus_is_space && b == b'+' { b' ' } else { b });
+                i += 1;
+            }
+        }
     }
+    out
+}
+
+/// Decoded bytes as text, invalid UTF-8 replaced.
+fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The form's parameters, in order, decoded (`application/x-www-form-urlencoded`).
@@ -55,22 +80,39 @@ pub fn form_values<'a, const N: usize>(
 ) -> [Option<Cow<'a, str>>; N] {
     let mut found = [const { None }; N];
     for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
-        let raw_name = pair.split(|&b| b == b'=').next().unwrap_or(pair);
-        let escaped = raw_name.iter().any(|&b| b == b'%' || b == b'+');
-        let name: Cow<str> = if escaped {
-            form_urlencoded::parse(raw_name)
-                .next()
-                .map_or(Cow::Borrowed(""), |(name, _)| name)
-        } else {
-            String::from_utf8_lossy(raw_name)
+        let (raw_name, raw_value) = match pair.iter().position(|&b| b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &pair[pair.len()..]),
         };
-        if let Some(i) = names.iter().position(|n| *n == name) {
+        let wanted = if raw_name.is_ascii() && !escaped(raw_name) {
+            // Decoding would change nothing: the bytes are the name.
+            names.iter().position(|n| n.as_bytes() == raw_name)
+        } else {
+            let name = form_component(raw_name);
+            names.iter().position(|n| *n == name)
+        };
+        if let Some(i) = wanted {
             if found[i].is_none() {
-                found[i] = form_urlencoded::parse(pair).next().map(|(_, value)| value);
+                found[i] = Some(form_component(raw_value));
             }
         }
     }
     found
+}
+
+fn escaped(raw: &[u8]) -> bool {
+    raw.iter().any(|&b| b == b'%' || b == b'+')
+}
+
+/// One name or value of a form, decoded as `form_urlencoded` decodes it; borrowed when
+/// decoding would change nothing.
+fn form_component(raw: &[u8]) -> Cow<'_, str> {
+    if !escaped(raw) {
+        if let Ok(text) = std::str::from_utf8(raw) {
+            return Cow::Borrowed(text);
+        }
+    }
+    Cow::Owned(lossy(decode_raw(raw, true)))
 }
 
 #[cfg(test)]
@@ -79,15 +121,17 @@ mod tests {
 
     #[test]
     fn form_values_agree_with_the_whole_form_decoded() {
-        let queries = [
-            "X-Amz-Credential=AKIA%2F20261204%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=60",
-            "a=1&a=2&b&=c&&d=%41%4&e+f=g+h&X%2DAmz-Expires=3",
-            "name=%E2%82%AC&name%3D=x&%FF=y",
-            "",
-            "=&==&a==b",
+        let queries: [&[u8]; 7] = [
+            b"X-Amz-Credential=AKIA%2F20261204%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=60",
+            b"a=1&a=2&b&=c&&d=%41%4&e+f=g+h&X%2DAmz-Expires=3",
+            b"name=%E2%82%AC&name%3D=x&%FF=y",
+            b"",
+            b"=&==&a==b",
+            b"\xff=raw&d=\xfe\xff&b=%&e f=\xc3\xa9",
+            "name=\u{e9}t\u{e9}&a=\u{20ac}+%2B".as_bytes(),
         ];
         for q in queries {
-            let all = form(q.as_bytes());
+            let all = form(q);
             let first = |name: &str| all.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
             let names = [
                 "X-Amz-Credential",
@@ -101,10 +145,33 @@ mod tests {
                 "d",
                 "missing",
             ];
-            let got = form_values(q.as_bytes(), names);
+            let got = form_values(q, names);
             for (name, value) in names.iter().zip(got) {
                 assert_eq!(value.map(|v| v.into_owned()), first(name), "{q:?} {name:?}");
             }
+        }
+    }
+
+    #[test]
+    fn decoding_agrees_with_percent_encoding_and_form_urlencoded_on_every_short_input() {
+        // Every string of up to five bytes over an alphabet with escapes, bad escapes, plus
+        // signs and half a UTF-8 character.
+        let alphabet = [b'%', b'a', b'F', b'0', b'+', b'g', 0xC3, 0xA9];
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..5 {
+            let longer: Vec<Vec<u8>> = inputs
+                .iter()
+                .filter(|s| s.len() == inputs.last().unwrap().len())
+                .flat_map(|s| alphabet.iter().map(move |&b| [s.as_slice(), &[b]].concat()))
+                .collect();
+            inputs.extend(longer);
+        }
+        for raw in &inputs {
+            let expected: Vec<u8> = percent_encoding::percent_decode(raw).collect();
+            assert_eq!(decode_raw(raw, false), expected, "{raw:?}");
+            let pair = [b"n=", raw.as_slice()].concat();
+            let (_, value) = form_urlencoded::parse(&pair).next().unwrap();
+            assert_eq!(form_component(raw), value, "{raw:?}");
         }
     }
 

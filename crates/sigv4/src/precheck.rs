@@ -44,12 +44,13 @@ pub fn precheck<'a>(
     // The credential scope must name s3 (0.14.1 accepts any service). Parts: key, date,
     // region, service, terminator.
     if let Some(scope) = credential(auth).or(credential_param.as_deref()) {
-        let parts: Vec<&str> = scope.split('/').collect();
-        if parts.len() == 5 && parts[3] != "s3" {
+        let parts = scope.split('/');
+        let service = parts.clone().nth(3).filter(|_| parts.count() == 5);
+        if let Some(service) = service.filter(|s| *s != "s3") {
             return refusal(
                 400,
                 "AuthorizationHeaderMalformed",
-                format!("The authorization header is malformed; incorrect service \"{}\". This endpoint belongs to \"s3\".", parts[3]),
+                format!("The authorization header is malformed; incorrect service \"{service}\". This endpoint belongs to \"s3\"."),
             );
         }
     }
@@ -62,18 +63,17 @@ pub fn precheck<'a>(
     // otherwise a presigned PUT plus an unsigned `x-amz-copy-source` or `x-amz-acl` becomes
     // another request authorized as the URL's signer [AWS S3 API, "Authenticating Requests:
     // Using Query Parameters": "all x-amz-* headers … must be signed"].
-    let signed = auth
-        .split("SignedHeaders=")
-        .nth(1)
+    let signed = (!auth.is_empty())
+        .then(|| auth.split("SignedHeaders=").nth(1))
+        .flatten()
         .map(|s| s.split(',').next().unwrap_or(""))
         .or(signed_param.as_deref());
     if let Some(signed) = signed {
         let presigned = auth.is_empty();
-        let signed: Vec<&str> = signed.split(';').collect();
         let mut names = header_names;
         if names.any(|k| {
             k.starts_with("x-amz-")
-                && !signed.contains(&k)
+                && !signed.split(';').any(|s| s == k)
                 && !(presigned && UNSIGNED_IN_PRESIGNED.contains(&k))
         }) {
             return refusal(

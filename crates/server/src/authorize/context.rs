@@ -30,7 +30,7 @@ pub fn request_context(gatehouse: &Gatehouse, caller: &Caller, resource_account:
         "aws:SecureTransport",
         single(caller.connection.secure.to_string()),
     );
-    let peer = caller.connection.peer.ip().to_string();
+    let peer = caller.connection.source_ip();
     match caller
         .connection
         .vpc_endpoint

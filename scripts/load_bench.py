@@ -15,11 +15,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gatehouse(work):
+def start_gatehouse(work, wrapper=()):
+    """`wrapper`: a command the server runs under (valgrind)."""
     config = os.path.join(work, "gatehouse.toml")
     with open(config, "w") as f:
         f.write(f'[[accounts]]\nid = "111111111111"\nname = "alpha"\nroot_access_key_id = "{AK}"\nroot_secret_access_key = "{SK}"\n')
-    proc = subprocess.Popen(["./target/release/gatehouse", "serve", "--data-dir", os.path.join(work, "gh"),
+    proc = subprocess.Popen([*wrapper, "./target/release/gatehouse", "serve", "--data-dir", os.path.join(work, "gh"),
                              "--listen", "127.0.0.1:0", "--config", config], stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
         m = re.match(r"listening on (http://\S+)", line)
@@ -29,13 +30,13 @@ def start_gatehouse(work):
 
 
 @contextlib.contextmanager
-def gatehouse_in(prefix):
+def gatehouse_in(prefix, wrapper=()):
     """A release gatehouse serving a fresh temporary data dir, as (process, url, work dir);
     stopped and removed on exit."""
     work = tempfile.mkdtemp(prefix=prefix)
     gh = None
     try:
-        gh, url = start_gatehouse(work)
+        gh, url = start_gatehouse(work, wrapper)
         yield gh, url, work
     finally:
         if gh:

@@ -195,14 +195,12 @@ pub fn decide_with_documents(
     }
     let decision = authorize(request, false);
     let traced = (!decision.is_allowed()).then(|| authorize(request, true));
-    let mut all = caller.identity.documents.clone();
-    all.extend_from_slice(documents);
     let record = record::record(
         request,
         &decision,
         traced.as_ref(),
         consulted,
-        &all,
+        [caller.identity.documents.as_slice(), documents],
         &caller.identity.keys,
     );
     gatehouse.audit.note(&caller.connection.request_id, |p| {

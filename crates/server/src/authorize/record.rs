@@ -87,13 +87,14 @@ fn as_object<'v, S: Serializer>(
     }))
 }
 
-/// The record of `decision` (with `traced`, the same decision with its trace, for a denial).
+/// The record of `decision` (with `traced`, the same decision with its trace, for a denial);
+/// `documents`: the caller's identity-side documents, then any others consulted.
 pub fn record(
     request: &AuthzRequest,
     decision: &Decision,
     traced: Option<&Decision>,
     consulted: &[(String, i64)],
-    documents: &[Consulted],
+    documents: [&[Consulted]; 2],
     keys: &[(String, ContextValue)],
 ) -> Box<serde_json::value::RawValue> {
     let outcome = match traced {
@@ -113,17 +114,20 @@ pub fn record(
                 .collect(),
         },
     };
-    let identity = (!documents.is_empty() || !keys.is_empty()).then(|| IdentitySide {
-        identity_documents: documents
-            .iter()
-            .map(|d| Document {
-                layer: d.layer.as_str(),
-                id: &d.id,
-                digest: &d.digest,
-            })
-            .collect(),
-        principal_keys: keys,
-    });
+    let identity =
+        (documents.iter().any(|d| !d.is_empty()) || !keys.is_empty()).then(|| IdentitySide {
+            identity_documents: documents
+                .iter()
+                .copied()
+                .flatten()
+                .map(|d| Document {
+                    layer: d.layer.as_str(),
+                    id: &d.id,
+                    digest: &d.digest,
+                })
+                .collect(),
+            principal_keys: keys,
+        });
     serde_json::value::to_raw_value(&Record {
         action: request.action,
         resource: request.resource,

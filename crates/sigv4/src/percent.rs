@@ -79,8 +79,15 @@ pub fn form_values<'a, const N: usize>(
     names: [&str; N],
 ) -> [Option<Cow<'a, str>>; N] {
     let mut found = [const { None }; N];
-    for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
-        let (raw_name, raw_value) = match pair.iter().position(|&b| b == b'=') {
+    // memchr's word-at-a-time search: a presigned URL's query is some 300 bytes, and a
+    // byte-at-a-time split of it cost a HEAD more than its authorization decision.
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'&', body).chain([body.len()]);
+    for pair in ends.map(|end| &body[std::mem::replace(&mut start, end + 1)..end]) {
+        if pair.is_empty() {
+            continue;
+        }
+        let (raw_name, raw_value) = match memchr::memchr(b'=', pair) {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &pair[pair.len()..]),
         };
@@ -101,7 +108,7 @@ pub fn form_values<'a, const N: usize>(
 }
 
 fn escaped(raw: &[u8]) -> bool {
-    raw.iter().any(|&b| b == b'%' || b == b'+')
+    memchr::memchr2(b'%', b'+', raw).is_some()
 }
 
 /// One name or value of a form, decoded as `form_urlencoded` decodes it; borrowed when

@@ -16,11 +16,13 @@ def free_port():
 
 
 def start_gatehouse(work, wrapper=()):
-    """`wrapper`: a command the server runs under (valgrind)."""
+    """`wrapper`: a command the server runs under (valgrind). GATEHOUSE_BINARY names another
+    build to run (an older one, to compare)."""
     config = os.path.join(work, "gatehouse.toml")
     with open(config, "w") as f:
         f.write(f'[[accounts]]\nid = "111111111111"\nname = "alpha"\nroot_access_key_id = "{AK}"\nroot_secret_access_key = "{SK}"\n')
-    proc = subprocess.Popen([*wrapper, "./target/release/gatehouse", "serve", "--data-dir", os.path.join(work, "gh"),
+    binary = os.environ.get("GATEHOUSE_BINARY", "./target/release/gatehouse")
+    proc = subprocess.Popen([*wrapper, binary, "serve", "--data-dir", os.path.join(work, "gh"),
                              "--listen", "127.0.0.1:0", "--config", config], stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
         m = re.match(r"listening on (http://\S+)", line)
@@ -206,7 +208,10 @@ def main():
         # The machine is shared: each row is measured on every server in turn, ROUNDS times, and
         # the median kept, so a busy spell falls on all of them alike.
         samples = {name: {row: [] for row in plan} for name, plan in plans.items()}
-        rows = list(plans["gatehouse"])
+        # The IAM user's HEADs right after the root's, so the two meet the same conditions (after
+        # the 64 MiB PUT the disk is still writing back).
+        order = ["HEAD c=1", "HEAD c=1 IAM user", "HEAD c=32", "HEAD c=32 IAM user"]
+        rows = sorted(plans["gatehouse"], key=lambda r: order.index(r) if r in order else len(order))
         for _ in range(ROUNDS):
             for row_name in rows:
                 for name, plan in plans.items():

@@ -5,6 +5,7 @@ use authz::simulate::Answer;
 use authz::{AuthzRequest, Decision};
 use policy::ContextValue;
 use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use crate::identity::Consulted;
 
@@ -46,16 +47,9 @@ struct Version<'a> {
 
 #[derive(Serialize)]
 struct IdentitySide<'a> {
-    identity_documents: Vec<Document<'a>>,
+    identity_documents: Vec<&'a RawValue>,
     #[serde(serialize_with = "in_order")]
     principal_keys: &'a [(String, ContextValue)],
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    layer: &'a str,
-    id: &'a str,
-    digest: &'a str,
 }
 
 /// The principal's keys as a JSON object, in the order they were gathered.
@@ -120,11 +114,7 @@ pub fn record(
                 .iter()
                 .copied()
                 .flatten()
-                .map(|d| Document {
-                    layer: d.layer.as_str(),
-                    id: &d.id,
-                    digest: &d.digest,
-                })
+                .map(Consulted::json)
                 .collect(),
             principal_keys: keys,
         });

@@ -88,22 +88,34 @@ pub fn token_matches(key: &AccessKey, token: Option<&str>) -> bool {
     }
 }
 
-/// A stored document a decision consulted: its layer (a policy can be attached and be a
-/// boundary at once), the id decisions name it by, and the digest it is kept under.
+/// A stored document a decision consulted, as every decision's record names it: its layer (a
+/// policy can be attached and be a boundary at once), the id decisions name it by, and the
+/// digest it is kept under. Written as JSON once, when the caller is resolved, not by every
+/// request's record (an IAM user's three documents cost it ~8,000 instructions).
 #[derive(Debug, Clone)]
-pub struct Consulted {
-    pub layer: authz::Layer,
-    pub id: String,
-    pub digest: String,
-}
+pub struct Consulted(Box<serde_json::value::RawValue>);
 
 impl Consulted {
     pub fn of(layer: authz::Layer, doc: &IdentityDocument) -> Consulted {
-        Consulted {
-            layer,
-            id: doc.id.clone(),
-            digest: doc.digest.clone(),
+        #[derive(serde::Serialize)]
+        struct Document<'a> {
+            layer: &'a str,
+            id: &'a str,
+            digest: &'a str,
         }
+        let document = Document {
+            layer: layer.as_str(),
+            id: &doc.id,
+            digest: &doc.digest,
+        };
+        Consulted(
+            serde_json::value::to_raw_value(&document).expect("three strings always serialize"),
+        )
+    }
+
+    /// `{"layer": …, "id": …, "digest": …}`.
+    pub fn json(&self) -> &serde_json::value::RawValue {
+        &self.0
     }
 }
 

@@ -47,7 +47,7 @@ impl Store {
     ) -> Result<Option<crate::BlockPublicAccessFlags>> {
         self.cache
             .account_bpa
-            .get_or_load(&self.generation, &account.to_string(), || {
+            .get_or_load(&self.generation, account, || {
                 let conn = self.db.read();
                 let stored: Option<i64> = conn
                     .query_row(
@@ -166,7 +166,7 @@ impl Store {
     }
 
     pub fn access_key(&self, access_key_id: &str) -> Result<Option<AccessKey>> {
-        self.cache.keys.get_or_load(&self.generation, &access_key_id.to_string(), || {
+        self.cache.keys.get_or_load(&self.generation, access_key_id, || {
             let conn = self.db.read();
             let mut stmt = conn.prepare_cached(
                 "SELECT access_key_id, secret, account_id, principal_arn, active, session_token, expires_ms FROM access_keys WHERE access_key_id = ?1",

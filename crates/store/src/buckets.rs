@@ -226,14 +226,12 @@ impl Store {
     }
 
     pub fn bucket(&self, name: &str) -> Result<Option<Bucket>> {
-        self.cache
-            .buckets
-            .get_or_load(&self.generation, &name.to_string(), || {
-                let conn = self.db.read();
-                let mut stmt =
-                    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"))?;
-                Ok(stmt.query_row([name], bucket_row).optional()?)
-            })
+        self.cache.buckets.get_or_load(&self.generation, name, || {
+            let conn = self.db.read();
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"))?;
+            Ok(stmt.query_row([name], bucket_row).optional()?)
+        })
     }
 
     pub(crate) fn require_bucket(&self, name: &str) -> Result<Bucket> {

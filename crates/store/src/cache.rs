@@ -21,6 +21,7 @@
 //! when full; an absent key (an unknown access key id, a missing bucket) is never cached, so
 //! callers cannot grow a cache with made-up names.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::RwLock;
@@ -75,12 +76,17 @@ impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
 
     /// The cached value if it is current, else `load`'s (kept when it is `Some` and no write
     /// happened while loading).
-    pub(crate) fn get_or_load<E>(
+    /// `key` is borrowed (a `&str` for a `String` key): a hit allocates nothing.
+    pub(crate) fn get_or_load<Q, E>(
         &self,
         generation: &Generation,
-        key: &K,
+        key: &Q,
         load: impl FnOnce() -> Result<Option<V>, E>,
-    ) -> Result<Option<V>, E> {
+    ) -> Result<Option<V>, E>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         if bypassed() {
             return load();
         }
@@ -99,7 +105,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
                 if map.len() >= self.capacity {
                     map.clear();
                 }
-                map.insert(key.clone(), (at, v.clone()));
+                map.insert(key.to_owned(), (at, v.clone()));
             }
         }
         Ok(loaded)

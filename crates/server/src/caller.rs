@@ -67,7 +67,7 @@ impl Connection {
 #[derive(Clone)]
 pub struct Resolved {
     /// The verified access key (`None`: anonymous).
-    pub key: Option<store::AccessKey>,
+    pub key: Option<Arc<store::AccessKey>>,
     pub identity: Arc<CallerIdentity>,
     /// The store's generation before the identity was resolved: a later write makes any
     /// difference between a cached and an uncached decision legitimate (verification mode).
@@ -144,7 +144,7 @@ impl Resolved {
 pub struct Caller {
     pub identity: Arc<CallerIdentity>,
     /// The verified access key (`None`: anonymous).
-    pub key: Option<store::AccessKey>,
+    pub key: Option<Arc<store::AccessKey>>,
     /// See [`Resolved::generation`].
     pub generation: u64,
     pub connection: Connection,

@@ -52,7 +52,7 @@ impl S3Access for DecideInOperations {
         };
         // The key is resolved here, once: the operation's Caller and the audit read it.
         let resolved = Resolved::of(&self.0, cx.credentials().map(|c| c.access_key.as_str()));
-        crate::auth::check_session_token(resolved.key.as_ref(), cx.headers(), cx.uri())?;
+        crate::auth::check_session_token(resolved.key.as_deref(), cx.headers(), cx.uri())?;
         let identity = resolved.audit_identity();
         cx.extensions_mut().insert(resolved);
         let operation = cx.s3_op().name().to_string();

@@ -282,7 +282,7 @@ fn lookup(store: &Store, name: &str) -> bool {
 /// the store; the server caches what it compiles from them until the next write), then both
 /// with every cache bypassed — what a request costs after any write.
 fn users(counts: &[usize]) -> Vec<Row> {
-    let fixtures: Vec<(usize, Fixture, store::AccessKey)> = counts
+    let fixtures: Vec<(usize, Fixture, std::sync::Arc<store::AccessKey>)> = counts
         .iter()
         .map(|&count| {
             let f = Fixture::new(&format!("{count}-users"));

@@ -165,7 +165,8 @@ impl Store {
         Ok(())
     }
 
-    pub fn access_key(&self, access_key_id: &str) -> Result<Option<AccessKey>> {
+    /// Shared, not copied: every request reads its key (twice: the signature, the caller).
+    pub fn access_key(&self, access_key_id: &str) -> Result<Option<std::sync::Arc<AccessKey>>> {
         self.cache.keys.get_or_load(&self.generation, access_key_id, || {
             let conn = self.db.read();
             let mut stmt = conn.prepare_cached(
@@ -173,7 +174,7 @@ impl Store {
             )?;
             Ok(stmt
                 .query_row([access_key_id], |r| {
-                    Ok(AccessKey {
+                    Ok(std::sync::Arc::new(AccessKey {
                         access_key_id: r.get(0)?,
                         secret: r.get(1)?,
                         account_id: r.get(2)?,
@@ -181,7 +182,7 @@ impl Store {
                         active: r.get(4)?,
                         session_token: r.get(5)?,
                         expires_ms: r.get(6)?,
-                    })
+                    }))
                 })
                 .optional()?)
         })

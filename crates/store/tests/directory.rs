@@ -508,7 +508,7 @@ fn a_user_has_at_most_two_access_keys() {
         assert_eq!(key.account_id, ALPHA);
         assert!(key.active && key.session_token.is_none() && key.expires_ms.is_none());
         assert_eq!(
-            store.access_key(&key.access_key_id).unwrap().as_ref(),
+            store.access_key(&key.access_key_id).unwrap().as_deref(),
             Some(key)
         );
     }
@@ -1245,7 +1245,7 @@ fn sessions_carry_their_policies_and_tags() {
     assert_eq!(key.expires_ms, Some(expires));
     assert_eq!(key.principal_arn, principal);
     assert_eq!(
-        store.access_key(&key.access_key_id).unwrap().as_ref(),
+        store.access_key(&key.access_key_id).unwrap().as_deref(),
         Some(&key)
     );
 
@@ -1380,7 +1380,7 @@ fn a_version_one_database_is_upgraded_in_place() {
         let account = store.account(ALPHA).unwrap().unwrap();
         assert_eq!(account.canonical_id, "c".repeat(64));
         let root = store.access_key("AKIAOLDROOTKEY000000").unwrap().unwrap();
-        assert_eq!((root.session_token, root.expires_ms), (None, None));
+        assert_eq!((root.session_token.clone(), root.expires_ms), (None, None));
         let block = |b: &str| store.bucket(b).unwrap().unwrap().block_public_access;
         assert_eq!(block("guarded"), Some(store::BlockPublicAccessFlags::ALL));
         assert_eq!(block("opened"), None);

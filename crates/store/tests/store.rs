@@ -108,7 +108,10 @@ fn accounts_have_distinct_canonical_ids_and_keys_resolve() {
         expires_ms: None,
     };
     store.put_access_key(&key).unwrap();
-    assert_eq!(store.access_key("AKIAALPHAROOTEXAMPLE").unwrap(), Some(key));
+    assert_eq!(
+        store.access_key("AKIAALPHAROOTEXAMPLE").unwrap(),
+        Some(std::sync::Arc::new(key))
+    );
     assert_eq!(store.access_key("AKIANOSUCHKEY0000000").unwrap(), None);
 }
 

@@ -41,7 +41,7 @@ impl S3Route for S3Control {
             gatehouse,
             req.credentials.as_ref().map(|c| c.access_key.as_str()),
         );
-        crate::auth::check_session_token(resolved.key.as_ref(), &req.headers, &req.uri)?;
+        crate::auth::check_session_token(resolved.key.as_deref(), &req.headers, &req.uri)?;
         let identity = resolved.audit_identity();
         req.extensions.insert(resolved);
         let caller = Caller::of(gatehouse, &req);

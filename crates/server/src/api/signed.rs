@@ -58,7 +58,7 @@ pub fn authenticate(
                 .ok()
                 .flatten()
                 .filter(|key| key.active)
-                .map(|key| key.secret)
+                .map(|key| key.secret.clone())
         },
         audit::clock::now_secs() as i64,
     )

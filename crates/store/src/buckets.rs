@@ -225,16 +225,20 @@ impl Store {
         Ok(bucket)
     }
 
-    pub fn bucket(&self, name: &str) -> Result<Option<Bucket>> {
+    /// Shared, not copied: every request on a bucket reads it.
+    pub fn bucket(&self, name: &str) -> Result<Option<std::sync::Arc<Bucket>>> {
         self.cache.buckets.get_or_load(&self.generation, name, || {
             let conn = self.db.read();
             let mut stmt =
                 conn.prepare_cached(&format!("SELECT {COLUMNS} FROM buckets WHERE name = ?1"))?;
-            Ok(stmt.query_row([name], bucket_row).optional()?)
+            Ok(stmt
+                .query_row([name], bucket_row)
+                .optional()?
+                .map(std::sync::Arc::new))
         })
     }
 
-    pub(crate) fn require_bucket(&self, name: &str) -> Result<Bucket> {
+    pub(crate) fn require_bucket(&self, name: &str) -> Result<std::sync::Arc<Bucket>> {
         self.bucket(name)?.ok_or(StoreError::NoSuchBucket)
     }
 

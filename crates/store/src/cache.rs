@@ -114,7 +114,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Cached<K, V> {
 
 pub(crate) struct Caches {
     pub(crate) keys: Cached<String, std::sync::Arc<AccessKey>>,
-    pub(crate) buckets: Cached<String, Bucket>,
+    pub(crate) buckets: Cached<String, std::sync::Arc<Bucket>>,
     /// By bucket name; `None` inside: the bucket has no policy (cached too: most have none).
     pub(crate) policies: Cached<String, Option<StoredPolicy>>,
     /// Account-level Block Public Access, by account id.

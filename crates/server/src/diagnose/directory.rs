@@ -22,7 +22,7 @@ pub enum Who {
 /// What an S3 ARN names in a directory: its bucket, the key, and the key's current version
 /// when it exists.
 pub struct S3Target {
-    pub bucket: store::Bucket,
+    pub bucket: std::sync::Arc<store::Bucket>,
     pub key: Option<String>,
     pub object: Option<store::ObjectVersion>,
 }

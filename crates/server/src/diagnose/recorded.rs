@@ -15,7 +15,7 @@ use crate::state::Gatehouse;
 pub struct Asked {
     pub caller: Caller,
     pub action: String,
-    pub bucket: store::Bucket,
+    pub bucket: std::sync::Arc<store::Bucket>,
     pub key: Option<String>,
     pub object: Option<store::ObjectVersion>,
     pub context: policy::Context,

@@ -234,7 +234,7 @@ pub fn head(
     let caller = Caller::of(gatehouse, &req);
     let bucket = require_allowed(gatehouse, &caller, &req.input.bucket, "s3:ListBucket")?;
     Ok(S3Response::new(HeadBucketOutput {
-        bucket_region: Some(bucket.region),
+        bucket_region: Some(bucket.region.clone()),
         ..Default::default()
     }))
 }

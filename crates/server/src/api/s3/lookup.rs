@@ -9,7 +9,10 @@ use crate::caller::Caller;
 use crate::state::Gatehouse;
 
 /// The bucket, wherever it is (the operations exempt from the region rule).
-pub fn require_anywhere(gatehouse: &Gatehouse, name: &str) -> S3Result<store::Bucket> {
+pub fn require_anywhere(
+    gatehouse: &Gatehouse,
+    name: &str,
+) -> S3Result<std::sync::Arc<store::Bucket>> {
     gatehouse
         .store
         .bucket(name)
@@ -19,7 +22,11 @@ pub fn require_anywhere(gatehouse: &Gatehouse, name: &str) -> S3Result<store::Bu
 
 /// The bucket, when the request was signed for its region; else AWS's 301
 /// `PermanentRedirect` with `x-amz-bucket-region` (DESIGN.md, "Regions").
-pub fn require(gatehouse: &Gatehouse, caller: &Caller, name: &str) -> S3Result<store::Bucket> {
+pub fn require(
+    gatehouse: &Gatehouse,
+    caller: &Caller,
+    name: &str,
+) -> S3Result<std::sync::Arc<store::Bucket>> {
     let bucket = require_anywhere(gatehouse, name)?;
     expect_owner(caller.expected_owner.as_deref(), &bucket)?;
     if bucket.region != caller.region {
@@ -66,7 +73,7 @@ pub fn require_allowed(
     caller: &Caller,
     name: &str,
     action: &'static str,
-) -> S3Result<store::Bucket> {
+) -> S3Result<std::sync::Arc<store::Bucket>> {
     let bucket = require(gatehouse, caller, name)?;
     check(gatehouse, caller, Question::on_bucket(action, &bucket))?;
     Ok(bucket)

@@ -95,7 +95,7 @@ pub fn create(
         .map_err(from_store)?;
     let sse = sse::request::described(upload.attributes.encryption.as_deref())?;
     Ok(S3Response::new(CreateMultipartUploadOutput {
-        bucket: Some(bucket.name),
+        bucket: Some(bucket.name.clone()),
         key: Some(input.key),
         upload_id: Some(upload.upload_id),
         server_side_encryption: sse.server_side_encryption,
@@ -308,7 +308,7 @@ pub fn list_parts(
         .account(&upload.attributes.owner)
         .map_err(from_store)?;
     Ok(S3Response::new(ListPartsOutput {
-        bucket: Some(bucket.name),
+        bucket: Some(bucket.name.clone()),
         key: Some(input.key),
         upload_id: Some(input.upload_id),
         max_parts: Some(max as i32),
@@ -358,7 +358,7 @@ pub fn list_uploads(
         .list_uploads(&bucket.name, &prefix, input.key_marker.as_deref(), max)
         .map_err(from_store)?;
     Ok(S3Response::new(ListMultipartUploadsOutput {
-        bucket: Some(bucket.name),
+        bucket: Some(bucket.name.clone()),
         prefix: input.prefix,
         key_marker: input.key_marker,
         max_uploads: Some(max as i32),

@@ -87,7 +87,7 @@ fn authorize(
     key: &str,
     version_id: &Option<String>,
     actions: (&'static str, &'static str),
-) -> S3Result<(store::Bucket, Option<store::ObjectVersion>)> {
+) -> S3Result<(std::sync::Arc<store::Bucket>, Option<store::ObjectVersion>)> {
     let bucket = require(gatehouse, caller, bucket)?;
     let action = if version_id.is_some() {
         actions.1

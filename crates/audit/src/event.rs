@@ -143,7 +143,9 @@ impl Event {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    /// The line as a string, for tests (the writer appends with [`Event::write_json`]).
+    #[cfg(test)]
+    pub(crate) fn to_json(&self) -> String {
         let mut out = Vec::new();
         self.write_json(&mut out);
         String::from_utf8(out).expect("serde_json writes UTF-8")

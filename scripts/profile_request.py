@@ -10,41 +10,36 @@ import os, re, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from load_bench import client, gatehouse_in  # noqa: E402
+from request_steps import mangled, step_costs  # noqa: E402
 
 
-# (step, pattern over perf's symbol names): a step's share is that of its outermost function.
-STEPS = [
+# The steps only perf sees (the kernel's, hyper's) and the GET's body, around the request
+# path's own steps (request_steps.py), by patterns over perf's symbol names.
+BEFORE = [
     ("kernel: write the response (writev)", r"__GI___writev"),
     ("kernel: read the request (recv)", r"__libc_recv"),
     ("kernel: wait for the socket (epoll_wait)", r"\bepoll_wait"),
     ("hyper: parse the request head", r"Http1Transaction\$GT\$5parse"),
-    ("front door: prechecks, refusals", r"front_door6refuse"),
-    ("front door: request id", r"random_id"),
-    ("s3s: query string", r"s3s3ops10extract_qs"),
-    ("s3s: SigV4 signature", r"SignatureVerificationContext"),
-    ("caller lookup", r"check_session_token|Identities7resolve"),
-    ("object lookup (store)", r"object_with_segments"),
-    ("gather: the question and its context", r"authorize7prepare"),
-    ("decide (authz engine)", r"authz6engine9authorize"),
-    ("record the decision", r"authorize6record6record"),
-    ("audit: build the event", r"audit6record6Record5event"),
-    ("audit writer thread (not the request's)", r"audit6writer3run"),
-    ("response body (GET)", r"byte_stream"),
 ]
+AFTER = [("response body (GET)", r"byte_stream")]
 
 
 def steps(report):
     shares = {}
     for line in report.splitlines():
         m = re.match(r"\s*([\d.]+)%\s+[\d.]+%\s+\[[.k]\]\s+(\S+)", line)
-        if not m:
-            continue
-        for name, pattern in STEPS:
-            if re.search(pattern, m.group(2)):
-                shares[name] = max(shares.get(name, 0.0), float(m.group(1)))
-    for name, _ in STEPS:
-        if name in shares:
-            print(f"  {name:42} {shares[name]:5.1f}%")
+        if m:
+            shares[m.group(2)] = max(shares.get(m.group(2), 0.0), float(m.group(1)))
+
+    def share(pattern):
+        return max((v for name, v in shares.items() if re.search(pattern, name)), default=0.0)
+
+    rows = [(name, share(p)) for name, p in BEFORE]
+    rows += list(step_costs(shares, mangled))
+    rows += [(name, share(p)) for name, p in AFTER]
+    for name, value in rows:
+        if value:
+            print(f"  {name:52} {value:5.1f}%")
 
 
 def main():

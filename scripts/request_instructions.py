@@ -17,21 +17,7 @@ import collections, glob, os, re, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from load_bench import client, gatehouse_in, iam_user  # noqa: E402
-
-# (step, pattern over function names): a step's instructions are those of its outermost call.
-STEPS = [
-    ("front door: prechecks and refusals", r"^server::front_door::refuse$"),
-    ("front door: request and event ids", r"^audit::ids::unique_hex$"),
-    ("s3s: query string", r"^s3s::ops::extract_qs$"),
-    ("s3s: SigV4 (canonical request, HMAC chain)", r"SignatureVerificationContext::verify_with_raw_path_fallback$"),
-    ("caller lookup (access hook)", r"DecideInOperations as s3s::access::generated::S3Access>::check::\{\{closure\}\}$"),
-    ("object lookup (store)", r"object_with_segments$"),
-    ("gather: the question and its context", r"^server::authorize::prepare$"),
-    ("decide (authz engine)", r"^authz::engine::authorize$"),
-    ("record the decision", r"^server::authorize::record::record$"),
-    ("audit: build the event", r"^audit::record::Record::event$"),
-    ("audit writer thread (serialize, append)", r"^audit::writer::run$"),
-]
+from request_steps import demangled, step_costs  # noqa: E402
 
 
 class Profile:
@@ -71,10 +57,6 @@ class Profile:
             elif line.startswith(("fl=", "fi=", "fe=", "ob=", "cfi=", "cfl=", "cob=")):
                 name(line.split("=", 1)[1].strip())
 
-    def inclusive(self, pattern):
-        return max((c for f, c in self.called.items() if re.search(pattern, f)), default=0)
-
-
 def main():
     method = sys.argv[1] if len(sys.argv) > 1 else "HEAD"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
@@ -104,8 +86,8 @@ def main():
     sha = sum(c for f, c in profile.own.items() if "sha256" in f and "compress" in f) / n
     print(f"{method}, one connection, {n} requests: {total:,.0f} instructions per request, "
           f"{total - sha:,.0f} without SHA-256 ({sha:,.0f} in software under valgrind)")
-    for step, pattern in STEPS:
-        print(f"  {step:44} {profile.inclusive(pattern) / n:9,.0f}")
+    for step, cost in step_costs(profile.called, demangled):
+        print(f"  {step:52} {cost / n:9,.0f}")
     print("own instructions, the most first:")
     for f, c in profile.own.most_common(top):
         print(f"  {c / n:9,.0f}  {f[:120]}")
